@@ -1,0 +1,51 @@
+/// Binary cross-entropy for multi-label classification, each class an independent
+/// yes/no question: L_i = -Σ_j [y_ij log p_ij + (1 - y_ij) log(1 - p_ij)].
+///
+/// Probabilities are clipped; logits use log p = -softplus(-x) and log(1-p) = -softplus(x).
+/// A term whose weight (y or 1-y) is 0 contributes exactly 0. Shapes must match.
+public func binaryCrossEntropy(
+    predictions: Matrix,
+    targets: Matrix,
+    options: LossOptions = LossOptions()
+) -> BinaryLoss {
+    precondition(predictions.rows == targets.rows && predictions.columns == targets.columns, "shape mismatch")
+    let n = predictions.rows
+    let classes = predictions.columns
+    var losses = [Double](repeating: 0, count: n)
+    var classTotals = [CompensatedSum](repeating: CompensatedSum(), count: classes)
+    for i in 0..<n {
+        var sample = CompensatedSum()
+        for j in 0..<classes {
+            let term = elementLoss(prediction: predictions[i, j], target: targets[i, j], options: options)
+            sample.add(term)
+            classTotals[j].add(term)
+        }
+        losses[i] = positiveZero(sample.value)
+    }
+    let sum = CompensatedSum.of(losses)
+    let mean = sum / Double(max(n, 1))
+    return BinaryLoss(
+        losses: losses,
+        classLosses: classTotals.map { $0.value / Double(max(n, 1)) },
+        sum: sum,
+        mean: mean,
+        meanPerElement: mean / Double(max(classes, 1))
+    )
+}
+
+/// -[y log p + (1-y) log(1-p)] for one element, in the requested base.
+func elementLoss(prediction x: Double, target y: Double, options: LossOptions) -> Double {
+    let base = options.base
+    var positive = 0.0
+    var negative = 0.0
+    switch options.predictionKind {
+    case .probabilities:
+        let p = options.clipping(x)
+        if y != 0 { positive = y * base.log(p) }
+        if y != 1 { negative = (1 - y) * base.log(1 - p) }
+    case .logits:
+        if y != 0 { positive = base.fromNats(y * StableLog.logSigmoid(x)) }
+        if y != 1 { negative = base.fromNats((1 - y) * StableLog.logOneMinusSigmoid(x)) }
+    }
+    return positiveZero(-(positive + negative))
+}

@@ -1,0 +1,27 @@
+/// Neumaier's compensated summation: the running error of each addition is kept and added
+/// back at the end, so sums over many samples or classes stay correct to about one rounding
+/// (plain left-to-right summation loses up to n roundings).
+public struct CompensatedSum: Sendable {
+    private var sum = 0.0
+    private var compensation = 0.0
+
+    public init() {}
+
+    public var value: Double { sum + compensation }
+
+    public mutating func add(_ x: Double) {
+        let t = sum + x
+        if abs(sum) >= abs(x) {
+            compensation += (sum - t) + x
+        } else {
+            compensation += (x - t) + sum
+        }
+        sum = t
+    }
+
+    public static func of<S: Sequence>(_ values: S) -> Double where S.Element == Double {
+        var total = CompensatedSum()
+        for x in values { total.add(x) }
+        return total.value
+    }
+}

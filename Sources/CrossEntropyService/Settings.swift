@@ -1,0 +1,66 @@
+import ArgumentParser
+import ScoringServer
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The process environment, read once.
+enum Environment {
+    static var current: [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
+
+/// Merges flags, environment variables and defaults (in that order) into a configuration,
+/// rejecting out-of-range values with a one-line message.
+enum Settings {
+    static func resolve(_ command: ServiceCommand, environment: [String: String]) throws -> ServerConfiguration {
+        func value(_ flag: Int?, _ variable: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+            let resolved: Int
+            if let flag {
+                resolved = flag
+            } else if let text = environment[variable], !text.isEmpty {
+                guard let parsed = Int(text) else {
+                    throw ValidationError("\(variable)='\(text)' is not a whole number")
+                }
+                resolved = parsed
+            } else {
+                resolved = fallback
+            }
+            guard range.contains(resolved) else {
+                throw ValidationError("\(variable.lowercased()) must be in \(range.lowerBound)...\(range.upperBound); got \(resolved)")
+            }
+            return resolved
+        }
+        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let host = command.host ?? environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "0.0.0.0"
+        return ServerConfiguration(
+            host: host,
+            port: UInt16(try value(command.port, "PORT", default: 8080, range: 0...65535)),
+            threads: try value(command.threads, "THREADS", default: max(cores, 1), range: 1...1024),
+            maxBodyBytes: UInt64(
+                try value(
+                    command.maxBodyBytes,
+                    "MAX_BODY_BYTES",
+                    default: Int(ServerConfiguration.defaultMaxBodyBytes),
+                    range: 1...(1 << 40)
+                )
+            ),
+            connectionLimit: try value(command.maxConnections, "MAX_CONNECTIONS", default: 0, range: 0...1_000_000),
+            perIPConnectionLimit: 0,
+            connectionTimeout: try value(command.connectionTimeout, "CONNECTION_TIMEOUT", default: 30, range: 0...86_400)
+        )
+    }
+}

@@ -1,0 +1,37 @@
+/// A /batch body: `{"jobs": [...]}`. Each job is decoded on its own: a job whose JSON has
+/// the wrong shape becomes a failed job, and the other jobs are still scored.
+struct BatchRequest: Decodable {
+    static let fields = ["jobs"]
+
+    /// Each job decoded, or the problem that stopped its decoding (with the job's id if readable).
+    var jobs: [(outcome: Result<ScoringRequest, Problem>, id: String?)]?
+    var unknownFields: [String] = []
+
+    init(from decoder: any Decoder) throws {
+        let object = try decoder.container(keyedBy: FieldKey.self)
+        for key in object.allKeys {
+            if key.stringValue == "jobs" {
+                jobs = try object.decodeIfPresent([DecodedJob].self, forKey: key)?.map { ($0.outcome, $0.id) }
+            } else {
+                unknownFields.append(key.stringValue)
+            }
+        }
+        unknownFields.sort()
+    }
+}
+
+/// Never throws, so the jobs array goes on to the next job after a bad one.
+private struct DecodedJob: Decodable {
+    let outcome: Result<ScoringRequest, Problem>
+    /// The job's id when the job itself could not be decoded, so its result can still be matched.
+    private(set) var id: String?
+
+    init(from decoder: any Decoder) {
+        do {
+            outcome = .success(try ScoringRequest(from: decoder, context: .batchJob))
+        } catch {
+            outcome = .failure(DecodingProblem.problem(for: error))
+            id = try? decoder.container(keyedBy: FieldKey.self).decodeIfPresent(String.self, forKey: FieldKey(stringValue: "id"))
+        }
+    }
+}

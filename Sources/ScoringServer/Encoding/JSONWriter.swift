@@ -1,0 +1,85 @@
+/// Writes JSON straight into a byte buffer. Responses have a fixed, known shape, so this is
+/// simpler and several times cheaper than JSONEncoder, and keys stay in a stable order.
+/// Doubles are written in Swift's shortest round-trip form: they parse back to the same bits.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func raw(_ data: [UInt8]) {
+        bytes.append(contentsOf: data)
+    }
+
+    /// `"key":` — keys are static strings that need no escaping.
+    mutating func key(_ name: StaticString) {
+        bytes.append(UInt8(ascii: "\""))
+        raw(name)
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+    }
+
+    /// A finite Double. Callers never pass infinity or NaN (JSON cannot hold them).
+    mutating func number(_ value: Double) {
+        precondition(value.isFinite, "JSON cannot hold a non-finite number")
+        if value == value.rounded(), abs(value) < 1e15 {
+            integer(Int(value))  // 2 rather than 2.0
+        } else {
+            bytes.append(contentsOf: value.description.utf8)
+        }
+    }
+
+    mutating func integer(_ value: Int) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func bool(_ value: Bool) {
+        value ? raw("true") : raw("false")
+    }
+
+    mutating func null() { raw("null") }
+
+    mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for unit in value.utf8 {
+            switch unit {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "\n"): raw("\\n")
+            case UInt8(ascii: "\r"): raw("\\r")
+            case UInt8(ascii: "\t"): raw("\\t")
+            case 0..<0x20:
+                raw("\\u00")
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(hex[Int(unit >> 4)])
+                bytes.append(hex[Int(unit & 0xF)])
+            default: bytes.append(unit)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func comma() { bytes.append(UInt8(ascii: ",")) }
+
+    mutating func numbers(_ values: [Double]) {
+        bytes.append(UInt8(ascii: "["))
+        for (i, value) in values.enumerated() {
+            if i > 0 { comma() }
+            number(value)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    mutating func strings(_ values: [String]) {
+        bytes.append(UInt8(ascii: "["))
+        for (i, value) in values.enumerated() {
+            if i > 0 { comma() }
+            string(value)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+}

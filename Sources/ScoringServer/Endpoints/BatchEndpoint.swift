@@ -1,0 +1,120 @@
+import Dispatch
+
+/// POST /batch: many jobs in one body, answered in order; one bad job fails alone.
+/// Jobs are scored (and their results written) in parallel across the cores.
+struct BatchEndpoint: Sendable {
+    /// Below this many prediction values in all, threads cost more than they save.
+    static let parallelThreshold = 20_000
+
+    func respond(to body: UnsafeRawBufferPointer) -> HTTPResponse {
+        let batch: BatchRequest
+        do throws(Problem) {
+            batch = try JSONBody.decode(BatchRequest.self, from: body)
+            try checkTopLevel(batch)
+        } catch {
+            return .problem(error)
+        }
+        let jobs = batch.jobs ?? []
+        let prepared = jobs.enumerated().map { index, decoded in prepare(decoded.outcome, id: decoded.id, index: index) }
+        let total = prepared.reduce(0) { $0 + (($1.job).map(Scorer.workload) ?? 0) }
+        var results = [[UInt8]](repeating: [], count: prepared.count)
+        if total >= Self.parallelThreshold && prepared.count > 1 {
+            results.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let slots = slots
+                DispatchQueue.concurrentPerform(iterations: prepared.count) { i in
+                    slots[i] = Self.result(prepared[i], index: i)
+                }
+            }
+        } else {
+            for i in prepared.indices { results[i] = Self.result(prepared[i], index: i) }
+        }
+        var json = JSONWriter(capacity: 16 + results.reduce(0) { $0 + $1.count + 1 })
+        json.raw("{\"results\":[")
+        for (i, result) in results.enumerated() {
+            if i > 0 { json.comma() }
+            json.raw(result)
+        }
+        json.raw("]}")
+        return .json(json.bytes)
+    }
+
+    private func checkTopLevel(_ batch: BatchRequest) throws(Problem) {
+        var problems = ValidationProblems()
+        for field in batch.unknownFields {
+            problems.add("/" + JSONPointer.escape(field), FieldSuggestion.unknownFieldDetail(field, known: BatchRequest.fields))
+        }
+        if batch.jobs == nil {
+            problems.add("/jobs", "missing required field 'jobs'")
+        } else if batch.jobs?.isEmpty == true {
+            problems.add("/jobs", "at least one job is required")
+        }
+        try problems.check()
+    }
+
+    /// A job ready to score, or its failure; with the id to echo.
+    private struct PreparedJob: Sendable {
+        let id: String?
+        let job: ScoringJob?
+        let failure: Problem?
+    }
+
+    private func prepare(_ decoded: Result<ScoringRequest, Problem>, id: String?, index: Int) -> PreparedJob {
+        let prefix = "/jobs/\(index)"
+        switch decoded {
+        case .failure(let problem):
+            return PreparedJob(id: id, job: nil, failure: problem)
+        case .success(let request):
+            do throws(Problem) {
+                let loss = try lossKind(request.loss, prefix: prefix)
+                var job = request
+                if request.id == nil { throw Problem.validation([.init(pointer: prefix + "/id", detail: "missing required field 'id'")]) }
+                job.id = nil
+                let validated = try RequestValidator(pointerPrefix: prefix, context: .batchJob).validate(job, as: loss)
+                return PreparedJob(id: request.id, job: validated, failure: nil)
+            } catch {
+                return PreparedJob(id: request.id, job: nil, failure: error)
+            }
+        }
+    }
+
+    private func lossKind(_ name: String?, prefix: String) throws(Problem) -> LossKind {
+        guard let name else {
+            throw Problem.validation([.init(pointer: prefix + "/loss", detail: "missing required field 'loss'")])
+        }
+        guard let kind = LossKind(rawValue: name) else {
+            throw Problem.validation([
+                .init(pointer: prefix + "/loss", detail: "unknown loss '\(name)'; expected 'cce' or 'bce'")
+            ])
+        }
+        return kind
+    }
+
+    /// `{"id":…,"status":200,"result":{…}}` or `{"id":…,"status":4xx,"error":{…}}`.
+    private static func result(_ prepared: PreparedJob, index: Int) -> [UInt8] {
+        var json = JSONWriter(capacity: 256)
+        json.raw("{")
+        json.key("id")
+        if let id = prepared.id { json.string(id) } else { json.null() }
+        json.comma()
+        var failure = prepared.failure
+        if let job = prepared.job {
+            var scored = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
+            do throws(Problem) {
+                try Scorer.score(job, pointerPrefix: "/jobs/\(index)", to: &scored)
+                json.raw("\"status\":200,\"result\":")
+                json.raw(scored.bytes)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure {
+            json.key("status")
+            json.integer(failure.status)
+            json.comma()
+            json.key("error")
+            failure.write(to: &json)
+        }
+        json.raw("}")
+        return json.bytes
+    }
+}

@@ -1,0 +1,16 @@
+/// POST /cce and POST /bce: decode, validate, score, answer.
+struct ScoreEndpoint: Sendable {
+    let loss: LossKind
+
+    func respond(to body: UnsafeRawBufferPointer) -> HTTPResponse {
+        do throws(Problem) {
+            let request = try JSONBody.decode(ScoringBody.self, from: body).request
+            let job = try RequestValidator(pointerPrefix: "", context: .body).validate(request, as: loss)
+            var json = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
+            try Scorer.score(job, pointerPrefix: "", to: &json)
+            return .json(json.bytes)
+        } catch {
+            return .problem(error)
+        }
+    }
+}

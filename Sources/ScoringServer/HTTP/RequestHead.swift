@@ -1,0 +1,18 @@
+/// What is known of a request when its headers have arrived, before its body is read.
+public struct RequestHead: Sendable {
+    public var method: String
+    public var path: String
+    public var contentType: String?
+    /// The declared body length, when there is exactly one valid Content-Length header.
+    public var contentLength: UInt64?
+    /// How many Content-Length headers the request carried.
+    public var contentLengthCount: Int
+
+    public init(method: String, path: String, contentType: String?, contentLength: UInt64?, contentLengthCount: Int) {
+        self.method = method
+        self.path = path
+        self.contentType = contentType
+        self.contentLength = contentLength
+        self.contentLengthCount = contentLengthCount
+    }
+}

@@ -1,0 +1,79 @@
+/// Finds the route of a request and screens it as soon as its headers arrive, so that bad
+/// requests (404, 405, 415, 413, duplicate Content-Length) are answered before any body is read.
+public struct Router: Sendable {
+    private let routes: [String: Route]
+    public let maxBodyBytes: UInt64
+
+    init(routes: [Route], maxBodyBytes: UInt64) {
+        self.routes = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    public var paths: [String] { routes.keys.sorted() }
+
+    /// An early answer for a request that cannot succeed, or nil to go on and read its body.
+    public func screen(_ head: RequestHead) -> HTTPResponse? {
+        if head.contentLengthCount > 1 {
+            return .problem(
+                Problem(status: 400, type: .badRequest, detail: "the request has more than one Content-Length header")
+            )
+        }
+        guard let route = routes[head.path] else {
+            return .problem(Problem(status: 404, type: .notFound, detail: "no route \(head.path); try GET /"))
+        }
+        guard route.allowedMethods.contains(head.method) else {
+            let allow = route.allowedMethods.joined(separator: ", ")
+            return .problem(
+                Problem(status: 405, type: .methodNotAllowed, detail: "\(head.path) accepts \(allow), not \(head.method)"),
+                headers: [("Allow", allow)]
+            )
+        }
+        guard case .body = route.handler else { return nil }
+        if let contentType = head.contentType, !Self.isJSON(contentType) {
+            return .problem(
+                Problem(
+                    status: 415,
+                    type: .unsupportedMediaType,
+                    detail: "Content-Type is '\(contentType)'; send application/json"
+                )
+            )
+        }
+        if let length = head.contentLength, length > maxBodyBytes {
+            return tooLarge()
+        }
+        return nil
+    }
+
+    /// The answer to a request whose body has been read (screen returned nil).
+    public func respond(_ head: RequestHead, body: UnsafeRawBufferPointer, bodyTooLarge: Bool) -> HTTPResponse {
+        if let early = screen(head) { return early }
+        if bodyTooLarge { return tooLarge() }
+        switch routes[head.path]?.handler {
+        case .fixed(let response)?: return response
+        case .body(let handler)?: return handler(body)
+        case nil: return .problem(Problem(status: 404, type: .notFound, detail: "no route \(head.path)"))
+        }
+    }
+
+    private func tooLarge() -> HTTPResponse {
+        .problem(
+            Problem(status: 413, type: .bodyTooLarge, detail: "the body is larger than \(maxBodyBytes) bytes (--max-body-bytes)")
+        )
+    }
+
+    /// application/json, or any application/*+json, with or without parameters.
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        let name = mediaType.trimmingSpaces.lowercased()
+        return name == "application/json" || (name.hasPrefix("application/") && name.hasSuffix("+json"))
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: Substring {
+        var text = self
+        while text.first == " " || text.first == "\t" { text.removeFirst() }
+        while text.last == " " || text.last == "\t" { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,222 @@
+import CrossEntropy
+
+/// Checks a decoded request against the rules of its loss and builds the core library's
+/// input, or throws a 422 listing what is wrong, each with a JSON pointer.
+struct RequestValidator {
+    /// Prepended to every pointer: "" for a body, "/jobs/3" for a batch job.
+    let pointerPrefix: String
+    let context: ScoringRequest.Context
+
+    func validate(_ request: ScoringRequest, as kind: LossKind) throws(Problem) -> ScoringJob {
+        var problems = ValidationProblems()
+        let known = ScoringRequest.knownFields(in: context)
+        for field in request.unknownFields {
+            problems.add(pointer(field), FieldSuggestion.unknownFieldDetail(field, known: known))
+        }
+        let predictionKind = self.predictionKind(request.input, &problems)
+        let base = self.base(request.base, &problems)
+        if request.predictions == nil { problems.add(pointer("predictions"), "missing required field 'predictions'") }
+        if request.labels == nil { problems.add(pointer("labels"), "missing required field 'labels'") }
+        try problems.check()
+        guard let predictions = request.predictions, let labels = request.labels,
+            let predictionKind, let base
+        else { throw Problem.validation(problems.details) }
+
+        let minimumClasses = kind == .cce ? 2 : 1
+        let matrix = self.predictions(predictions, minimumClasses: minimumClasses, loss: kind, &problems)
+        try problems.check()
+
+        let options = LossOptions(predictionKind: predictionKind, base: base)
+        let perSample = request.perSample ?? true
+        switch kind {
+        case .cce:
+            if predictionKind == .probabilities {
+                checkProbabilities(matrix, field: "predictions", rowsSumToOne: true, &problems)
+            }
+            let categorical = categoricalLabels(labels, rows: matrix.rows, classes: matrix.columns, &problems)
+            try problems.check()
+            return .categorical(predictions: matrix, labels: categorical!, options: options, perSample: perSample)
+        case .bce:
+            if predictionKind == .probabilities {
+                checkProbabilities(matrix, field: "predictions", rowsSumToOne: false, &problems)
+            }
+            let targets = binaryTargets(labels, rows: matrix.rows, classes: matrix.columns, &problems)
+            try problems.check()
+            return .binary(predictions: matrix, targets: targets!, options: options, perSample: perSample)
+        }
+    }
+
+    // MARK: - Options
+
+    private func predictionKind(_ input: String?, _ problems: inout ValidationProblems) -> PredictionKind? {
+        switch input {
+        case nil, "probabilities": return .probabilities
+        case "logits": return .logits
+        case let other?:
+            problems.add(pointer("input"), "unknown input '\(other)'; expected 'probabilities' or 'logits'")
+            return nil
+        }
+    }
+
+    private func base(_ base: BaseField?, _ problems: inout ValidationProblems) -> LogBase? {
+        switch base {
+        case nil, .number(2): return .two
+        case .number(10): return .ten
+        case .name("e"): return .e
+        case .number(let other)?:
+            problems.add(pointer("base"), "unknown base \(other.shortDescription); expected 2, \"e\" or 10")
+        case .name(let other)?:
+            problems.add(pointer("base"), "unknown base \"\(other)\"; expected 2, \"e\" or 10")
+        }
+        return nil
+    }
+
+    // MARK: - Shapes and values
+
+    private func predictions(
+        _ decoded: NumberMatrix,
+        minimumClasses: Int,
+        loss: LossKind,
+        _ problems: inout ValidationProblems
+    ) -> Matrix {
+        if decoded.rows == 0 {
+            problems.add(pointer("predictions"), "at least one sample is required")
+        } else if let ragged = decoded.raggedRow {
+            problems.add(
+                pointer("predictions", ragged.index),
+                "row \(ragged.index) has \(ragged.count) values but row 0 has \(decoded.columns)"
+            )
+        } else if decoded.columns < minimumClasses {
+            let name = loss == .cce ? "categorical" : "binary"
+            problems.add(
+                pointer("predictions", 0),
+                "\(name) cross-entropy needs at least \(minimumClasses) classes per row; got \(decoded.columns)"
+            )
+        }
+        guard problems.isEmpty else { return Matrix(rows: 0, columns: 0, values: []) }
+        return Matrix(rows: decoded.rows, columns: decoded.columns, values: decoded.values)
+    }
+
+    /// Values in [0, 1]; for categorical rows, a sum of 1 within `RowSumTolerance`.
+    private func checkProbabilities(
+        _ matrix: Matrix,
+        field: String,
+        rowsSumToOne: Bool,
+        _ problems: inout ValidationProblems
+    ) {
+        let tolerance = RowSumTolerance.forClasses(matrix.columns)
+        for i in 0..<matrix.rows where !problems.isFull {
+            var inRange = true
+            var sum = CompensatedSum()
+            for j in 0..<matrix.columns {
+                let p = matrix[i, j]
+                if !(0...1).contains(p) {
+                    inRange = false
+                    problems.add(pointer(field, i, j), "\(p.shortDescription) is outside [0, 1]")
+                }
+                sum.add(p)
+            }
+            if rowsSumToOne && inRange && abs(sum.value - 1) > tolerance {
+                problems.add(
+                    pointer(field, i),
+                    "row sums to \(sum.value.shortDescription), not 1 (tolerance \(tolerance.shortDescription))"
+                )
+            }
+        }
+    }
+
+    private func categoricalLabels(
+        _ labels: LabelsField,
+        rows: Int,
+        classes: Int,
+        _ problems: inout ValidationProblems
+    ) -> CategoricalLabels? {
+        switch labels {
+        case .flat(let values):
+            guard checkCount(values.count, rows: rows, &problems) else { return nil }
+            var indices = [Int](repeating: 0, count: values.count)
+            for (i, value) in values.enumerated() where !problems.isFull {
+                if value.rounded(.towardZero) != value {
+                    problems.add(pointer("labels", i), "\(value.shortDescription) is not an integer class index")
+                } else if value < 0 || value >= Double(classes) {
+                    problems.add(
+                        pointer("labels", i),
+                        "class index \(value.shortDescription) is out of range [0, \(classes))"
+                    )
+                } else {
+                    indices[i] = Int(value)
+                }
+            }
+            return problems.isEmpty ? .indices(indices) : nil
+        case .rows(let decoded):
+            guard let matrix = labelMatrix(decoded, rows: rows, classes: classes, &problems) else { return nil }
+            checkProbabilities(matrix, field: "labels", rowsSumToOne: true, &problems)
+            return problems.isEmpty ? .distributions(matrix) : nil
+        }
+    }
+
+    private func binaryTargets(
+        _ labels: LabelsField,
+        rows: Int,
+        classes: Int,
+        _ problems: inout ValidationProblems
+    ) -> Matrix? {
+        let matrix: Matrix
+        switch labels {
+        case .flat(let values) where classes == 1:
+            // One target per sample is unambiguous when there is one class.
+            guard checkCount(values.count, rows: rows, &problems) else { return nil }
+            matrix = Matrix(rows: rows, columns: 1, values: values)
+        case .flat:
+            problems.add(pointer("labels"), "binary cross-entropy labels are rows of \(classes) values in [0, 1]")
+            return nil
+        case .rows(let decoded):
+            guard let rowsMatrix = labelMatrix(decoded, rows: rows, classes: classes, &problems) else { return nil }
+            matrix = rowsMatrix
+        }
+        checkProbabilities(matrix, field: "labels", rowsSumToOne: false, &problems)
+        return problems.isEmpty ? matrix : nil
+    }
+
+    private func labelMatrix(
+        _ decoded: NumberMatrix,
+        rows: Int,
+        classes: Int,
+        _ problems: inout ValidationProblems
+    ) -> Matrix? {
+        guard checkCount(decoded.rows, rows: rows, &problems) else { return nil }
+        if let ragged = decoded.raggedRow {
+            problems.add(
+                pointer("labels", ragged.index),
+                "row \(ragged.index) has \(ragged.count) values but row 0 has \(decoded.columns)"
+            )
+            return nil
+        }
+        if decoded.columns != classes {
+            problems.add(pointer("labels", 0), "label rows have \(decoded.columns) values but predictions have \(classes)")
+            return nil
+        }
+        return Matrix(rows: decoded.rows, columns: decoded.columns, values: decoded.values)
+    }
+
+    private func checkCount(_ count: Int, rows: Int, _ problems: inout ValidationProblems) -> Bool {
+        guard count == rows else {
+            problems.add(pointer("labels"), "\(count) labels for \(rows) prediction rows")
+            return false
+        }
+        return true
+    }
+
+    // MARK: - Pointers
+
+    private func pointer(_ field: String, _ indices: Int...) -> String {
+        var result = pointerPrefix + "/" + JSONPointer.escape(field)
+        for index in indices { result += "/\(index)" }
+        return result
+    }
+}
+
+extension Double {
+    /// The shortest text that reads back as the same Double ("0.95", "1e-07").
+    var shortDescription: String { description }
+}
