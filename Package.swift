@@ -32,7 +32,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CrossEntropyTests", dependencies: ["CrossEntropy"], resources: [.copy("Vectors")]),
+        .testTarget(name: "CrossEntropyTests", dependencies: ["CrossEntropy"], exclude: ["Vectors"]),
         .testTarget(name: "ScoringServerTests", dependencies: ["ScoringServer"]),
         .testTarget(name: "ServiceTests", dependencies: ["CrossEntropyService"]),
     ]
