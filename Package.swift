@@ -33,7 +33,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CrossEntropyTests", dependencies: ["CrossEntropy"], exclude: ["Vectors"]),
-        .testTarget(name: "ScoringServerTests", dependencies: ["ScoringServer"]),
-        .testTarget(name: "ServiceTests", dependencies: ["CrossEntropyService"]),
+        .testTarget(name: "ScoringServerTests", dependencies: ["ScoringServer", "TestSupport"]),
+        .testTarget(name: "ServiceTests", dependencies: ["CrossEntropyService", "TestSupport"]),
+        // Helpers shared by the test targets: a bit-exact JSON reader, an HTTP client.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
     ]
 )

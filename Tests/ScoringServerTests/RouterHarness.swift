@@ -1,0 +1,46 @@
+import TestSupport
+
+@testable import ScoringServer
+
+/// Answers requests through the router directly (no sockets): decode, validate, score, write.
+struct RouterHarness {
+    let router = ServiceRoutes.router(maxBodyBytes: 1 << 20)
+
+    struct Answer {
+        let status: Int
+        let contentType: String
+        let headers: [(name: String, value: String)]
+        let body: [UInt8]
+
+        var json: JSONValue { JSONValue.parse(body) }
+        var pointers: [String] { json.problemPointers }
+        var details: [String] { json.problemDetails }
+    }
+
+    func send(
+        _ method: String,
+        _ path: String,
+        body: String = "",
+        contentType: String? = "application/json",
+        contentLength: UInt64? = nil,
+        contentLengthCount: Int = 1
+    ) -> Answer {
+        let bytes = Array(body.utf8)
+        let head = RequestHead(
+            method: method,
+            path: path,
+            contentType: contentType,
+            contentLength: contentLength ?? UInt64(bytes.count),
+            contentLengthCount: contentLengthCount
+        )
+        let response = bytes.withUnsafeBytes { router.respond(head, body: $0, bodyTooLarge: false) }
+        return Answer(
+            status: response.status,
+            contentType: response.contentType,
+            headers: response.headers,
+            body: response.body
+        )
+    }
+
+    func post(_ path: String, _ body: String) -> Answer { send("POST", path, body: body) }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Any JSON document, read with JSONDecoder so numbers keep every bit (Foundation's
+/// JSONSerialization hands back NSNumbers whose Double bridging can lose the last bit on Linux).
+public enum JSONValue: Decodable, Equatable, Sendable {
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let value = try decoder.singleValueContainer()
+        if value.decodeNil() {
+            self = .null
+        } else if let bool = try? value.decode(Bool.self) {
+            self = .bool(bool)
+        } else if let number = try? value.decode(Double.self) {
+            self = .number(number)
+        } else if let string = try? value.decode(String.self) {
+            self = .string(string)
+        } else if let array = try? value.decode([JSONValue].self) {
+            self = .array(array)
+        } else {
+            self = .object(try value.decode([String: JSONValue].self))
+        }
+    }
+
+    /// Parses bytes; anything that is not JSON becomes `.null`.
+    public static func parse<Bytes: Sequence>(_ bytes: Bytes) -> JSONValue where Bytes.Element == UInt8 {
+        (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))) ?? .null
+    }
+
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let items) = self, items.indices.contains(index) { return items[index] }
+        return nil
+    }
+
+    public var double: Double? {
+        if case .number(let value) = self { return value }
+        return nil
+    }
+
+    public var int: Int? { double.flatMap { Int(exactly: $0) } }
+
+    public var string: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    public var array: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
+    public var doubles: [Double]? { array?.compactMap(\.double) }
+    public var strings: [String]? { array?.compactMap(\.string) }
+}
+
+extension JSONValue {
+    /// The pointers of a problem document's `errors`.
+    public var problemPointers: [String] { self["errors"]?.array?.compactMap { $0["pointer"]?.string } ?? [] }
+    /// The details of a problem document's `errors`.
+    public var problemDetails: [String] { self["errors"]?.array?.compactMap { $0["detail"]?.string } ?? [] }
+}
