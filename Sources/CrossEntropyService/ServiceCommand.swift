@@ -34,12 +34,12 @@ struct ServiceCommand: ParsableCommand {
     @Option(help: "Seconds an idle connection is kept; 0 keeps it for ever (env CONNECTION_TIMEOUT; default 30).")
     var connectionTimeout: Int?
 
-    @Option(help: "Seconds to let requests in flight finish after SIGTERM/SIGINT (default 10).")
+    @Option(help: "Seconds to let requests in flight finish after SIGTERM or SIGINT.")
     var drainSeconds: Int = 10
 
     static func main() {
         do {
-            let command = try parseAsRoot() as! ServiceCommand
+            let command = try parse()
             try command.run()
         } catch {
             // --help and --version exit 0; any invalid value is one line and exit code 2.

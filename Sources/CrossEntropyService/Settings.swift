@@ -40,7 +40,8 @@ enum Settings {
                 resolved = fallback
             }
             guard range.contains(resolved) else {
-                throw ValidationError("\(variable.lowercased()) must be in \(range.lowerBound)...\(range.upperBound); got \(resolved)")
+                let flag = "--" + variable.lowercased().replacing("_", with: "-")
+                throw ValidationError("\(flag) (\(variable)) must be in \(range.lowerBound)...\(range.upperBound); got \(resolved)")
             }
             return resolved
         }

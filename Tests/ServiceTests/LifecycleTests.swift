@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The binary's outside: the listening line, flags and environment, exit codes, signals.
+@Suite struct LifecycleTests {
+    @Test func printsTheRealPort() throws {
+        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
+        defer { service.stop() }
+        #expect(service.listeningLine == "listening on http://127.0.0.1:\(service.port)")
+        #expect(service.port != 0)
+        #expect(try httpRequest(port: service.port, "GET", "/bands").status == 200)
+    }
+
+    @Test func portComesFromTheEnvironment() throws {
+        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1"], environment: ["PORT": "0"])
+        defer { service.stop() }
+        #expect(service.port != 8080 && service.port != 0)
+    }
+
+    @Test(arguments: [["--port", "70000"], ["--threads", "0"], ["--port", "x"], ["--bogus"]])
+    func invalidSettingsExitWithCode2(arguments: [String]) throws {
+        let result = try ServiceProcess.run(arguments: arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func invalidEnvironmentExitsWithCode2() throws {
+        let result = try ServiceProcess.run(arguments: [], environment: ["PORT": "eighty"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("PORT"))
+    }
+
+    @Test func helpDocumentsTheFlags() throws {
+        let result = try ServiceProcess.run(arguments: ["--help"])
+        #expect(result.status == 0)
+        for flag in ["--host", "--port", "--threads", "--max-body-bytes", "PORT"] {
+            #expect(result.stdout.contains(flag), "\(flag) missing from --help")
+        }
+    }
+
+    @Test(arguments: [SIGTERM, SIGINT])
+    func stopSignalsExitCleanly(signal: Int32) throws {
+        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
+        #expect(try httpRequest(port: service.port, "GET", "/bands").status == 200)
+        #expect(service.stop(signal: signal) == 0)
+    }
+
+    @Test func requestsInFlightFinishAfterSIGTERM() throws {
+        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
+        let connection = try HTTPConnection(port: service.port)
+        let body = Array(#"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#.utf8)
+        try connection.send("POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n")
+        try connection.send(Array(body[..<10]))
+        Thread.sleep(forTimeInterval: 0.2)
+        kill(pid(of: service), SIGTERM)
+        Thread.sleep(forTimeInterval: 0.2)
+        try connection.send(Array(body[10...]))
+        let answer = try connection.readResponse()
+        #expect(answer.status == 200)
+        #expect(answer.json["loss"]?.double == 0.514_573_172_829_758_3)
+        #expect(service.waitForExit() == 0)
+    }
+
+    private func pid(of service: ServiceProcess) -> pid_t { service.processIdentifier }
+}

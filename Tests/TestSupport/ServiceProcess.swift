@@ -1,0 +1,121 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real `cross-entropy-service` binary, started on an ephemeral port for a test.
+public final class ServiceProcess: @unchecked Sendable {
+    public let port: UInt16
+    public let listeningLine: String
+    private let process: Process
+    private let stderrPipe: Pipe
+
+    /// One server shared by every test that needs nothing special (started on first use).
+    public static let shared: ServiceProcess = {
+        do {
+            return try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--threads", "4"])
+        } catch {
+            fatalError("cannot start the service: \(error)")
+        }
+    }()
+
+    /// The binary SwiftPM built beside the test bundle.
+    public static var binary: URL {
+        let testRunner = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        return testRunner.deletingLastPathComponent().appendingPathComponent("cross-entropy-service")
+    }
+
+    public init(arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for name in ["PORT", "HOST", "THREADS", "MAX_BODY_BYTES", "MAX_CONNECTIONS", "CONNECTION_TIMEOUT"] {
+            merged[name] = nil
+        }
+        merged.merge(environment) { $1 }
+        process.environment = merged
+        let stdoutPipe = Pipe()
+        stderrPipe = Pipe()
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        try process.run()
+        ServiceProcess.register(process.processIdentifier)
+
+        listeningLine = Self.firstLine(of: stdoutPipe.fileHandleForReading)
+        Self.drain(stdoutPipe.fileHandleForReading)
+        guard let portText = listeningLine.split(separator: ":").last, let port = UInt16(portText) else {
+            process.terminate()
+            throw HTTPConnection.Failure(description: "no 'listening on' line; got '\(listeningLine)'")
+        }
+        self.port = port
+    }
+
+    /// Sends a signal and waits for the exit status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGTERM) -> Int32 {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    public func waitForExit() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    public var isRunning: Bool { process.isRunning }
+    public var processIdentifier: pid_t { process.processIdentifier }
+
+    /// Runs the binary to completion (for flags that make it exit): status, stdout, stderr.
+    public static func run(arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        register(process.processIdentifier)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    private static func firstLine(of handle: FileHandle) -> String {
+        var line = Data()
+        while true {
+            let chunk = handle.readData(ofLength: 1)
+            if chunk.isEmpty || chunk == Data([10]) { break }
+            line.append(chunk)
+        }
+        return String(decoding: line, as: UTF8.self)
+    }
+
+    /// Keeps reading the service's output so a full pipe never blocks it.
+    private static func drain(_ handle: FileHandle) {
+        Thread.detachNewThread {
+            while !handle.availableData.isEmpty {}
+        }
+    }
+
+    // Every process started is killed when the test run exits, even if a test failed early.
+    private static let launched = Mutex<[pid_t]>([])
+
+    private static func register(_ pid: pid_t) {
+        let first = launched.withLock { pids in
+            pids.append(pid)
+            return pids.count == 1
+        }
+        if first {
+            atexit {
+                for pid in ServiceProcess.launched.withLock({ $0 }) { kill(pid, SIGKILL) }
+            }
+        }
+    }
+}
