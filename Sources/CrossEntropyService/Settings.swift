@@ -41,7 +41,8 @@ enum Settings {
             }
             guard range.contains(resolved) else {
                 let flag = "--" + variable.lowercased().replacing("_", with: "-")
-                throw ValidationError("\(flag) (\(variable)) must be in \(range.lowerBound)...\(range.upperBound); got \(resolved)")
+                throw ValidationError(
+                    "\(flag) (\(variable)) must be in \(range.lowerBound)...\(range.upperBound); got \(resolved)")
             }
             return resolved
         }
@@ -61,7 +62,8 @@ enum Settings {
             ),
             connectionLimit: try value(command.maxConnections, "MAX_CONNECTIONS", default: 0, range: 0...1_000_000),
             perIPConnectionLimit: 0,
-            connectionTimeout: try value(command.connectionTimeout, "CONNECTION_TIMEOUT", default: 30, range: 0...86_400)
+            connectionTimeout: try value(
+                command.connectionTimeout, "CONNECTION_TIMEOUT", default: 30, range: 0...86_400)
         )
     }
 }

@@ -44,7 +44,12 @@ struct ReferenceVector: Decodable, Sendable {
         let loss: Double
         let sum: Double
         let losses: [Double]
-        let class_losses: [Double]?
+        let classLosses: [Double]?
+
+        enum CodingKeys: String, CodingKey {
+            case loss, sum, losses
+            case classLosses = "class_losses"
+        }
     }
 
     let name: String

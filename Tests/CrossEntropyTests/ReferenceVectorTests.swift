@@ -7,7 +7,10 @@ import Testing
     @Test func theFileHasEveryKindOfCase() {
         let names = ReferenceVector.all.map(\.name)
         #expect(names.count >= 40)
-        for prefix in ["cce-index", "cce-onehot", "cce-soft", "cce-logits-index", "cce-logits-soft", "bce-multihot", "bce-soft", "bce-logits"] {
+        for prefix in [
+            "cce-index", "cce-onehot", "cce-soft", "cce-logits-index", "cce-logits-soft", "bce-multihot", "bce-soft",
+            "bce-logits",
+        ] {
             #expect(names.contains { $0.hasPrefix(prefix) }, "no \(prefix) case")
         }
     }
@@ -33,7 +36,7 @@ import Testing
             }
             let result = binaryCrossEntropy(predictions: predictions, targets: Matrix(rows), options: vector.options)
             (mean, sum, losses) = (result.mean, result.sum, result.losses)
-            if let expected = vector.expected.class_losses {
+            if let expected = vector.expected.classLosses {
                 expectClose(result.classLosses, expected, vector.name + " class_losses")
             }
         }

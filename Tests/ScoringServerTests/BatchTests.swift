@@ -24,7 +24,8 @@ import Testing
         #expect(results[0]["result"]?["loss"]?.double == 0.514_573_172_829_758_3)
         #expect(results[5]["result"]?["band"]?.string == "moderately_wrong")
         let pointers = results.map { $0["error"]?.problemPointers.first }
-        #expect(pointers == [nil, "/jobs/1/predictions/0/1", "/jobs/2/predictions/0", "/jobs/3/loss", "/jobs/4/id", nil])
+        #expect(
+            pointers == [nil, "/jobs/1/predictions/0/1", "/jobs/2/predictions/0", "/jobs/3/loss", "/jobs/4/id", nil])
     }
 
     @Test func largeBatchesKeepTheirOrder() {

@@ -25,7 +25,10 @@ import Testing
     }
 
     @Test func wrongTypesOfOptionsPointAtTheField() {
-        #expect(harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[1],"per_sample":"no"}"#).pointers == ["/per_sample"])
+        #expect(
+            harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[1],"per_sample":"no"}"#).pointers == [
+                "/per_sample"
+            ])
         #expect(harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[1],"base":true}"#).pointers == ["/base"])
         #expect(harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[1],"input":3}"#).pointers == ["/input"])
         #expect(harness.post("/cce", #"{"predictions":[0.5,0.5],"labels":[1]}"#).pointers == ["/predictions/0"])

@@ -52,7 +52,9 @@ import Testing
 
     @Test func logitsInput() {
         // log-softmax of [0, ln 3] gives p = [1/4, 3/4].
-        let json = harness.post("/cce", "{\"predictions\":[[0,\(log(3.0))]],\"labels\":[1],\"input\":\"logits\",\"base\":\"e\"}").json
+        let json = harness.post(
+            "/cce", "{\"predictions\":[[0,\(log(3.0))]],\"labels\":[1],\"input\":\"logits\",\"base\":\"e\"}"
+        ).json
         let loss = json["loss"]?.double ?? .nan
         #expect(abs(loss - -log(0.75)) < 1e-15)
     }

@@ -27,7 +27,9 @@ import Testing
         #expect(answer.status == 415)
     }
 
-    @Test(arguments: ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/problem+json"])
+    @Test(arguments: [
+        "application/json", "application/json; charset=utf-8", "Application/JSON", "application/problem+json",
+    ])
     func jsonContentTypesAreAccepted(contentType: String) {
         let answer = harness.send(
             "POST",
@@ -72,7 +74,10 @@ import Testing
         #expect(answer.status == 200)
         let cce = answer.json["cce"]?["bands"]?.array ?? []
         let bce = answer.json["bce"]?["bands"]?.array ?? []
-        #expect(cce.compactMap { $0["name"]?.string } == ["perfect", "high_confidence", "moderate", "low", "very_low", "wrong"])
+        #expect(
+            cce.compactMap { $0["name"]?.string } == [
+                "perfect", "high_confidence", "moderate", "low", "very_low", "wrong",
+            ])
         #expect(bce.compactMap { $0["name"]?.string } == ["very_good", "good", "moderately_wrong", "wrong"])
         #expect(cce[1]["min_probability"]?.double == 0.9)
         #expect(bce.compactMap { $0["max_bits"]?.double } == [0.5, 1.0, 2.0])

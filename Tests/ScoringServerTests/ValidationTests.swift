@@ -24,15 +24,22 @@ import Testing
     }
 
     @Test func countMismatches() {
-        expect422("/cce", #"{"predictions":[[0.2,0.8],[0.5,0.5]],"labels":[0]}"#, pointers: ["/labels"], containing: "1 labels for 2")
+        expect422(
+            "/cce", #"{"predictions":[[0.2,0.8],[0.5,0.5]],"labels":[0]}"#, pointers: ["/labels"],
+            containing: "1 labels for 2")
         expect422("/bce", #"{"predictions":[[0.2,0.8]],"labels":[[1,0],[0,1]]}"#, pointers: ["/labels"])
         expect422("/cce", #"{"predictions":[[0.2,0.8]],"labels":[[0,0,1]]}"#, pointers: ["/labels/0"])
     }
 
     @Test func tooFewClassesOrSamples() {
-        expect422("/cce", #"{"predictions":[[1]],"labels":[0]}"#, pointers: ["/predictions/0"], containing: "at least 2 classes")
-        expect422("/bce", #"{"predictions":[[]],"labels":[[]]}"#, pointers: ["/predictions/0"], containing: "at least 1 classes")
-        expect422("/cce", #"{"predictions":[],"labels":[]}"#, pointers: ["/predictions"], containing: "at least one sample")
+        expect422(
+            "/cce", #"{"predictions":[[1]],"labels":[0]}"#, pointers: ["/predictions/0"],
+            containing: "at least 2 classes")
+        expect422(
+            "/bce", #"{"predictions":[[]],"labels":[[]]}"#, pointers: ["/predictions/0"],
+            containing: "at least 1 classes")
+        expect422(
+            "/cce", #"{"predictions":[],"labels":[]}"#, pointers: ["/predictions"], containing: "at least one sample")
     }
 
     @Test func missingFields() {
@@ -41,13 +48,16 @@ import Testing
     }
 
     @Test func probabilitiesOutsideTheUnitInterval() {
-        expect422("/cce", #"{"predictions":[[1.2,-0.2]],"labels":[0]}"#, pointers: ["/predictions/0/0", "/predictions/0/1"])
+        expect422(
+            "/cce", #"{"predictions":[[1.2,-0.2]],"labels":[0]}"#, pointers: ["/predictions/0/0", "/predictions/0/1"])
         expect422("/bce", #"{"predictions":[[0.5,1.5]],"labels":[[1,0]]}"#, pointers: ["/predictions/0/1"])
         expect422("/bce", #"{"predictions":[[0.5,0.5]],"labels":[[2,0]]}"#, pointers: ["/labels/0/0"])
     }
 
     @Test func categoricalRowsMustSumToOne() {
-        expect422("/cce", #"{"predictions":[[0.2,0.7,0.1],[0.3,0.3,0.3]],"labels":[0,1]}"#, pointers: ["/predictions/1"], containing: "not 1 (tolerance")
+        expect422(
+            "/cce", #"{"predictions":[[0.2,0.7,0.1],[0.3,0.3,0.3]],"labels":[0,1]}"#, pointers: ["/predictions/1"],
+            containing: "not 1 (tolerance")
         expect422("/cce", #"{"predictions":[[0.2,0.7,0.1]],"labels":[[0.5,0.6,0]]}"#, pointers: ["/labels/0"])
         // BCE rows are independent and need not sum to 1.
         #expect(harness.post("/bce", #"{"predictions":[[0.9,0.9]],"labels":[[1,1]]}"#).status == 200)
@@ -67,9 +77,13 @@ import Testing
     }
 
     @Test func classIndices() {
-        expect422("/cce", #"{"predictions":[[0.5,0.5],[0.5,0.5]],"labels":[0,2]}"#, pointers: ["/labels/1"], containing: "out of range [0, 2)")
+        expect422(
+            "/cce", #"{"predictions":[[0.5,0.5],[0.5,0.5]],"labels":[0,2]}"#, pointers: ["/labels/1"],
+            containing: "out of range [0, 2)")
         expect422("/cce", #"{"predictions":[[0.5,0.5]],"labels":[-1]}"#, pointers: ["/labels/0"])
-        expect422("/cce", #"{"predictions":[[0.5,0.5]],"labels":[0.5]}"#, pointers: ["/labels/0"], containing: "not an integer")
+        expect422(
+            "/cce", #"{"predictions":[[0.5,0.5]],"labels":[0.5]}"#, pointers: ["/labels/0"],
+            containing: "not an integer")
         #expect(harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[1.0]}"#).status == 200)
     }
 
@@ -85,7 +99,8 @@ import Testing
     }
 
     @Test func unknownFieldsNameTheClosestKnownOne() {
-        let answer = harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[0],"per_sampel":false,"prediction":1}"#)
+        let answer = harness.post(
+            "/cce", #"{"predictions":[[0.5,0.5]],"labels":[0],"per_sampel":false,"prediction":1}"#)
         #expect(answer.status == 422)
         #expect(answer.json["type"]?.string == "urn:cross-entropy-service:problem:unknown-field")
         #expect(answer.pointers == ["/per_sampel", "/prediction"])
@@ -97,13 +112,15 @@ import Testing
 
     @Test func problemsAreCappedSoAnswersStaySmall() {
         let row = "[2,2]"
-        let body = "{\"predictions\":[\(Array(repeating: row, count: 100).joined(separator: ","))],\"labels\":[\(Array(repeating: "0", count: 100).joined(separator: ","))]}"
+        let body =
+            "{\"predictions\":[\(Array(repeating: row, count: 100).joined(separator: ","))],\"labels\":[\(Array(repeating: "0", count: 100).joined(separator: ","))]}"
         let answer = harness.post("/cce", body)
         #expect(answer.status == 422)
         #expect(answer.pointers.count == 20)
     }
 
     @Test func overflowingLogitsAre422NotInfinity() {
-        expect422("/cce", #"{"predictions":[[1.7e308,-1.7e308]],"labels":[1],"input":"logits"}"#, pointers: ["/predictions"])
+        expect422(
+            "/cce", #"{"predictions":[[1.7e308,-1.7e308]],"labels":[1],"input":"logits"}"#, pointers: ["/predictions"])
     }
 }

@@ -1,7 +1,8 @@
 import Dispatch
+import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Many clients at once each get their own answer.
 @Suite struct ConcurrencyTests {
@@ -17,7 +18,8 @@ import TestSupport
                     // A distinct probability for each request: the loss is -log2(p).
                     let p = Double(client * requestsEach + k + 1) / Double(clients * requestsEach + 2)
                     let body = "{\"predictions\":[[\(p),\(1 - p)]],\"labels\":[0]}"
-                    try connection.send("POST", "/cce", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+                    try connection.send(
+                        "POST", "/cce", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
                     let answer = try connection.readResponse()
                     if answer.json["loss"]?.double != -log2(p) {
                         mismatches.withLock { $0.append("client \(client) request \(k): \(answer.text)") }
@@ -30,5 +32,3 @@ import TestSupport
         #expect(mismatches.withLock { $0 } == [])
     }
 }
-
-import Foundation

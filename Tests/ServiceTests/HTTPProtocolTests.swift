@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 /// HTTP behaviour: routing errors, body limits, keep-alive, 100-continue, chunked bodies.
 @Suite struct HTTPProtocolTests {
@@ -18,7 +18,8 @@ import TestSupport
     }
 
     @Test func nonJSONContentTypeIs415() throws {
-        let answer = try httpRequest(port: port, "POST", "/cce", json: "a=b", headers: [("Content-Type", "application/x-www-form-urlencoded")])
+        let answer = try httpRequest(
+            port: port, "POST", "/cce", json: "a=b", headers: [("Content-Type", "application/x-www-form-urlencoded")])
         #expect(answer.status == 415)
         #expect(answer.header("Content-Type") == "application/problem+json")
     }
@@ -48,7 +49,8 @@ import TestSupport
 
     @Test func chunkedBodiesAreAssembled() throws {
         let connection = try HTTPConnection(port: port)
-        var request = "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        var request =
+            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         let text = String(decoding: example, as: UTF8.self)
         let middle = text.index(text.startIndex, offsetBy: 10)
         for part in [String(text[..<middle]), String(text[middle...])] {
@@ -76,19 +78,23 @@ import TestSupport
         let small = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--max-body-bytes", "1000"])
         defer { small.stop() }
         let connection = try HTTPConnection(port: small.port, timeoutSeconds: 10)
-        try connection.send("POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n")
+        try connection.send(
+            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n")
         let answer = try connection.readResponse()
         #expect(answer.status == 413)
         #expect(answer.header("Content-Type") == "application/problem+json")
         // Under the limit still works.
-        #expect(try httpRequest(port: small.port, "POST", "/cce", json: String(decoding: example, as: UTF8.self)).status == 200)
+        #expect(
+            try httpRequest(port: small.port, "POST", "/cce", json: String(decoding: example, as: UTF8.self)).status
+                == 200)
     }
 
     @Test func chunkedBodyGrowingPastTheLimitIs413() throws {
         let small = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--max-body-bytes", "1000"])
         defer { small.stop() }
         let connection = try HTTPConnection(port: small.port, timeoutSeconds: 10)
-        var request = "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        var request =
+            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         let chunk = String(repeating: " ", count: 600)
         for _ in 0..<3 { request += "258\r\n" + chunk + "\r\n" }
         request += "0\r\n\r\n"
@@ -102,7 +108,8 @@ import TestSupport
         try connection.send([0, 1, 2, 255, 13, 10, 13, 10])
         _ = try? connection.readResponse()
         let aborted = try HTTPConnection(port: port)
-        try aborted.send("POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"pred")
+        try aborted.send(
+            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"pred")
         // Closing `aborted` mid-body must not disturb anyone else.
         let answer = try httpRequest(port: port, "POST", "/cce", json: String(decoding: example, as: UTF8.self))
         #expect(answer.status == 200)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The binary's outside: the listening line, flags and environment, exit codes, signals.
 @Suite struct LifecycleTests {
@@ -51,7 +51,8 @@ import TestSupport
         let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
         let connection = try HTTPConnection(port: service.port)
         let body = Array(#"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#.utf8)
-        try connection.send("POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n")
+        try connection.send(
+            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n")
         try connection.send(Array(body[..<10]))
         Thread.sleep(forTimeInterval: 0.2)
         kill(pid(of: service), SIGTERM)

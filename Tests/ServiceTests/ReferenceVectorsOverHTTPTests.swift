@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every reference vector through the real server in one /batch request: the numbers
 /// survive JSON in and out, to 1e-12 relative of scikit-learn and scipy.
@@ -19,7 +19,8 @@ import TestSupport
                 + "\"input\":\"\(vector["input"]?.string ?? "")\",\"base\":\(base),"
                 + "\"predictions\":\(serialise(vector["predictions"])),\"labels\":\(serialise(vector["labels"]))}"
         }
-        let answer = try httpRequest(port: ServiceProcess.shared.port, "POST", "/batch", json: "{\"jobs\":[\(jobs.joined(separator: ","))]}")
+        let answer = try httpRequest(
+            port: ServiceProcess.shared.port, "POST", "/batch", json: "{\"jobs\":[\(jobs.joined(separator: ","))]}")
         #expect(answer.status == 200)
         let results = answer.json["results"]?.array ?? []
         #expect(results.count == cases.count)

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 /// The contract over real HTTP against the real binary.
 @Suite struct ScoringOverHTTPTests {
@@ -16,7 +16,8 @@ import TestSupport
     }
 
     @Test func documentBinaryExample() throws {
-        let answer = try httpRequest(port: port, "POST", "/bce", json: #"{"predictions":[[0.8,0.4,0.6]],"labels":[[1,0,1]]}"#)
+        let answer = try httpRequest(
+            port: port, "POST", "/bce", json: #"{"predictions":[[0.8,0.4,0.6]],"labels":[[1,0,1]]}"#)
         #expect(answer.status == 200)
         #expect(answer.json["loss"]?.double == 1.795_859_283_219_774_8)
         #expect(answer.json["band"]?.string == "moderately_wrong")
@@ -56,10 +57,13 @@ import TestSupport
     }
 
     @Test func pointersReachTheClient() throws {
-        let typed = try httpRequest(port: port, "POST", "/cce", json: #"{"predictions":[[0.2,0.7,0.1],[0.2,0.7,0.1],[0.2,0.7,0.1],[0.2,"a",0.1]],"labels":[1,1,1,1]}"#)
+        let typed = try httpRequest(
+            port: port, "POST", "/cce",
+            json: #"{"predictions":[[0.2,0.7,0.1],[0.2,0.7,0.1],[0.2,0.7,0.1],[0.2,"a",0.1]],"labels":[1,1,1,1]}"#)
         #expect(typed.status == 400)
         #expect(typed.json.problemPointers == ["/predictions/3/1"])
-        let ranged = try httpRequest(port: port, "POST", "/bce", json: #"{"predictions":[[0.2,0.7],[0.2,1.7]],"labels":[[1,0],[0,1]]}"#)
+        let ranged = try httpRequest(
+            port: port, "POST", "/bce", json: #"{"predictions":[[0.2,0.7],[0.2,1.7]],"labels":[[1,0],[0,1]]}"#)
         #expect(ranged.json.problemPointers == ["/predictions/1/1"])
     }
 

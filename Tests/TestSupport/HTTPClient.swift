@@ -41,7 +41,9 @@ public final class HTTPConnection {
     public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { throw Failure(description: "send failed (errno \(errno))") }
             offset += sent
         }
@@ -60,7 +62,9 @@ public final class HTTPConnection {
             head += "\(name): \(value)\r\n"
             names.insert(name.lowercased())
         }
-        if !names.contains("content-length") && !names.contains("transfer-encoding") && (!body.isEmpty || method == "POST") {
+        if !names.contains("content-length") && !names.contains("transfer-encoding")
+            && (!body.isEmpty || method == "POST")
+        {
             head += "Content-Length: \(body.count)\r\n"
         }
         try send(Array((head + "\r\n").utf8) + body)
@@ -102,7 +106,8 @@ public final class HTTPConnection {
     private func readUntil(_ marker: [UInt8]) throws -> Int {
         while true {
             if buffer.count >= marker.count {
-                for start in 0...(buffer.count - marker.count) where buffer[start..<start + marker.count].elementsEqual(marker) {
+                for start in 0...(buffer.count - marker.count)
+                where buffer[start..<start + marker.count].elementsEqual(marker) {
                     return start
                 }
             }
@@ -117,7 +122,9 @@ public final class HTTPConnection {
     private func receive() throws {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         let received = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-        guard received > 0 else { throw Failure(description: received == 0 ? "connection closed" : "recv failed (errno \(errno))") }
+        guard received > 0 else {
+            throw Failure(description: received == 0 ? "connection closed" : "recv failed (errno \(errno))")
+        }
         buffer.append(contentsOf: chunk[..<received])
     }
 }

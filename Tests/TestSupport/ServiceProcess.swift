@@ -23,7 +23,9 @@ public final class ServiceProcess: @unchecked Sendable {
 
     /// The binary SwiftPM built beside the test bundle.
     public static var binary: URL {
-        let testRunner = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        let testRunner = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0])
         return testRunner.deletingLastPathComponent().appendingPathComponent("cross-entropy-service")
     }
 
@@ -70,7 +72,9 @@ public final class ServiceProcess: @unchecked Sendable {
     public var processIdentifier: pid_t { process.processIdentifier }
 
     /// Runs the binary to completion (for flags that make it exit): status, stdout, stderr.
-    public static func run(arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(arguments: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -84,7 +88,9 @@ public final class ServiceProcess: @unchecked Sendable {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     private static func firstLine(of handle: FileHandle) -> String {

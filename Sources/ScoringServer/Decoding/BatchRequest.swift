@@ -31,7 +31,8 @@ private struct DecodedJob: Decodable {
             outcome = .success(try ScoringRequest(from: decoder, context: .batchJob))
         } catch {
             outcome = .failure(DecodingProblem.problem(for: error))
-            id = try? decoder.container(keyedBy: FieldKey.self).decodeIfPresent(String.self, forKey: FieldKey(stringValue: "id"))
+            id = try? decoder.container(keyedBy: FieldKey.self).decodeIfPresent(
+                String.self, forKey: FieldKey(stringValue: "id"))
         }
     }
 }

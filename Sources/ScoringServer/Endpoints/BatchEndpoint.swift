@@ -15,7 +15,8 @@ struct BatchEndpoint: Sendable {
             return .problem(error)
         }
         let jobs = batch.jobs ?? []
-        let prepared = jobs.enumerated().map { index, decoded in prepare(decoded.outcome, id: decoded.id, index: index) }
+        let prepared = jobs.enumerated().map { index, decoded in prepare(decoded.outcome, id: decoded.id, index: index)
+        }
         let total = prepared.reduce(0) { $0 + (($1.job).map(Scorer.workload) ?? 0) }
         var results = [[UInt8]](repeating: [], count: prepared.count)
         if total >= Self.parallelThreshold && prepared.count > 1 {
@@ -41,7 +42,8 @@ struct BatchEndpoint: Sendable {
     private func checkTopLevel(_ batch: BatchRequest) throws(Problem) {
         var problems = ValidationProblems()
         for field in batch.unknownFields {
-            problems.add("/" + JSONPointer.escape(field), FieldSuggestion.unknownFieldDetail(field, known: BatchRequest.fields))
+            problems.add(
+                "/" + JSONPointer.escape(field), FieldSuggestion.unknownFieldDetail(field, known: BatchRequest.fields))
         }
         if batch.jobs == nil {
             problems.add("/jobs", "missing required field 'jobs'")
@@ -67,7 +69,9 @@ struct BatchEndpoint: Sendable {
             do throws(Problem) {
                 let loss = try lossKind(request.loss, prefix: prefix)
                 var job = request
-                if request.id == nil { throw Problem.validation([.init(pointer: prefix + "/id", detail: "missing required field 'id'")]) }
+                if request.id == nil {
+                    throw Problem.validation([.init(pointer: prefix + "/id", detail: "missing required field 'id'")])
+                }
                 job.id = nil
                 let validated = try RequestValidator(pointerPrefix: prefix, context: .batchJob).validate(job, as: loss)
                 return PreparedJob(id: request.id, job: validated, failure: nil)

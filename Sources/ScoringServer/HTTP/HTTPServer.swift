@@ -33,7 +33,8 @@ public final class HTTPServer: Sendable {
         }
         guard let started else {
             context.release()
-            throw StartError.cannotStart(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            throw StartError.cannotStart(
+                String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         self.handle = started
         self.context = context

@@ -24,7 +24,8 @@ public struct Router: Sendable {
         guard route.allowedMethods.contains(head.method) else {
             let allow = route.allowedMethods.joined(separator: ", ")
             return .problem(
-                Problem(status: 405, type: .methodNotAllowed, detail: "\(head.path) accepts \(allow), not \(head.method)"),
+                Problem(
+                    status: 405, type: .methodNotAllowed, detail: "\(head.path) accepts \(allow), not \(head.method)"),
                 headers: [("Allow", allow)]
             )
         }
@@ -57,7 +58,9 @@ public struct Router: Sendable {
 
     private func tooLarge() -> HTTPResponse {
         .problem(
-            Problem(status: 413, type: .bodyTooLarge, detail: "the body is larger than \(maxBodyBytes) bytes (--max-body-bytes)")
+            Problem(
+                status: 413, type: .bodyTooLarge,
+                detail: "the body is larger than \(maxBodyBytes) bytes (--max-body-bytes)")
         )
     }
 

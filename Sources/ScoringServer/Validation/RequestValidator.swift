@@ -193,7 +193,8 @@ struct RequestValidator {
             return nil
         }
         if decoded.columns != classes {
-            problems.add(pointer("labels", 0), "label rows have \(decoded.columns) values but predictions have \(classes)")
+            problems.add(
+                pointer("labels", 0), "label rows have \(decoded.columns) values but predictions have \(classes)")
             return nil
         }
         return Matrix(rows: decoded.rows, columns: decoded.columns, values: decoded.values)

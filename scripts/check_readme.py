@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Runs every `console` example of README.md against the real service and checks that each
+command prints exactly what the README shows under it.
+
+A block looks like:
+    ```console
+    $ curl -s localhost:8080/cce -H 'Content-Type: application/json' -d '{...}'
+    {"loss":...}
+    ```
+`localhost:8080` is replaced by the port of a service started here on a free port.
+Usage: scripts/check_readme.py PATH_TO_BINARY
+"""
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def examples(text):
+    for block in re.findall(r"```console\n(.*?)```", text, flags=re.S):
+        command, expected = None, []
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                if command:
+                    yield command, "\n".join(expected)
+                command, expected = line[2:], []
+            else:
+                expected.append(line)
+        if command:
+            yield command, "\n".join(expected)
+
+
+def main():
+    binary = sys.argv[1]
+    server = subprocess.Popen(
+        [binary, "--host", "127.0.0.1", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = server.stdout.readline().strip()
+        port = line.rsplit(":", 1)[1]
+        failures = 0
+        count = 0
+        for command, expected in examples((ROOT / "README.md").read_text()):
+            if "localhost:8080" not in command:
+                continue
+            count += 1
+            live = command.replace("localhost:8080", f"127.0.0.1:{port}")
+            result = subprocess.run(live, shell=True, capture_output=True, text=True, timeout=30)
+            actual = result.stdout.rstrip("\n")
+            if actual != expected.rstrip("\n"):
+                failures += 1
+                print(f"README example differs:\n  $ {command}\n  README: {expected}\n  actual: {actual}")
+        print(f"readme: {count - failures} passed, {failures} failed")
+        return 1 if failures or count == 0 else 0
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
