@@ -104,7 +104,8 @@ import Testing
     }
 
     @Test func garbageDoesNotStopTheServer() throws {
-        let connection = try HTTPConnection(port: port, timeoutSeconds: 10)
+        // libmicrohttpd waits on NUL bytes until the connection timeout; do not wait for it.
+        let connection = try HTTPConnection(port: port, timeoutSeconds: 1)
         try connection.send([0, 1, 2, 255, 13, 10, 13, 10])
         _ = try? connection.readResponse()
         let aborted = try HTTPConnection(port: port)
