@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -10,7 +10,10 @@ let package = Package(
         .library(name: "ScoringServer", targets: ["ScoringServer"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // GNU libmicrohttpd, found with pkg-config; only the shim includes it.
@@ -24,12 +27,23 @@ let package = Package(
         // Pure maths: losses, clipping, bases, bands. No I/O, no HTTP.
         .target(name: "CrossEntropy"),
         // HTTP/JSON layer: routes, decoding, validation, response writing.
-        .target(name: "ScoringServer", dependencies: ["CrossEntropy", "CMicroHTTPDShim"]),
+        .target(
+            name: "ScoringServer",
+            dependencies: [
+                "CrossEntropy",
+                "CMicroHTTPDShim",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "CrossEntropyService",
             dependencies: [
                 "ScoringServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .testTarget(name: "CrossEntropyTests", dependencies: ["CrossEntropy"], exclude: ["Vectors"]),

@@ -11,6 +11,7 @@ python3 -c 'import openapi_spec_validator' 2>/dev/null \
 
 scripts/lint.sh
 python3 -m openapi_spec_validator openapi.yaml
+scripts/embed-openapi.sh --check
 swift build --build-tests
 scripts/check_readme.py "$(swift build --show-bin-path)/cross-entropy-service"
 swift test --skip-build

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 struct cmhd_server {
@@ -33,9 +34,16 @@ struct cmhd_request {
     int too_large;
     struct MHD_Response *response;
     unsigned int status;
+    uint64_t started_ns;
 };
 
 enum { INITIAL_BODY_CAPACITY = 16 * 1024 };
+
+uint64_t cmhd_monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
 
 static void discard_body(cmhd_request *request) {
     free(request->body);
@@ -102,6 +110,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
         request->connection = connection;
         request->method = method;
         request->path = url;
+        request->started_ns = cmhd_monotonic_ns();
         *request_slot = request;
         atomic_fetch_add(&server->in_flight, 1);
         server->handler(server->context, request, CMHD_PHASE_HEADERS);
@@ -241,6 +250,8 @@ void cmhd_stop(cmhd_server *server) {
 const char *cmhd_request_method(const cmhd_request *request) { return request->method; }
 
 const char *cmhd_request_path(const cmhd_request *request) { return request->path; }
+
+uint64_t cmhd_request_started_ns(const cmhd_request *request) { return request->started_ns; }
 
 const char *cmhd_request_header(const cmhd_request *request, const char *name) {
     return MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, name);

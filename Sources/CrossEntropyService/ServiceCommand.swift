@@ -1,5 +1,8 @@
 import ArgumentParser
+import Logging
+import Metrics
 import ScoringServer
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -9,11 +12,16 @@ import ScoringServer
 
 /// `cross-entropy-service`: parses flags (environment variables as fallbacks), starts the
 /// server, prints where it listens, and drains gracefully on SIGTERM or SIGINT.
+/// `cross-entropy-service healthcheck` probes a running one (for container HEALTHCHECKs).
 @main
 struct ServiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cross-entropy-service",
-        abstract: "HTTP service that scores predictions with categorical and binary cross-entropy."
+        abstract: "HTTP service that scores predictions with categorical and binary cross-entropy.",
+        discussion: """
+            Flags win over environment variables, which win over defaults. Invalid values exit with code 2.
+            `cross-entropy-service healthcheck [--port N]` probes GET /healthz and exits 0 or 1.
+            """
     )
 
     @Option(help: "Address to listen on (env HOST; default 0.0.0.0).")
@@ -34,23 +42,37 @@ struct ServiceCommand: ParsableCommand {
     @Option(help: "Seconds an idle connection is kept; 0 keeps it for ever (env CONNECTION_TIMEOUT; default 30).")
     var connectionTimeout: Int?
 
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL; default info).")
+    var logLevel: String?
+
     @Option(help: "Seconds to let requests in flight finish after SIGTERM or SIGINT.")
     var drainSeconds: Int = 10
 
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "healthcheck" {
+            HealthcheckCommand.main(Array(arguments.dropFirst()))
+        }
         do {
-            let command = try parse()
+            let command = try parse(arguments)
             try command.run()
         } catch {
-            // --help and --version exit 0; any invalid value is one line and exit code 2.
+            // --help exits 0; any invalid value is one line on stderr and exit code 2.
             if exitCode(for: error) == .success { exit(withError: error) }
-            writeLine(message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments", to: 2)
+            let message = message(for: error).split(separator: "\n").first.map(String.init)
+            writeLine(message ?? "invalid arguments", to: 2)
             Glibc.exit(2)
         }
     }
 
     func run() throws {
-        let configuration = try Settings.resolve(self, environment: Environment.current)
+        let settings = try Settings.resolve(self, environment: Environment.current)
+        let sink = LogSink()
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, sink: sink, level: settings.logLevel) }
+        let metrics = ServiceMetrics()
+        MetricsSystem.bootstrap(metrics.metricsFactory)
+        let logger = Logger(label: "cross-entropy-service")
+
         // Block the stop signals before any thread starts so that every thread inherits the
         // mask and the signals are only ever taken by sigwait below.
         var signals = sigset_t()
@@ -59,21 +81,49 @@ struct ServiceCommand: ParsableCommand {
         sigaddset(&signals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
+        let state = ServiceState()
+        let running = Mutex<HTTPServer?>(nil)
+        let router = ServiceRoutes.router(
+            ServiceRoutes.Dependencies(
+                maxBodyBytes: settings.server.maxBodyBytes,
+                state: state,
+                metrics: metrics,
+                requestsInFlight: { running.withLock { $0?.requestsInFlight ?? 0 } }
+            )
+        )
         let server: HTTPServer
         do {
             server = try HTTPServer(
-                configuration: configuration,
-                router: ServiceRoutes.router(maxBodyBytes: configuration.maxBodyBytes)
+                configuration: settings.server,
+                router: router,
+                observers: [metrics, AccessLog(logger: Logger(label: "access"))]
             )
         } catch {
             ServiceCommand.writeLine("cannot start: \(error)", to: 2)
             Glibc.exit(1)
         }
-        ServiceCommand.writeLine("listening on http://\(displayHost(configuration.host)):\(server.port)", to: 1)
+        running.withLock { $0 = server }
+        // Written straight to the descriptor (never buffered) so a supervisor sees it at once.
+        ServiceCommand.writeLine("listening on http://\(displayHost(settings.server.host)):\(server.port)", to: 1)
+        logger.info(
+            "started",
+            metadata: [
+                "port": "\(server.port)", "threads": "\(settings.server.threads)",
+                "version": "\(ServiceRoutes.version)",
+            ]
+        )
 
         var received: Int32 = 0
         sigwait(&signals, &received)
-        Shutdown.drain(server, seconds: drainSeconds)
+        logger.info("draining", metadata: ["signal": "\(received == SIGTERM ? "SIGTERM" : "SIGINT")"])
+        let unfinished = Shutdown.drain(server, state: state, seconds: drainSeconds)
+        running.withLock { $0 = nil }
+        if unfinished > 0 {
+            logger.warning("stopped with requests unfinished", metadata: ["requests": .stringConvertible(unfinished)])
+        } else {
+            logger.info("stopped")
+        }
+        sink.flush()
     }
 
     /// IPv6 addresses go in brackets in a URL.
@@ -83,8 +133,8 @@ struct ServiceCommand: ParsableCommand {
 
     /// Writes one line straight to a file descriptor: no stdio buffer to flush.
     static func writeLine(_ text: String, to descriptor: Int32) {
-        var line = Array((text + "\n").utf8)
-        line.withUnsafeMutableBytes { bytes in
+        let line = Array((text + "\n").utf8)
+        line.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import ScoringServer
 
 #if canImport(Glibc)
@@ -25,8 +26,11 @@ enum Environment {
 
 /// Merges flags, environment variables and defaults (in that order) into a configuration,
 /// rejecting out-of-range values with a one-line message.
-enum Settings {
-    static func resolve(_ command: ServiceCommand, environment: [String: String]) throws -> ServerConfiguration {
+struct Settings {
+    var server: ServerConfiguration
+    var logLevel: Logger.Level
+
+    static func resolve(_ command: ServiceCommand, environment: [String: String]) throws -> Settings {
         func value(_ flag: Int?, _ variable: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
             let resolved: Int
             if let flag {
@@ -48,7 +52,13 @@ enum Settings {
         }
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let host = command.host ?? environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "0.0.0.0"
-        return ServerConfiguration(
+        let levelText = command.logLevel ?? environment["LOG_LEVEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "info"
+        guard let logLevel = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ValidationError(
+                "--log-level (LOG_LEVEL) must be trace, debug, info, notice, warning, error or critical; got '\(levelText)'"
+            )
+        }
+        let server = ServerConfiguration(
             host: host,
             port: UInt16(try value(command.port, "PORT", default: 8080, range: 0...65535)),
             threads: try value(command.threads, "THREADS", default: max(cores, 1), range: 1...1024),
@@ -65,5 +75,6 @@ enum Settings {
             connectionTimeout: try value(
                 command.connectionTimeout, "CONNECTION_TIMEOUT", default: 30, range: 0...86_400)
         )
+        return Settings(server: server, logLevel: logLevel)
     }
 }

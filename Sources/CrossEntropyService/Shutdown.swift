@@ -6,16 +6,20 @@ import ScoringServer
     import Darwin
 #endif
 
-/// Graceful stop: refuse new connections, let requests in flight finish (up to a deadline),
-/// then close everything.
+/// Graceful stop: readiness turns 503, the listener stops accepting, requests in flight finish
+/// (up to a deadline), then every connection is closed.
 enum Shutdown {
-    static func drain(_ server: HTTPServer, seconds: Int) {
+    /// Returns how many requests were still unfinished at the deadline.
+    static func drain(_ server: HTTPServer, state: ServiceState, seconds: Int) -> Int {
+        state.startDraining()
         server.quiesce()
         let deadline = monotonicSeconds() + Double(seconds)
         while server.requestsInFlight > 0 && monotonicSeconds() < deadline {
-            usleep(10_000)
+            usleep(5_000)
         }
+        let unfinished = server.requestsInFlight
         server.stop()
+        return unfinished
     }
 
     private static func monotonicSeconds() -> Double {

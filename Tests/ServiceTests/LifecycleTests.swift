@@ -47,22 +47,15 @@ import Testing
         #expect(service.stop(signal: signal) == 0)
     }
 
-    @Test func requestsInFlightFinishAfterSIGTERM() throws {
+    @Test func healthcheckSubcommandProbesTheService() throws {
         let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
-        let connection = try HTTPConnection(port: service.port)
-        let body = Array(#"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#.utf8)
-        try connection.send(
-            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n")
-        try connection.send(Array(body[..<10]))
-        Thread.sleep(forTimeInterval: 0.2)
-        kill(pid(of: service), SIGTERM)
-        Thread.sleep(forTimeInterval: 0.2)
-        try connection.send(Array(body[10...]))
-        let answer = try connection.readResponse()
-        #expect(answer.status == 200)
-        #expect(answer.json["loss"]?.double == 0.514_573_172_829_758_3)
-        #expect(service.waitForExit() == 0)
+        let healthy = try ServiceProcess.run(arguments: ["healthcheck", "--port", "\(service.port)"])
+        #expect(healthy.status == 0)
+        #expect(service.stop() == 0)
+        let down = try ServiceProcess.run(arguments: ["healthcheck", "--port", "\(service.port)"])
+        #expect(down.status == 1)
+        let fromEnvironment = try ServiceProcess.run(
+            arguments: ["healthcheck"], environment: ["PORT": "\(service.port)"])
+        #expect(fromEnvironment.status == 1)
     }
-
-    private func pid(of service: ServiceProcess) -> pid_t { service.processIdentifier }
 }

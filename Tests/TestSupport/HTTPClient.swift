@@ -6,7 +6,7 @@ import Foundation
 
 /// A deliberately small HTTP/1.1 client over a POSIX socket, so tests control every byte:
 /// duplicate headers, chunked bodies, `Expect: 100-continue`, half-sent bodies.
-public final class HTTPConnection {
+public final class HTTPConnection: @unchecked Sendable {  // used by one thread at a time
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }

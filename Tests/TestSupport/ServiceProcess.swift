@@ -11,6 +11,7 @@ public final class ServiceProcess: @unchecked Sendable {
     public let listeningLine: String
     private let process: Process
     private let stderrPipe: Pipe
+    private let output = OutputBuffer()
 
     /// One server shared by every test that needs nothing special (started on first use).
     public static let shared: ServiceProcess = {
@@ -47,7 +48,7 @@ public final class ServiceProcess: @unchecked Sendable {
         ServiceProcess.register(process.processIdentifier)
 
         listeningLine = Self.firstLine(of: stdoutPipe.fileHandleForReading)
-        Self.drain(stdoutPipe.fileHandleForReading)
+        Self.collect(stdoutPipe.fileHandleForReading, into: output)
         guard let portText = listeningLine.split(separator: ":").last, let port = UInt16(portText) else {
             process.terminate()
             throw HTTPConnection.Failure(description: "no 'listening on' line; got '\(listeningLine)'")
@@ -103,11 +104,20 @@ public final class ServiceProcess: @unchecked Sendable {
         return String(decoding: line, as: UTF8.self)
     }
 
-    /// Keeps reading the service's output so a full pipe never blocks it.
-    private static func drain(_ handle: FileHandle) {
+    /// Keeps reading the service's output (so a full pipe never blocks it) and keeps it.
+    private static func collect(_ handle: FileHandle, into output: OutputBuffer) {
         Thread.detachNewThread {
-            while !handle.availableData.isEmpty {}
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                output.bytes.withLock { $0.append(contentsOf: data) }
+            }
         }
+    }
+
+    /// Everything the service wrote to stdout after the listening line, as lines.
+    public var outputLines: [String] {
+        output.bytes.withLock { String(decoding: $0, as: UTF8.self) }.split(separator: "\n").map(String.init)
     }
 
     // Every process started is killed when the test run exits, even if a test failed early.
@@ -124,4 +134,9 @@ public final class ServiceProcess: @unchecked Sendable {
             }
         }
     }
+}
+
+/// What a service wrote, shared with the thread that reads it.
+private final class OutputBuffer: Sendable {
+    let bytes = Mutex<[UInt8]>([])
 }

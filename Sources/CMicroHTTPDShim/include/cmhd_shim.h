@@ -42,6 +42,10 @@ void cmhd_stop(cmhd_server *server);
 // Request accessors, valid inside the handler only.
 const char *cmhd_request_method(const cmhd_request *request);
 const char *cmhd_request_path(const cmhd_request *request);
+// When the request's headers arrived, on cmhd_monotonic_ns()'s clock.
+uint64_t cmhd_request_started_ns(const cmhd_request *request);
+// CLOCK_MONOTONIC in nanoseconds.
+uint64_t cmhd_monotonic_ns(void);
 // The first value of a header (case-insensitive name), or NULL.
 const char *cmhd_request_header(const cmhd_request *request, const char *name);
 // How many times a header occurs (duplicate Content-Length is a request smuggling risk).

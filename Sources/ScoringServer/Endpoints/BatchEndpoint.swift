@@ -3,6 +3,8 @@ import Dispatch
 /// POST /batch: many jobs in one body, answered in order; one bad job fails alone.
 /// Jobs are scored (and their results written) in parallel across the cores.
 struct BatchEndpoint: Sendable {
+    let metrics: ServiceMetrics
+
     /// Below this many prediction values in all, threads cost more than they save.
     static let parallelThreshold = 20_000
 
@@ -23,11 +25,11 @@ struct BatchEndpoint: Sendable {
             results.withUnsafeMutableBufferPointer { slots in
                 nonisolated(unsafe) let slots = slots
                 DispatchQueue.concurrentPerform(iterations: prepared.count) { i in
-                    slots[i] = Self.result(prepared[i], index: i)
+                    slots[i] = result(prepared[i], index: i)
                 }
             }
         } else {
-            for i in prepared.indices { results[i] = Self.result(prepared[i], index: i) }
+            for i in prepared.indices { results[i] = result(prepared[i], index: i) }
         }
         var json = JSONWriter(capacity: 16 + results.reduce(0) { $0 + $1.count + 1 })
         json.raw("{\"results\":[")
@@ -94,7 +96,7 @@ struct BatchEndpoint: Sendable {
     }
 
     /// `{"id":…,"status":200,"result":{…}}` or `{"id":…,"status":4xx,"error":{…}}`.
-    private static func result(_ prepared: PreparedJob, index: Int) -> [UInt8] {
+    private func result(_ prepared: PreparedJob, index: Int) -> [UInt8] {
         var json = JSONWriter(capacity: 256)
         json.raw("{")
         json.key("id")
@@ -107,6 +109,7 @@ struct BatchEndpoint: Sendable {
                 try Scorer.score(job, pointerPrefix: "/jobs/\(index)", to: &scored)
                 json.raw("\"status\":200,\"result\":")
                 json.raw(scored.bytes)
+                metrics.recordSamples(Scorer.samples(job), loss: job.loss)
             } catch {
                 failure = error
             }

@@ -1,6 +1,7 @@
 /// POST /cce and POST /bce: decode, validate, score, answer.
 struct ScoreEndpoint: Sendable {
     let loss: LossKind
+    let metrics: ServiceMetrics
 
     func respond(to body: UnsafeRawBufferPointer) -> HTTPResponse {
         do throws(Problem) {
@@ -8,6 +9,7 @@ struct ScoreEndpoint: Sendable {
             let job = try RequestValidator(pointerPrefix: "", context: .body).validate(request, as: loss)
             var json = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
             try Scorer.score(job, pointerPrefix: "", to: &json)
+            metrics.recordSamples(Scorer.samples(job), loss: loss)
             return .json(json.bytes)
         } catch {
             return .problem(error)

@@ -35,6 +35,14 @@ enum Scorer {
         }
     }
 
+    /// The number of samples of a job.
+    static func samples(_ job: ScoringJob) -> Int {
+        switch job {
+        case .categorical(let predictions, _, _, _), .binary(let predictions, _, _, _):
+            predictions.rows
+        }
+    }
+
     /// The element count of a job, to decide whether it is worth a thread of its own.
     static func workload(_ job: ScoringJob) -> Int {
         switch job {

@@ -17,8 +17,9 @@ public final class HTTPServer: Sendable {
     private let context: Unmanaged<RequestContext>
     public let port: UInt16
 
-    public init(configuration: ServerConfiguration, router: Router) throws {
-        let context = Unmanaged.passRetained(RequestContext(router: router))
+    /// Starts serving at once. Every finished exchange is reported to `observers` (metrics, logs).
+    public init(configuration: ServerConfiguration, router: Router, observers: [any ExchangeObserver] = []) throws {
+        let context = Unmanaged.passRetained(RequestContext(router: router, observers: observers))
         var config = cmhd_config()
         config.port = configuration.port
         config.threads = UInt32(max(configuration.threads, 1))
@@ -57,26 +58,46 @@ public final class HTTPServer: Sendable {
 /// What the C callback needs, reached through an opaque pointer.
 final class RequestContext: Sendable {
     let router: Router
-    init(router: Router) { self.router = router }
+    let observers: [any ExchangeObserver]
+
+    init(router: Router, observers: [any ExchangeObserver]) {
+        self.router = router
+        self.observers = observers
+    }
 }
 
 /// The C shim's callback. A plain global function: a closure in main.swift would be
 /// main-actor code and trap on libmicrohttpd's threads.
 private func handleRequest(_ context: UnsafeMutableRawPointer?, _ request: OpaquePointer?, _ phase: Int32) {
     guard let context, let request else { return }
-    let router = Unmanaged<RequestContext>.fromOpaque(context).takeUnretainedValue().router
+    let service = Unmanaged<RequestContext>.fromOpaque(context).takeUnretainedValue()
     let head = requestHead(request)
-    let response: HTTPResponse
+    var response: HTTPResponse
+    var bytesIn = 0
     if phase == Int32(CMHD_PHASE_HEADERS) {
-        guard let early = router.screen(head) else { return }
+        guard let early = service.router.screen(head) else { return }
         response = early
     } else {
-        var length = 0
-        let bytes = cmhd_request_body(request, &length)
-        let body = UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length)
-        response = router.respond(head, body: body, bodyTooLarge: cmhd_request_body_too_large(request) != 0)
+        let bytes = cmhd_request_body(request, &bytesIn)
+        let body = UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : bytesIn)
+        response = service.router.respond(head, body: body, bodyTooLarge: cmhd_request_body_too_large(request) != 0)
     }
+    let requestID = RequestID.resolve(head.requestID)
+    response.headers.append(("X-Request-Id", requestID))
     send(response, to: request)
+    guard !service.observers.isEmpty else { return }
+    let exchange = Exchange(
+        requestID: requestID,
+        method: head.method,
+        path: head.path,
+        route: service.router.routeLabel(for: head.path),
+        status: response.status,
+        bytesIn: bytesIn,
+        bytesOut: response.body.count,
+        durationNanoseconds: cmhd_monotonic_ns() &- cmhd_request_started_ns(request),
+        problem: response.problem
+    )
+    for observer in service.observers { observer.observe(exchange) }
 }
 
 private func requestHead(_ request: OpaquePointer) -> RequestHead {
@@ -90,7 +111,8 @@ private func requestHead(_ request: OpaquePointer) -> RequestHead {
         path: String(cString: cmhd_request_path(request)),
         contentType: cmhd_request_header(request, "Content-Type").map { String(cString: $0) },
         contentLength: length,
-        contentLengthCount: lengthCount
+        contentLengthCount: lengthCount,
+        requestID: cmhd_request_header(request, "X-Request-Id").map { String(cString: $0) }
     )
 }
 

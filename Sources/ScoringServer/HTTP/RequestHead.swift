@@ -7,12 +7,22 @@ public struct RequestHead: Sendable {
     public var contentLength: UInt64?
     /// How many Content-Length headers the request carried.
     public var contentLengthCount: Int
+    /// The caller's X-Request-Id, if any (validated before it is echoed).
+    public var requestID: String?
 
-    public init(method: String, path: String, contentType: String?, contentLength: UInt64?, contentLengthCount: Int) {
+    public init(
+        method: String,
+        path: String,
+        contentType: String?,
+        contentLength: UInt64?,
+        contentLengthCount: Int,
+        requestID: String? = nil
+    ) {
         self.method = method
         self.path = path
         self.contentType = contentType
         self.contentLength = contentLength
         self.contentLengthCount = contentLengthCount
+        self.requestID = requestID
     }
 }

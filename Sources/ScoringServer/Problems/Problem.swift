@@ -36,6 +36,8 @@ public enum ProblemType: String, Sendable {
     case unsupportedMediaType = "unsupported-media-type"
     case bodyTooLarge = "body-too-large"
     case badRequest = "bad-request"
+    case limitExceeded = "limit-exceeded"
+    case draining = "service-unavailable"
 
     public var uri: String { "urn:cross-entropy-service:problem:\(rawValue)" }
 
@@ -49,6 +51,8 @@ public enum ProblemType: String, Sendable {
         case .unsupportedMediaType: "The body must be JSON"
         case .bodyTooLarge: "The body is larger than the service accepts"
         case .badRequest: "Malformed HTTP request"
+        case .limitExceeded: "The request is larger than the service's structural limits"
+        case .draining: "The service is shutting down"
         }
     }
 }

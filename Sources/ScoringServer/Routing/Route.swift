@@ -3,6 +3,8 @@ struct Route: Sendable {
     enum Handler: Sendable {
         /// A GET answer that never changes.
         case fixed(HTTPResponse)
+        /// A GET answer made anew for each request (readiness, metrics).
+        case dynamic(@Sendable () -> HTTPResponse)
         /// A POST whose JSON body is read whole, then answered.
         case body(@Sendable (UnsafeRawBufferPointer) -> HTTPResponse)
     }

@@ -11,6 +11,11 @@ public struct Router: Sendable {
 
     public var paths: [String] { routes.keys.sorted() }
 
+    /// The route a path belongs to, as a metric label: its path, or "unmatched".
+    public func routeLabel(for path: String) -> String {
+        routes[path] == nil ? "unmatched" : path
+    }
+
     /// An early answer for a request that cannot succeed, or nil to go on and read its body.
     public func screen(_ head: RequestHead) -> HTTPResponse? {
         if head.contentLengthCount > 1 {
@@ -51,6 +56,7 @@ public struct Router: Sendable {
         if bodyTooLarge { return tooLarge() }
         switch routes[head.path]?.handler {
         case .fixed(let response)?: return response
+        case .dynamic(let make)?: return make()
         case .body(let handler)?: return handler(body)
         case nil: return .problem(Problem(status: 404, type: .notFound, detail: "no route \(head.path)"))
         }

@@ -10,4 +10,11 @@ enum LossKind: String, Sendable, CaseIterable {
 enum ScoringJob: Sendable {
     case categorical(predictions: Matrix, labels: CategoricalLabels, options: LossOptions, perSample: Bool)
     case binary(predictions: Matrix, targets: Matrix, options: LossOptions, perSample: Bool)
+
+    var loss: LossKind {
+        switch self {
+        case .categorical: .cce
+        case .binary: .bce
+        }
+    }
 }

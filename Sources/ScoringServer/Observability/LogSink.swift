@@ -1,0 +1,64 @@
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Whole log lines into a file descriptor (stdout), buffered so a busy server makes one
+/// write(2) per batch of lines rather than one per request. Lines are never interleaved.
+/// A background thread flushes every 100 ms; a full buffer or an error line flushes at once.
+public final class LogSink: Sendable {
+    private let descriptor: Int32
+    private let buffer = Mutex<[UInt8]>([])
+    private let flushThreshold = 32 * 1024
+
+    public init(descriptor: Int32 = 1) {
+        self.descriptor = descriptor
+        startFlusher()
+    }
+
+    public func write(_ line: [UInt8], urgent: Bool = false) {
+        let full = buffer.withLock { pending in
+            pending.append(contentsOf: line)
+            return pending.count >= flushThreshold
+        }
+        if full || urgent { flush() }
+    }
+
+    public func flush() {
+        let pending = buffer.withLock { pending in
+            let taken = pending
+            pending.removeAll(keepingCapacity: true)
+            return taken
+        }
+        guard !pending.isEmpty else { return }
+        pending.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+
+    private func startFlusher() {
+        let sink = Unmanaged.passRetained(self)  // lives as long as the process
+        var thread = pthread_t()
+        pthread_create(
+            &thread,
+            nil,
+            { context in
+                let sink = Unmanaged<LogSink>.fromOpaque(context!).takeUnretainedValue()
+                while true {
+                    usleep(100_000)
+                    sink.flush()
+                }
+            },
+            sink.toOpaque()
+        )
+        pthread_detach(thread)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// One JSON line per request on stdout, nothing of the body at info level, levels honoured.
+@Suite struct LoggingTests {
+    private func waitForLines(_ service: ServiceProcess, containing text: String, count: Int) -> [JSONValue] {
+        for _ in 0..<100 {
+            let lines = service.outputLines.filter { $0.contains(text) }
+            if lines.count >= count { return lines.map { JSONValue.parse(Array($0.utf8)) } }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return service.outputLines.filter { $0.contains(text) }.map { JSONValue.parse(Array($0.utf8)) }
+    }
+
+    @Test func oneStructuredLinePerRequest() throws {
+        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
+        defer { service.stop() }
+        let secret = "0.123456789"
+        let body = "{\"predictions\":[[\(secret),0.876543211]],\"labels\":[0]}"
+        _ = try httpRequest(
+            port: service.port,
+            "POST",
+            "/cce",
+            json: body,
+            headers: [("X-Request-Id", "log-test-1")]
+        )
+        _ = try httpRequest(
+            port: service.port, "POST", "/cce", json: "{\"predictions\":[[\(secret)]]}",
+            headers: [("X-Request-Id", "log-test-2")])
+        let lines = waitForLines(service, containing: "log-test-", count: 2)
+        #expect(lines.count == 2)
+        let ok = lines.first { $0["request_id"]?.string == "log-test-1" }
+        #expect(ok?["level"]?.string == "info")
+        #expect(ok?["method"]?.string == "POST")
+        #expect(ok?["path"]?.string == "/cce")
+        #expect(ok?["status"]?.int == 200)
+        #expect(ok?["bytes_in"]?.int == body.utf8.count)
+        #expect((ok?["bytes_out"]?.int ?? 0) > 100)
+        #expect((ok?["duration_ms"]?.double ?? -1) >= 0)
+        #expect(ok?["timestamp"]?.string?.hasSuffix("Z") == true)
+        let rejected = lines.first { $0["request_id"]?.string == "log-test-2" }
+        #expect(rejected?["status"]?.int == 422)
+        #expect(rejected?["problem"]?.string == "urn:cross-entropy-service:problem:validation-failed")
+        #expect(!service.outputLines.contains { $0.contains(secret) }, "request body values leaked into the log")
+    }
+
+    @Test func levelFromTheEnvironmentSilencesRequests() throws {
+        let service = try ServiceProcess(
+            arguments: ["--host", "127.0.0.1", "--port", "0"], environment: ["LOG_LEVEL": "warning"])
+        _ = try httpRequest(port: service.port, "GET", "/healthz", headers: [("X-Request-Id", "quiet-1")])
+        #expect(service.stop() == 0)
+        #expect(!service.outputLines.contains { $0.contains("quiet-1") })
+    }
+
+    @Test func debugLevelAddsProblemDetails() throws {
+        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--log-level", "debug"])
+        defer { service.stop() }
+        _ = try httpRequest(
+            port: service.port, "POST", "/cce", json: #"{"predictions":[[1,0]],"labels":[0],"x":1}"#,
+            headers: [("X-Request-Id", "debug-1")])
+        let line = waitForLines(service, containing: "debug-1", count: 1).first
+        #expect(line?["detail"]?.string?.contains("unknown field 'x'") == true)
+    }
+
+    @Test func invalidLevelExitsWithCode2() throws {
+        let result = try ServiceProcess.run(arguments: ["--log-level", "loud"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--log-level"))
+    }
+}

@@ -1,0 +1,68 @@
+import Dispatch
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+/// SIGTERM: readiness 503, no new connections, requests in flight answered, exit 0.
+@Suite struct ShutdownTests {
+    /// A large, valid /cce body (about 1 MB) and its expected loss.
+    private static let largeBody: [UInt8] = {
+        let rows = Array(repeating: "[0.25,0.75]", count: 50_000).joined(separator: ",")
+        let labels = Array(repeating: "1", count: 50_000).joined(separator: ",")
+        return Array("{\"predictions\":[\(rows)],\"labels\":[\(labels)],\"per_sample\":false}".utf8)
+    }()
+
+    @Test func slowLargeRequestsInFlightAllFinish() throws {
+        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--drain-seconds", "20"])
+        let body = Self.largeBody
+        let connections = try (0..<6).map { _ in try HTTPConnection(port: service.port) }
+        // Every request has its headers and half its body sent before the signal.
+        for connection in connections {
+            try connection.send(
+                "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+            )
+            try connection.send(Array(body[..<(body.count / 2)]))
+        }
+        // A keep-alive connection that already made a request sees readiness turn 503.
+        let watcher = try HTTPConnection(port: service.port)
+        try watcher.send("GET", "/readyz")
+        #expect(try watcher.readResponse().status == 200)
+
+        kill(service.processIdentifier, SIGTERM)
+        Thread.sleep(forTimeInterval: 0.3)
+        try watcher.send("GET", "/readyz")
+        #expect(try watcher.readResponse().status == 503)
+        #expect((try? HTTPConnection(port: service.port)) == nil, "the listener still accepts after SIGTERM")
+
+        let statuses = Mutex<[Int]>([])
+        let losses = Mutex<[Double]>([])
+        DispatchQueue.concurrentPerform(iterations: connections.count) { i in
+            let connection = connections[i]
+            // Send the rest slowly, in pieces.
+            let rest = Array(body[(body.count / 2)...])
+            let piece = rest.count / 4 + 1
+            for start in stride(from: 0, to: rest.count, by: piece) {
+                try? connection.send(Array(rest[start..<min(start + piece, rest.count)]))
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            let answer = try? connection.readResponse()
+            statuses.withLock { $0.append(answer?.status ?? -1) }
+            losses.withLock { $0.append(answer?.json["loss"]?.double ?? .nan) }
+        }
+        #expect(statuses.withLock { $0 } == Array(repeating: 200, count: connections.count))
+        #expect(losses.withLock { $0 }.allSatisfy { abs($0 - -log2(0.75)) < 1e-15 })
+        #expect(service.waitForExit() == 0)
+    }
+
+    @Test func drainIsBoundedByDrainSeconds() throws {
+        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--drain-seconds", "1"])
+        let stuck = try HTTPConnection(port: service.port)
+        try stuck.send(
+            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+        let started = Date()
+        kill(service.processIdentifier, SIGTERM)
+        #expect(service.waitForExit() == 0)
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+}
