@@ -24,5 +24,8 @@ COPY --from=build /usr/local/bin/cross-entropy-service /usr/local/bin/cross-entr
 USER 10001
 ENV HOST=0.0.0.0 PORT=8080
 EXPOSE 8080
+# The slim image has no curl: the binary probes its own /healthz.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+    CMD ["/usr/local/bin/cross-entropy-service", "healthcheck"]
 # Exec form: the service is PID 1 and receives SIGTERM itself, then drains and exits 0.
 ENTRYPOINT ["/usr/local/bin/cross-entropy-service"]

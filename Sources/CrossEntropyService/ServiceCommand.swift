@@ -108,8 +108,9 @@ struct ServiceCommand: ParsableCommand {
         logger.info(
             "started",
             metadata: [
-                "port": "\(server.port)", "threads": "\(settings.server.threads)",
-                "version": "\(ServiceRoutes.version)",
+                "port": .stringConvertible(Int(server.port)),
+                "threads": .stringConvertible(settings.server.threads),
+                "version": .string(ServiceRoutes.version),
             ]
         )
 
