@@ -1,20 +1,33 @@
-/// The `labels` member: a flat array (class indices, or one target per sample when C = 1)
-/// or an array of rows (one-hot, multi-hot or soft targets).
+/// The `labels` member: a flat array (class indices, or one target per sample when C = 1),
+/// an array of rows (one-hot, multi-hot or soft targets), or a tensor object of shape [n] or
+/// [n, C].
 enum LabelsField: Decodable, Sendable {
     case flat([Double])
     case rows(NumberMatrix)
+    /// A tensor object that breaks a rule (422).
+    case invalid(Tensor.Problem)
 
     init(from decoder: any Decoder) throws {
-        let outer = try decoder.unkeyedContainer()
+        guard let outer = try? decoder.unkeyedContainer() else {
+            self = try Self.tensor(from: decoder)
+            return
+        }
         var probe = outer
         if !probe.isAtEnd, (try? probe.nestedUnkeyedContainer()) != nil {
             self = .rows(try NumberMatrix(from: decoder))
             return
         }
-        var flat = outer
-        var values: [Double] = []
-        values.reserveCapacity(flat.count ?? 0)
-        while !flat.isAtEnd { values.append(try flat.decode(Double.self)) }
-        self = .flat(values)
+        self = .flat(try FlatNumbers(from: decoder).values)
+    }
+
+    private static func tensor(from decoder: any Decoder) throws -> LabelsField {
+        switch try Tensor.decode(from: decoder) {
+        case .failure(let problem):
+            return .invalid(problem)
+        case .success(let tensor) where tensor.shape.count == 1:
+            return .flat(tensor.values)
+        case .success(let tensor):
+            return .rows(NumberMatrix(rows: tensor.shape[0], columns: tensor.shape[1], values: tensor.values))
+        }
     }
 }

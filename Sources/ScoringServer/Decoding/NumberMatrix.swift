@@ -1,17 +1,49 @@
-/// A JSON array of rows of numbers, decoded straight into one flat row-major buffer.
+/// A matrix of numbers from JSON, in one flat row-major buffer: either an array of rows, or a
+/// tensor object (see `Tensor`).
 ///
-/// JSONDecoder's cost is per container and per value, so this avoids `[[Double]]` (one array
-/// per row) and reserves the whole buffer once from the container counts. Rows of unequal
-/// length are recorded, not thrown, so validation can answer 422 with the row's pointer.
+/// JSONDecoder's cost is per container and per value, so rows are not decoded as `[[Double]]`
+/// (one array per row): values go straight into one buffer reserved from the container counts.
+/// Shape problems (ragged rows, a bad tensor) are recorded, not thrown, so validation can answer
+/// 422 with a pointer.
 struct NumberMatrix: Decodable, Sendable {
     private(set) var rows = 0
     private(set) var columns = 0
     private(set) var values: [Double] = []
-    /// The first row whose length differs from row 0's.
-    private(set) var raggedRow: (index: Int, count: Int)?
+    /// What is wrong with the shape, if anything, with the pointer below the field's own.
+    private(set) var shapeProblem: Tensor.Problem?
+
+    init(rows: Int, columns: Int, values: [Double]) {
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+    }
 
     init(from decoder: any Decoder) throws {
-        var outer = try decoder.unkeyedContainer()
+        if var outer = try? decoder.unkeyedContainer() {
+            try decodeRows(&outer)
+            return
+        }
+        guard (try? decoder.container(keyedBy: FieldKey.self)) != nil else {
+            throw DecodingError.typeMismatch(
+                NumberMatrix.self,
+                DecodingError.Context(
+                    codingPath: decoder.codingPath,
+                    debugDescription:
+                        "expected an array of rows of numbers, or a tensor object {\"shape\", \"data_base64\"}"
+                )
+            )
+        }
+        switch try Tensor.decode(from: decoder) {
+        case .failure(let problem):
+            shapeProblem = problem
+        case .success(let tensor) where tensor.shape.count == 2:
+            (rows, columns, values) = (tensor.shape[0], tensor.shape[1], tensor.values)
+        case .success:
+            shapeProblem = Tensor.Problem(pointerSuffix: "/shape", detail: "a matrix needs shape [n, C]")
+        }
+    }
+
+    private mutating func decodeRows(_ outer: inout any UnkeyedDecodingContainer) throws {
         while !outer.isAtEnd {
             var row = try outer.nestedUnkeyedContainer()
             if rows == 0 {
@@ -23,7 +55,12 @@ struct NumberMatrix: Decodable, Sendable {
                 values.append(try row.decode(Double.self))
                 count += 1
             }
-            if count != columns && raggedRow == nil { raggedRow = (rows, count) }
+            if count != columns && shapeProblem == nil {
+                shapeProblem = Tensor.Problem(
+                    pointerSuffix: "/\(rows)",
+                    detail: "row \(rows) has \(count) values but row 0 has \(columns)"
+                )
+            }
             rows += 1
         }
     }

@@ -79,13 +79,10 @@ struct RequestValidator {
         loss: LossKind,
         _ problems: inout ValidationProblems
     ) -> Matrix {
-        if decoded.rows == 0 {
+        if let problem = decoded.shapeProblem {
+            problems.add(pointer("predictions") + problem.pointerSuffix, problem.detail)
+        } else if decoded.rows == 0 {
             problems.add(pointer("predictions"), "at least one sample is required")
-        } else if let ragged = decoded.raggedRow {
-            problems.add(
-                pointer("predictions", ragged.index),
-                "row \(ragged.index) has \(ragged.count) values but row 0 has \(decoded.columns)"
-            )
         } else if decoded.columns < minimumClasses {
             let name = loss == .cce ? "categorical" : "binary"
             problems.add(
@@ -132,6 +129,9 @@ struct RequestValidator {
         _ problems: inout ValidationProblems
     ) -> CategoricalLabels? {
         switch labels {
+        case .invalid(let problem):
+            problems.add(pointer("labels") + problem.pointerSuffix, problem.detail)
+            return nil
         case .flat(let values):
             guard checkCount(values.count, rows: rows, &problems) else { return nil }
             var indices = [Int](repeating: 0, count: values.count)
@@ -163,6 +163,9 @@ struct RequestValidator {
     ) -> Matrix? {
         let matrix: Matrix
         switch labels {
+        case .invalid(let problem):
+            problems.add(pointer("labels") + problem.pointerSuffix, problem.detail)
+            return nil
         case .flat(let values) where classes == 1:
             // One target per sample is unambiguous when there is one class.
             guard checkCount(values.count, rows: rows, &problems) else { return nil }
@@ -184,14 +187,11 @@ struct RequestValidator {
         classes: Int,
         _ problems: inout ValidationProblems
     ) -> Matrix? {
-        guard checkCount(decoded.rows, rows: rows, &problems) else { return nil }
-        if let ragged = decoded.raggedRow {
-            problems.add(
-                pointer("labels", ragged.index),
-                "row \(ragged.index) has \(ragged.count) values but row 0 has \(decoded.columns)"
-            )
+        if let problem = decoded.shapeProblem {
+            problems.add(pointer("labels") + problem.pointerSuffix, problem.detail)
             return nil
         }
+        guard checkCount(decoded.rows, rows: rows, &problems) else { return nil }
         if decoded.columns != classes {
             problems.add(
                 pointer("labels", 0), "label rows have \(decoded.columns) values but predictions have \(classes)")

@@ -1,0 +1,130 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// A matrix or vector sent as an object instead of nested arrays:
+/// `{"shape": [n, C], "dtype": "float32"|"float64", "data_base64": "..."}` (little-endian), or
+/// `{"shape": [n, C], "data": [...]}` (row-major). Base64 skips JSON number parsing entirely:
+/// the decoder reads one string, and the bytes are copied straight into doubles.
+struct Tensor: Sendable {
+    /// A broken rule found while decoding (a 422), with the pointer below the tensor's own.
+    struct Problem: Sendable, Error {
+        let pointerSuffix: String
+        let detail: String
+    }
+
+    static let fields = ["shape", "dtype", "data_base64", "data"]
+
+    let shape: [Int]
+    let values: [Double]
+
+    /// Decodes the object; JSON type errors throw (400), broken rules come back as `Problem` (422).
+    static func decode(from decoder: any Decoder) throws -> Result<Tensor, Problem> {
+        let object = try decoder.container(keyedBy: FieldKey.self)
+        var shape: [Int]?
+        var dtype: String?
+        var encoded: String?
+        var data: [Double]?
+        for key in object.allKeys {
+            switch key.stringValue {
+            case "shape": shape = try object.decodeIfPresent([Int].self, forKey: key)
+            case "dtype": dtype = try object.decodeIfPresent(String.self, forKey: key)
+            case "data_base64": encoded = try object.decodeIfPresent(String.self, forKey: key)
+            case "data": data = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
+            default:
+                let detail = FieldSuggestion.unknownFieldDetail(key.stringValue, known: fields)
+                return .failure(Problem(pointerSuffix: "/" + JSONPointer.escape(key.stringValue), detail: detail))
+            }
+        }
+        guard let shape else {
+            return .failure(Problem(pointerSuffix: "/shape", detail: "missing required field 'shape'"))
+        }
+        guard (1...2).contains(shape.count), shape.allSatisfy({ $0 >= 0 }) else {
+            return .failure(Problem(pointerSuffix: "/shape", detail: "shape must be [n] or [n, C] with sizes >= 0"))
+        }
+        let (count, overflow) = shape.reduce((1, false)) { partial, size in
+            let (product, overflowed) = partial.0.multipliedReportingOverflow(by: size)
+            return (product, partial.1 || overflowed)
+        }
+        if overflow { return .failure(Problem(pointerSuffix: "/shape", detail: "shape is too large")) }
+        switch (encoded, data) {
+        case (let encoded?, nil):
+            return decodeBase64(encoded, dtype: dtype ?? "float64", count: count).map {
+                Tensor(shape: shape, values: $0)
+            }
+        case (nil, let data?):
+            if let dtype, dtype != "float64" {
+                return .failure(
+                    Problem(
+                        pointerSuffix: "/dtype", detail: "dtype applies to data_base64 only; JSON numbers are float64"))
+            }
+            guard data.count == count else {
+                return .failure(
+                    Problem(
+                        pointerSuffix: "/data", detail: "shape \(shape) needs \(count) values; data has \(data.count)"))
+            }
+            return .success(Tensor(shape: shape, values: data))
+        case (nil, nil):
+            return .failure(Problem(pointerSuffix: "", detail: "a tensor needs 'data_base64' or 'data'"))
+        case (.some, .some):
+            return .failure(Problem(pointerSuffix: "", detail: "give either 'data_base64' or 'data', not both"))
+        }
+    }
+
+    private static func decodeBase64(_ text: String, dtype: String, count: Int) -> Result<[Double], Problem> {
+        let width: Int
+        switch dtype {
+        case "float64": width = 8
+        case "float32": width = 4
+        default:
+            return .failure(
+                Problem(pointerSuffix: "/dtype", detail: "unknown dtype '\(dtype)'; expected 'float32' or 'float64'"))
+        }
+        guard let bytes = Data(base64Encoded: text) else {
+            return .failure(Problem(pointerSuffix: "/data_base64", detail: "data_base64 is not valid base64"))
+        }
+        guard bytes.count == count * width else {
+            return .failure(
+                Problem(
+                    pointerSuffix: "/data_base64",
+                    detail: "shape needs \(count) \(dtype) values (\(count * width) bytes); got \(bytes.count) bytes"
+                )
+            )
+        }
+        var values = [Double](repeating: 0, count: count)
+        bytes.withUnsafeBytes { raw in
+            values.withUnsafeMutableBufferPointer { out in
+                for i in 0..<count {
+                    out[i] =
+                        width == 8
+                        ? Double(
+                            bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+                        : Double(
+                            Float(
+                                bitPattern: UInt32(
+                                    littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
+                }
+            }
+        }
+        // JSON cannot carry NaN or infinity; binary data must not smuggle them in.
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            return .failure(
+                Problem(
+                    pointerSuffix: "/data_base64", detail: "element \(bad) is \(values[bad]); values must be finite"))
+        }
+        return .success(values)
+    }
+}
+
+/// A flat JSON array of numbers, decoded with one reserved buffer.
+struct FlatNumbers: Decodable {
+    var values: [Double] = []
+
+    init(from decoder: any Decoder) throws {
+        var array = try decoder.unkeyedContainer()
+        values.reserveCapacity(array.count ?? 0)
+        while !array.isAtEnd { values.append(try array.decode(Double.self)) }
+    }
+}
