@@ -12,8 +12,10 @@ enum LabelsField: Decodable, Sendable {
             self = try Self.tensor(from: decoder)
             return
         }
+        // Index labels (the common case) probe without throwing: a first element that is a
+        // number means a flat array; anything else is decoded as rows (and reported from there).
         var probe = outer
-        if !probe.isAtEnd, (try? probe.nestedUnkeyedContainer()) != nil {
+        if !probe.isAtEnd, (try? probe.decode(Double.self)) == nil {
             self = .rows(try NumberMatrix(from: decoder))
             return
         }

@@ -45,7 +45,19 @@ struct JSONWriter {
 
     mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        for unit in value.utf8 {
+        var value = value
+        value.withUTF8 { utf8 in
+            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)  // the common case: nothing to escape
+            } else {
+                escape(utf8)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ utf8: UnsafeBufferPointer<UInt8>) {
+        for unit in utf8 {
             switch unit {
             case UInt8(ascii: "\""): raw("\\\"")
             case UInt8(ascii: "\\"): raw("\\\\")
@@ -60,10 +72,11 @@ struct JSONWriter {
             default: bytes.append(unit)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     mutating func comma() { bytes.append(UInt8(ascii: ",")) }
+
+    mutating func append(_ byte: UInt8) { bytes.append(byte) }
 
     mutating func numbers(_ values: [Double]) {
         bytes.append(UInt8(ascii: "["))

@@ -26,10 +26,10 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var json = JSONWriter(capacity: 256)
+        var json = JSONWriter(capacity: 320)
         json.raw("{")
         json.key("timestamp")
-        json.string(Self.timestamp())
+        json.timestamp()
         json.comma()
         json.key("level")
         json.string(event.level.rawValue)
@@ -39,10 +39,17 @@ public struct JSONLogHandler: LogHandler {
         json.comma()
         json.key("logger")
         json.string(label)
-        var all = self.metadata
-        if let extra = event.metadata { all.merge(extra) { $1 } }
-        for (key, value) in all.sorted(by: { $0.key < $1.key }) {
+        var all = metadata
+        if let extra = event.metadata {
+            if all.isEmpty { all = extra } else { all.merge(extra) { $1 } }
+        }
+        let members = all.count > 1 ? all.sorted { $0.key < $1.key } : Array(all)
+        for (key, value) in members {
             json.comma()
+            if case .stringConvertible(let convertible) = value, let inline = convertible as? AccessRecord {
+                inline.writeFields(to: &json)
+                continue
+            }
             json.string(key)
             json.raw(":")
             Self.write(value, to: &json)
@@ -80,20 +87,5 @@ public struct JSONLogHandler: LogHandler {
             }
             json.raw("}")
         }
-    }
-
-    /// 2026-11-29T01:02:03.456Z
-    static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var parts = tm()
-        var seconds = now.tv_sec
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
     }
 }

@@ -2,22 +2,31 @@ import CrossEntropy
 import Metrics
 import Synchronization
 
-import class Prometheus.PrometheusCollectorRegistry
 import struct Prometheus.PrometheusMetricsFactory
+import class Prometheus.PrometheusCollectorRegistry
 
 /// The service's metrics, recorded through swift-metrics into a Prometheus registry and
-/// exposed as text by GET /metrics. Metric handles are cached so a request costs a few
-/// atomic increments, not registry look-ups.
+/// exposed as text by GET /metrics.
+///
+/// Handles for every route and every status the service answers are made up front, so a request
+/// costs a few atomic increments: no registry look-up, no lock, no string building.
 public final class ServiceMetrics: ExchangeObserver, Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let requests = Mutex<[String: Metrics.Counter]>([:])
-    private let durations = Mutex<[String: Metrics.Timer]>([:])
-    private let rejections = Mutex<[String: Metrics.Counter]>([:])
+    private let routes: [String: RouteMetrics]
+    private let rejections: [String: Metrics.Counter]
     private let bodyBytes: Metrics.Recorder
     private let inFlight: Metrics.Gauge
     private let samples: [LossKind: Metrics.Counter]
+    /// Statuses not known in advance (none today) are counted here, under a lock.
+    private let otherStatuses = Mutex<[String: Metrics.Counter]>([:])
 
+    static let routeLabels = ["/", "/bands", "/batch", "/bce", "/cce", "/healthz", "/metrics", "/openapi.yaml", "/readyz", "unmatched"]
+    static let statuses = [200, 400, 404, 405, 413, 415, 422, 503]
+    static let reasons = [
+        "bad_request", "body_too_large", "draining", "invalid_json", "limits", "method_not_allowed", "not_found", "other",
+        "unknown_field", "unsupported_media_type", "validation",
+    ]
     static let bodyByteBuckets: [Double] = [
         256, 1024, 4096, 16384, 65536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864,
     ]
@@ -27,19 +36,54 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
     ]
 
+    /// The handles of one route.
+    private struct RouteMetrics: Sendable {
+        let duration: Metrics.Timer
+        let byStatus: [Int: Metrics.Counter]
+    }
+
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = Self.durationBuckets
         factory.valueHistogramBuckets["http_request_body_bytes"] = Self.bodyByteBuckets
         self.factory = factory
-        bodyBytes = Metrics.Recorder(
-            label: "http_request_body_bytes", dimensions: [], aggregate: true, factory: factory)
+        var routes: [String: RouteMetrics] = [:]
+        for route in Self.routeLabels {
+            var byStatus: [Int: Metrics.Counter] = [:]
+            for status in Self.statuses {
+                byStatus[status] = Metrics.Counter(
+                    label: "http_requests_total",
+                    dimensions: [("route", route), ("status", String(status))],
+                    factory: factory
+                )
+            }
+            let duration = Metrics.Timer(
+                label: "http_request_duration_seconds",
+                dimensions: [("route", route)],
+                factory: factory
+            )
+            routes[route] = RouteMetrics(duration: duration, byStatus: byStatus)
+        }
+        self.routes = routes
+        var rejections: [String: Metrics.Counter] = [:]
+        for reason in Self.reasons {
+            rejections[reason] = Metrics.Counter(
+                label: "requests_rejected_total",
+                dimensions: [("reason", reason)],
+                factory: factory
+            )
+        }
+        self.rejections = rejections
+        bodyBytes = Metrics.Recorder(label: "http_request_body_bytes", dimensions: [], aggregate: true, factory: factory)
         inFlight = Metrics.Gauge(label: "http_requests_in_flight", dimensions: [], factory: factory)
         var samples: [LossKind: Metrics.Counter] = [:]
         for kind in LossKind.allCases {
             samples[kind] = Metrics.Counter(
-                label: "samples_scored_total", dimensions: [("loss", kind.rawValue)], factory: factory)
+                label: "samples_scored_total",
+                dimensions: [("loss", kind.rawValue)],
+                factory: factory
+            )
         }
         self.samples = samples
     }
@@ -48,30 +92,16 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     public var metricsFactory: any MetricsFactory { factory }
 
     public func observe(_ exchange: Exchange) {
-        let statusText = String(exchange.status)
-        let key = exchange.route + " " + statusText
-        counter(in: requests, key: key) {
-            Metrics.Counter(
-                label: "http_requests_total", dimensions: [("route", exchange.route), ("status", statusText)],
-                factory: factory)
-        }.increment()
-        let timer = durations.withLock { timers in
-            if let timer = timers[exchange.route] { return timer }
-            let timer = Metrics.Timer(
-                label: "http_request_duration_seconds",
-                dimensions: [("route", exchange.route)],
-                factory: factory
-            )
-            timers[exchange.route] = timer
-            return timer
+        let route = routes[exchange.route] ?? routes["unmatched"]!
+        if let counter = route.byStatus[exchange.status] {
+            counter.increment()
+        } else {
+            otherStatusCounter(route: exchange.route, status: exchange.status).increment()
         }
-        timer.recordNanoseconds(Int64(clamping: exchange.durationNanoseconds))
+        route.duration.recordNanoseconds(Int64(clamping: exchange.durationNanoseconds))
         bodyBytes.record(exchange.bytesIn)
         if let problem = exchange.problem {
-            let reason = problem.reason
-            counter(in: rejections, key: reason) {
-                Metrics.Counter(label: "requests_rejected_total", dimensions: [("reason", reason)], factory: factory)
-            }.increment()
+            (rejections[problem.reason] ?? rejections["other"]!).increment()
         }
     }
 
@@ -84,17 +114,20 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     func exposition(requestsInFlight: Int) -> [UInt8] {
         inFlight.record(requestsInFlight)
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(8192)
+        buffer.reserveCapacity(16384)
         registry.emit(into: &buffer)
         return buffer
     }
 
-    private func counter(in cache: borrowing Mutex<[String: Metrics.Counter]>, key: String, make: () -> Metrics.Counter)
-        -> Metrics.Counter
-    {
-        cache.withLock { counters in
+    private func otherStatusCounter(route: String, status: Int) -> Metrics.Counter {
+        otherStatuses.withLock { counters in
+            let key = "\(route) \(status)"
             if let counter = counters[key] { return counter }
-            let counter = make()
+            let counter = Metrics.Counter(
+                label: "http_requests_total",
+                dimensions: [("route", route), ("status", String(status))],
+                factory: factory
+            )
             counters[key] = counter
             return counter
         }
@@ -111,9 +144,9 @@ extension Problem {
         case 405: "method_not_allowed"
         case 503: "draining"
         case 400: type == ProblemType.invalidJSON.uri ? "invalid_json" : "bad_request"
-        case 422:
-            type == ProblemType.unknownField.uri
-                ? "unknown_field" : (type == ProblemType.limitExceeded.uri ? "limits" : "validation")
+        case 422 where type == ProblemType.unknownField.uri: "unknown_field"
+        case 422 where type == ProblemType.limitExceeded.uri: "limits"
+        case 422: "validation"
         default: "other"
         }
     }

@@ -50,9 +50,13 @@ public struct Router: Sendable {
         return nil
     }
 
-    /// The answer to a request whose body has been read (screen returned nil).
+    /// Screens and answers a request in one step (for callers without a headers phase).
+    public func handle(_ head: RequestHead, body: UnsafeRawBufferPointer, bodyTooLarge: Bool) -> HTTPResponse {
+        screen(head) ?? respond(head, body: body, bodyTooLarge: bodyTooLarge)
+    }
+
+    /// The answer to a request whose body has been read; `screen` already passed it.
     public func respond(_ head: RequestHead, body: UnsafeRawBufferPointer, bodyTooLarge: Bool) -> HTTPResponse {
-        if let early = screen(head) { return early }
         if bodyTooLarge { return tooLarge() }
         switch routes[head.path]?.handler {
         case .fixed(let response)?: return response
@@ -70,19 +74,17 @@ public struct Router: Sendable {
         )
     }
 
-    /// application/json, or any application/*+json, with or without parameters.
+    /// application/json, or any application/*+json, with or without parameters; any case.
+    /// Compared byte by byte: this runs for every POST.
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        let name = mediaType.trimmingSpaces.lowercased()
-        return name == "application/json" || (name.hasPrefix("application/") && name.hasSuffix("+json"))
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingSpaces: Substring {
-        var text = self
-        while text.first == " " || text.first == "\t" { text.removeFirst() }
-        while text.last == " " || text.last == "\t" { text.removeLast() }
-        return text
+        var utf8 = Array(contentType.utf8)
+        if let semicolon = utf8.firstIndex(of: UInt8(ascii: ";")) { utf8.removeSubrange(semicolon...) }
+        while let last = utf8.last, last == 0x20 || last == 0x09 { utf8.removeLast() }
+        let start = utf8.firstIndex { $0 != 0x20 && $0 != 0x09 } ?? utf8.endIndex
+        let name = utf8[start...].map { $0 | ($0 >= 0x41 && $0 <= 0x5A ? 0x20 : 0) }  // ASCII lower case
+        let application = Array("application/".utf8)
+        guard name.starts(with: application) else { return false }
+        let subtype = name.dropFirst(application.count)
+        return subtype.elementsEqual("json".utf8) || (subtype.count > 5 && subtype.suffix(5).elementsEqual("+json".utf8))
     }
 }
