@@ -124,3 +124,24 @@ import Testing
             "/cce", #"{"predictions":[[1.7e308,-1.7e308]],"labels":[1],"input":"logits"}"#, pointers: ["/predictions"])
     }
 }
+
+/// Validation of large matrices runs in chunks; a bad value anywhere is still found.
+@Suite struct LargeMatrixValidationTests {
+    @Test func aBadValueDeepInALargeMatrixIsFound() {
+        let rows = 5000
+        let columns = 60
+        var body = "{\"predictions\":["
+        for i in 0..<rows {
+            if i > 0 { body += "," }
+            let value =
+                i == 4321
+                ? "[1.5" + String(repeating: ",0", count: columns - 1) + "]"
+                : "[1" + String(repeating: ",0", count: columns - 1) + "]"
+            body += value
+        }
+        body += "],\"labels\":[" + Array(repeating: "0", count: rows).joined(separator: ",") + "],\"per_sample\":false}"
+        let answer = RouterHarness().post("/cce", body)
+        #expect(answer.status == 422)
+        #expect(answer.pointers == ["/predictions/4321/0"])
+    }
+}

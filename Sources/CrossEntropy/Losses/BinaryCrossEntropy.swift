@@ -12,15 +12,31 @@ public func binaryCrossEntropy(
     let n = predictions.rows
     let classes = predictions.columns
     var losses = [Double](repeating: 0, count: n)
-    var classTotals = [CompensatedSum](repeating: CompensatedSum(), count: classes)
-    for i in 0..<n {
-        var sample = CompensatedSum()
-        for j in 0..<classes {
-            let term = elementLoss(prediction: predictions[i, j], target: targets[i, j], options: options)
-            sample.add(term)
-            classTotals[j].add(term)
+    // Each chunk of rows sums its own class terms; chunks are then added in order.
+    let chunks = RowChunks.count(rows: n)
+    var chunkTotals = [Double](repeating: 0, count: chunks * classes)
+    losses.withUnsafeMutableBufferPointer { out in
+        chunkTotals.withUnsafeMutableBufferPointer { totalsOut in
+            nonisolated(unsafe) let out = out
+            nonisolated(unsafe) let totalsOut = totalsOut
+            RowChunks.forEach(rows: n, columns: classes) { chunk, rows in
+                var classTotals = [CompensatedSum](repeating: CompensatedSum(), count: classes)
+                for i in rows {
+                    var sample = CompensatedSum()
+                    for j in 0..<classes {
+                        let term = elementLoss(prediction: predictions[i, j], target: targets[i, j], options: options)
+                        sample.add(term)
+                        classTotals[j].add(term)
+                    }
+                    out[i] = positiveZero(sample.value)
+                }
+                for j in 0..<classes { totalsOut[chunk * classes + j] = classTotals[j].value }
+            }
         }
-        losses[i] = positiveZero(sample.value)
+    }
+    var classTotals = [CompensatedSum](repeating: CompensatedSum(), count: classes)
+    for chunk in 0..<chunks {
+        for j in 0..<classes { classTotals[j].add(chunkTotals[chunk * classes + j]) }
     }
     let sum = CompensatedSum.of(losses)
     let mean = sum / Double(max(n, 1))

@@ -10,9 +10,14 @@ public func categoricalCrossEntropy(
 ) -> CategoricalLoss {
     precondition(predictions.rows == labels.count, "one label per prediction row")
     var losses = [Double](repeating: 0, count: predictions.rows)
-    for i in 0..<predictions.rows {
-        losses[i] = predictions.withRow(i) { row in
-            sampleLoss(row: row, labels: labels, sample: i, options: options)
+    losses.withUnsafeMutableBufferPointer { out in
+        nonisolated(unsafe) let out = out  // each chunk writes its own rows
+        RowChunks.forEach(rows: predictions.rows, columns: predictions.columns) { _, rows in
+            for i in rows {
+                out[i] = predictions.withRow(i) { row in
+                    sampleLoss(row: row, labels: labels, sample: i, options: options)
+                }
+            }
         }
     }
     let sum = CompensatedSum.of(losses)

@@ -96,15 +96,20 @@ struct Tensor: Sendable {
         var values = [Double](repeating: 0, count: count)
         bytes.withUnsafeBytes { raw in
             values.withUnsafeMutableBufferPointer { out in
-                for i in 0..<count {
-                    out[i] =
-                        width == 8
-                        ? Double(
+                if width == 8 && 1.littleEndian == 1 {
+                    UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)  // already float64 LE
+                } else if width == 8 {
+                    for i in 0..<count {
+                        out[i] = Double(
                             bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
-                        : Double(
+                    }
+                } else {
+                    for i in 0..<count {
+                        out[i] = Double(
                             Float(
                                 bitPattern: UInt32(
                                     littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
+                    }
                 }
             }
         }

@@ -2,8 +2,8 @@ import CrossEntropy
 import Metrics
 import Synchronization
 
-import struct Prometheus.PrometheusMetricsFactory
 import class Prometheus.PrometheusCollectorRegistry
+import struct Prometheus.PrometheusMetricsFactory
 
 /// The service's metrics, recorded through swift-metrics into a Prometheus registry and
 /// exposed as text by GET /metrics.
@@ -21,10 +21,13 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     /// Statuses not known in advance (none today) are counted here, under a lock.
     private let otherStatuses = Mutex<[String: Metrics.Counter]>([:])
 
-    static let routeLabels = ["/", "/bands", "/batch", "/bce", "/cce", "/healthz", "/metrics", "/openapi.yaml", "/readyz", "unmatched"]
+    static let routeLabels = [
+        "/", "/bands", "/batch", "/bce", "/cce", "/healthz", "/metrics", "/openapi.yaml", "/readyz", "unmatched",
+    ]
     static let statuses = [200, 400, 404, 405, 413, 415, 422, 503]
     static let reasons = [
-        "bad_request", "body_too_large", "draining", "invalid_json", "limits", "method_not_allowed", "not_found", "other",
+        "bad_request", "body_too_large", "draining", "invalid_json", "limits", "method_not_allowed", "not_found",
+        "other",
         "unknown_field", "unsupported_media_type", "validation",
     ]
     static let bodyByteBuckets: [Double] = [
@@ -75,7 +78,8 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
             )
         }
         self.rejections = rejections
-        bodyBytes = Metrics.Recorder(label: "http_request_body_bytes", dimensions: [], aggregate: true, factory: factory)
+        bodyBytes = Metrics.Recorder(
+            label: "http_request_body_bytes", dimensions: [], aggregate: true, factory: factory)
         inFlight = Metrics.Gauge(label: "http_requests_in_flight", dimensions: [], factory: factory)
         var samples: [LossKind: Metrics.Counter] = [:]
         for kind in LossKind.allCases {

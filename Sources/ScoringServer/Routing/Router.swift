@@ -85,6 +85,7 @@ public struct Router: Sendable {
         let application = Array("application/".utf8)
         guard name.starts(with: application) else { return false }
         let subtype = name.dropFirst(application.count)
-        return subtype.elementsEqual("json".utf8) || (subtype.count > 5 && subtype.suffix(5).elementsEqual("+json".utf8))
+        return subtype.elementsEqual("json".utf8)
+            || (subtype.count > 5 && subtype.suffix(5).elementsEqual("+json".utf8))
     }
 }

@@ -95,6 +95,8 @@ struct RequestValidator {
     }
 
     /// Values in [0, 1]; for categorical rows, a sum of 1 within `RowSumTolerance`.
+    /// A quick pass over all values (on all cores for large matrices) finds whether anything is
+    /// wrong; only then are the offending values located and described.
     private func checkProbabilities(
         _ matrix: Matrix,
         field: String,
@@ -102,10 +104,28 @@ struct RequestValidator {
         _ problems: inout ValidationProblems
     ) {
         let tolerance = RowSumTolerance.forClasses(matrix.columns)
-        for i in 0..<matrix.rows where !problems.isFull {
+        let columns = matrix.columns
+        let chunks = RowChunks.count(rows: matrix.rows)
+        var firstBadRow = [Int](repeating: Int.max, count: chunks)
+        matrix.values.withUnsafeBufferPointer { values in
+            firstBadRow.withUnsafeMutableBufferPointer { found in
+                nonisolated(unsafe) let found = found
+                RowChunks.forEach(rows: matrix.rows, columns: columns) { chunk, rows in
+                    for i in rows {
+                        let row = UnsafeBufferPointer(rebasing: values[i * columns..<(i + 1) * columns])
+                        if !Self.rowIsValid(row, sumsToOne: rowsSumToOne, tolerance: tolerance) {
+                            found[chunk] = i
+                            return
+                        }
+                    }
+                }
+            }
+        }
+        guard let start = firstBadRow.min(), start != Int.max else { return }
+        for i in start..<matrix.rows where !problems.isFull {
             var inRange = true
             var sum = CompensatedSum()
-            for j in 0..<matrix.columns {
+            for j in 0..<columns {
                 let p = matrix[i, j]
                 if !(0...1).contains(p) {
                     inRange = false
@@ -120,6 +140,15 @@ struct RequestValidator {
                 )
             }
         }
+    }
+
+    private static func rowIsValid(_ row: UnsafeBufferPointer<Double>, sumsToOne: Bool, tolerance: Double) -> Bool {
+        var sum = CompensatedSum()
+        for p in row {
+            guard p >= 0 && p <= 1 else { return false }
+            sum.add(p)
+        }
+        return !sumsToOne || abs(sum.value - 1) <= tolerance
     }
 
     private func categoricalLabels(
