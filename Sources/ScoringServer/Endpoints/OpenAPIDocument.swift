@@ -50,6 +50,11 @@ enum OpenAPIDocument {
                       logits:
                         summary: Raw scores in nats
                         value: { predictions: [[2.0, 1.0, 0.1]], labels: [0], input: logits, base: e }
+                      tensor:
+                        summary: The document's example as a base64 float64 tensor
+                        value:
+                          predictions: { shape: [1, 3], dtype: float64, data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/ }
+                          labels: [1]
               responses:
                 '200':
                   description: The loss
@@ -241,12 +246,37 @@ enum OpenAPIDocument {
         components:
           schemas:
             Matrix:
-              description: n rows of C numbers (row-major); every row has the same length.
-              type: array
-              minItems: 1
-              items:
-                type: array
-                items: { type: number }
+              description: n rows of C numbers; every row has the same length. Also accepted as a tensor object.
+              oneOf:
+                - type: array
+                  items:
+                    type: array
+                    items: { type: number }
+                - $ref: '#/components/schemas/Tensor'
+            Tensor:
+              description: |
+                A matrix [n, C] (or, for labels, a vector [n]) as one object: `data_base64` holds the
+                values as little-endian float32 or float64 (`dtype`, default float64), row-major; or `data`
+                holds them as a flat JSON array. Base64 skips JSON number parsing (the fast path for large
+                matrices). Values must be finite.
+              type: object
+              additionalProperties: false
+              required: [shape]
+              properties:
+                shape:
+                  type: array
+                  minItems: 1
+                  maxItems: 2
+                  items: { type: integer, minimum: 0 }
+                dtype: { type: string, enum: [float32, float64], default: float64 }
+                data_base64: { type: string, contentEncoding: base64 }
+                data:
+                  type: array
+                  items: { type: number }
+              oneOf:
+                - required: [data_base64]
+                - required: [data]
+              example: { shape: [1, 3], dtype: float64, data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/ }
             Input:
               description: Whether predictions are probabilities in [0, 1] or raw scores (logits).
               type: string
@@ -264,17 +294,17 @@ enum OpenAPIDocument {
               type: boolean
               default: true
             CategoricalLabels:
-              description: n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft).
+              description: n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
               oneOf:
                 - type: array
-                  items: { type: integer, minimum: 0 }
+                  items: { type: number }
                 - $ref: '#/components/schemas/Matrix'
             BinaryLabels:
-              description: n rows of C values in [0, 1] (multi-hot or soft targets); with C = 1, also n plain values.
+              description: n rows of C values in [0, 1] (multi-hot or soft targets), or a tensor; with C = 1, also n plain values.
               oneOf:
                 - $ref: '#/components/schemas/Matrix'
                 - type: array
-                  items: { type: number, minimum: 0, maximum: 1 }
+                  items: { type: number }
             CategoricalRequest:
               type: object
               additionalProperties: false
