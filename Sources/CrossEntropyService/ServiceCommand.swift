@@ -39,8 +39,24 @@ struct ServiceCommand: ParsableCommand {
     @Option(help: "Most connections open at once; 0 keeps libmicrohttpd's default (env MAX_CONNECTIONS).")
     var maxConnections: Int?
 
+    @Option(help: "Most connections from one address; 0 for no limit (env MAX_CONNECTIONS_PER_IP; default 0).")
+    var maxConnectionsPerIp: Int?
+
     @Option(help: "Seconds an idle connection is kept; 0 keeps it for ever (env CONNECTION_TIMEOUT; default 30).")
     var connectionTimeout: Int?
+
+    @Option(help: "Most samples (rows) in one request or batch job (env MAX_SAMPLES; default 1000000).")
+    var maxSamples: Int?
+
+    @Option(help: "Most classes (columns) (env MAX_CLASSES; default 1000000).")
+    var maxClasses: Int?
+
+    @Option(
+        help: "Most prediction values in one request, all batch jobs together (env MAX_ELEMENTS; default 16000000).")
+    var maxElements: Int?
+
+    @Option(help: "Most jobs in one /batch request (env MAX_JOBS; default 10000).")
+    var maxJobs: Int?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL; default info).")
     var logLevel: String?
@@ -86,6 +102,7 @@ struct ServiceCommand: ParsableCommand {
         let router = ServiceRoutes.router(
             ServiceRoutes.Dependencies(
                 maxBodyBytes: settings.server.maxBodyBytes,
+                limits: settings.limits,
                 state: state,
                 metrics: metrics,
                 requestsInFlight: { running.withLock { $0?.requestsInFlight ?? 0 } }

@@ -28,6 +28,7 @@ enum Environment {
 /// rejecting out-of-range values with a one-line message.
 struct Settings {
     var server: ServerConfiguration
+    var limits: ScoringLimits
     var logLevel: Logger.Level
 
     static func resolve(_ command: ServiceCommand, environment: [String: String]) throws -> Settings {
@@ -71,10 +72,21 @@ struct Settings {
                 )
             ),
             connectionLimit: try value(command.maxConnections, "MAX_CONNECTIONS", default: 0, range: 0...1_000_000),
-            perIPConnectionLimit: 0,
+            perIPConnectionLimit: try value(
+                command.maxConnectionsPerIp, "MAX_CONNECTIONS_PER_IP", default: 0, range: 0...1_000_000),
             connectionTimeout: try value(
                 command.connectionTimeout, "CONNECTION_TIMEOUT", default: 30, range: 0...86_400)
         )
-        return Settings(server: server, logLevel: logLevel)
+        let defaults = ScoringLimits.default
+        let limits = ScoringLimits(
+            maxSamples: try value(
+                command.maxSamples, "MAX_SAMPLES", default: defaults.maxSamples, range: 1...Int(Int32.max)),
+            maxClasses: try value(
+                command.maxClasses, "MAX_CLASSES", default: defaults.maxClasses, range: 1...Int(Int32.max)),
+            maxElements: try value(
+                command.maxElements, "MAX_ELEMENTS", default: defaults.maxElements, range: 1...Int(Int32.max)),
+            maxJobs: try value(command.maxJobs, "MAX_JOBS", default: defaults.maxJobs, range: 1...1_000_000)
+        )
+        return Settings(server: server, limits: limits, logLevel: logLevel)
     }
 }

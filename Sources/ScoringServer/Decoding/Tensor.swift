@@ -48,7 +48,10 @@ struct Tensor: Sendable {
             let (product, overflowed) = partial.0.multipliedReportingOverflow(by: size)
             return (product, partial.1 || overflowed)
         }
-        if overflow { return .failure(Problem(pointerSuffix: "/shape", detail: "shape is too large")) }
+        // Far beyond any body limit; also keeps count × 8 bytes from overflowing.
+        if overflow || count > Int.max / 16 {
+            return .failure(Problem(pointerSuffix: "/shape", detail: "shape is too large"))
+        }
         switch (encoded, data) {
         case (let encoded?, nil):
             return decodeBase64(encoded, dtype: dtype ?? "float64", count: count).map {

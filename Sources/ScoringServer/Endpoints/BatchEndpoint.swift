@@ -4,6 +4,7 @@ import Dispatch
 /// Jobs are scored (and their results written) in parallel across the cores.
 struct BatchEndpoint: Sendable {
     let metrics: ServiceMetrics
+    let limits: ScoringLimits
 
     /// Below this many prediction values in all, threads cost more than they save.
     static let parallelThreshold = 20_000
@@ -17,9 +18,14 @@ struct BatchEndpoint: Sendable {
             return .problem(error)
         }
         let jobs = batch.jobs ?? []
-        let prepared = jobs.enumerated().map { index, decoded in prepare(decoded.outcome, id: decoded.id, index: index)
+        let prepared = jobs.enumerated().map { index, decoded in
+            prepare(decoded.outcome, id: decoded.id, index: index)
         }
         let total = prepared.reduce(0) { $0 + (($1.job).map(Scorer.workload) ?? 0) }
+        if total > limits.maxElements {
+            let what = "the number of prediction values across all jobs"
+            return .problem(.limit("/jobs", what, actual: total, limit: limits.maxElements, flag: "--max-elements"))
+        }
         var results = [[UInt8]](repeating: [], count: prepared.count)
         if total >= Self.parallelThreshold && prepared.count > 1 {
             results.withUnsafeMutableBufferPointer { slots in
@@ -53,6 +59,9 @@ struct BatchEndpoint: Sendable {
             problems.add("/jobs", "at least one job is required")
         }
         try problems.check()
+        if let count = batch.jobs?.count, count > limits.maxJobs {
+            throw .limit("/jobs", "the number of jobs", actual: count, limit: limits.maxJobs, flag: "--max-jobs")
+        }
     }
 
     /// A job ready to score, or its failure; with the id to echo.
@@ -75,7 +84,8 @@ struct BatchEndpoint: Sendable {
                     throw Problem.validation([.init(pointer: prefix + "/id", detail: "missing required field 'id'")])
                 }
                 job.id = nil
-                let validated = try RequestValidator(pointerPrefix: prefix, context: .batchJob).validate(job, as: loss)
+                let validated = try RequestValidator(pointerPrefix: prefix, context: .batchJob, limits: limits)
+                    .validate(job, as: loss)
                 return PreparedJob(id: request.id, job: validated, failure: nil)
             } catch {
                 return PreparedJob(id: request.id, job: nil, failure: error)

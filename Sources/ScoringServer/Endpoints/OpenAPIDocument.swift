@@ -509,7 +509,9 @@ enum OpenAPIDocument {
                 Well-formed JSON that breaks the rules: ragged rows, count mismatches, too few classes, no
                 samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
                 or not an integer, unknown base/input/loss, unknown fields (named with the closest known one),
-                or a loss that overflows float64.
+                a loss that overflows float64, or a structural limit exceeded (type ending in
+                `limit-exceeded`; the detail names the flag: --max-samples, --max-classes, --max-elements,
+                --max-jobs).
               content:
                 application/problem+json:
                   schema: { $ref: '#/components/schemas/Problem' }

@@ -2,11 +2,13 @@
 struct ScoreEndpoint: Sendable {
     let loss: LossKind
     let metrics: ServiceMetrics
+    let limits: ScoringLimits
 
     func respond(to body: UnsafeRawBufferPointer) -> HTTPResponse {
         do throws(Problem) {
             let request = try JSONBody.decode(ScoringBody.self, from: body).request
-            let job = try RequestValidator(pointerPrefix: "", context: .body).validate(request, as: loss)
+            let job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(
+                request, as: loss)
             var json = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
             try Scorer.score(job, pointerPrefix: "", to: &json)
             metrics.recordSamples(Scorer.samples(job), loss: loss)

@@ -7,6 +7,7 @@ public enum ServiceRoutes {
     /// What the routes need from the running service.
     public struct Dependencies: Sendable {
         public var maxBodyBytes: UInt64
+        public var limits: ScoringLimits
         public var state: ServiceState
         public var metrics: ServiceMetrics
         /// Requests being served now, read when /metrics is scraped.
@@ -14,11 +15,13 @@ public enum ServiceRoutes {
 
         public init(
             maxBodyBytes: UInt64,
+            limits: ScoringLimits = .default,
             state: ServiceState = ServiceState(),
             metrics: ServiceMetrics = ServiceMetrics(),
             requestsInFlight: @escaping @Sendable () -> Int = { 0 }
         ) {
             self.maxBodyBytes = maxBodyBytes
+            self.limits = limits
             self.state = state
             self.metrics = metrics
             self.requestsInFlight = requestsInFlight
@@ -33,9 +36,10 @@ public enum ServiceRoutes {
         let metrics = dependencies.metrics
         let state = dependencies.state
         let inFlight = dependencies.requestsInFlight
-        let cce = ScoreEndpoint(loss: .cce, metrics: metrics)
-        let bce = ScoreEndpoint(loss: .bce, metrics: metrics)
-        let batch = BatchEndpoint(metrics: metrics)
+        let limits = dependencies.limits
+        let cce = ScoreEndpoint(loss: .cce, metrics: metrics, limits: limits)
+        let bce = ScoreEndpoint(loss: .bce, metrics: metrics, limits: limits)
+        let batch = BatchEndpoint(metrics: metrics, limits: limits)
         var routes = [
             Route(path: "/cce", method: "POST", handler: .body { cce.respond(to: $0) }),
             Route(path: "/bce", method: "POST", handler: .body { bce.respond(to: $0) }),

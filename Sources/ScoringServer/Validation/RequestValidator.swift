@@ -6,6 +6,7 @@ struct RequestValidator {
     /// Prepended to every pointer: "" for a body, "/jobs/3" for a batch job.
     let pointerPrefix: String
     let context: ScoringRequest.Context
+    var limits: ScoringLimits = .default
 
     func validate(_ request: ScoringRequest, as kind: LossKind) throws(Problem) -> ScoringJob {
         var problems = ValidationProblems()
@@ -25,6 +26,7 @@ struct RequestValidator {
         let minimumClasses = kind == .cce ? 2 : 1
         let matrix = self.predictions(predictions, minimumClasses: minimumClasses, loss: kind, &problems)
         try problems.check()
+        try checkLimits(matrix)
 
         let options = LossOptions(predictionKind: predictionKind, base: base)
         let perSample = request.perSample ?? true
@@ -43,6 +45,29 @@ struct RequestValidator {
             let targets = binaryTargets(labels, rows: matrix.rows, classes: matrix.columns, &problems)
             try problems.check()
             return .binary(predictions: matrix, targets: targets!, options: options, perSample: perSample)
+        }
+    }
+
+    // MARK: - Limits
+
+    private func checkLimits(_ matrix: Matrix) throws(Problem) {
+        let at = pointer("predictions")
+        if matrix.rows > limits.maxSamples {
+            throw .limit(
+                at, "the number of samples", actual: matrix.rows, limit: limits.maxSamples, flag: "--max-samples")
+        }
+        if matrix.columns > limits.maxClasses {
+            throw .limit(
+                at, "the number of classes", actual: matrix.columns, limit: limits.maxClasses, flag: "--max-classes")
+        }
+        if matrix.values.count > limits.maxElements {
+            throw .limit(
+                at,
+                "the number of prediction values",
+                actual: matrix.values.count,
+                limit: limits.maxElements,
+                flag: "--max-elements"
+            )
         }
     }
 
