@@ -2,13 +2,13 @@
 # The whole test suite:
 #   format lint; openapi.yaml validity and its embedded copy; Dockerfile lint (hadolint);
 #   Kubernetes manifests (kubernetes-validate); the README's curl examples against the real
-#   binary; every Swift test (core maths, HTTP layer, the real binary over HTTP on ephemeral
+#   binary; schemathesis against openapi.yaml and the live binary; every Swift test (core maths, HTTP layer, the real binary over HTTP on ephemeral
 #   ports); and, as root, the container runtime smoke test (scripts/container-smoke.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/ensure-dependencies.sh
-if ! python3 -c 'import openapi_spec_validator, kubernetes_validate' 2>/dev/null || ! command -v hadolint >/dev/null; then
+if ! python3 -c 'import openapi_spec_validator, kubernetes_validate, schemathesis' 2>/dev/null || ! command -v hadolint >/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
 fi
 
@@ -19,7 +19,9 @@ hadolint Dockerfile && echo "hadolint: ok"
 kubernetes-validate --strict --quiet deploy/kubernetes/*.yaml && echo "kubernetes-validate: ok"
 
 swift build --build-tests
-scripts/check_readme.py "$(swift build --show-bin-path)/cross-entropy-service"
+binary="$(swift build --show-bin-path)/cross-entropy-service"
+scripts/check_readme.py "$binary"
+scripts/schemathesis.sh "$binary"
 if [ "$(id -u)" -eq 0 ]; then
     scripts/container-smoke.sh
 else

@@ -221,8 +221,7 @@ enum OpenAPIDocument {
                 '200':
                   description: The OpenAPI document, identical to openapi.yaml in the repository
                   content:
-                    application/yaml:
-                      schema: { type: string }
+                    application/yaml: {}
                 '405': { $ref: '#/components/responses/MethodNotAllowed' }
           /:
             get:
@@ -268,30 +267,26 @@ enum OpenAPIDocument {
                   minItems: 1
                   maxItems: 2
                   items: { type: integer, minimum: 0 }
-                dtype: { type: string, enum: [float32, float64], default: float64 }
-                data_base64: { type: string, contentEncoding: base64 }
+                dtype: { enum: [float32, float64, null], default: float64 }
+                data_base64: { type: [string, 'null'], contentEncoding: base64, description: Exactly one of data_base64 and data is given. }
                 data:
-                  type: array
+                  type: [array, 'null']
                   items: { type: number }
-              oneOf:
-                - required: [data_base64]
-                - required: [data]
               example: { shape: [1, 3], dtype: float64, data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/ }
             Input:
-              description: Whether predictions are probabilities in [0, 1] or raw scores (logits).
-              type: string
-              enum: [probabilities, logits]
+              description: Whether predictions are probabilities in [0, 1] or raw scores (logits). null means the default.
+              enum: [probabilities, logits, null]
               default: probabilities
             Base:
-              description: Logarithm base of the loss; 2 gives bits (the document's unit), "e" nats, 10 hartleys.
-              enum: [2, e, 10]
+              description: Logarithm base of the loss; 2 gives bits (the document's unit), "e" nats, 10 hartleys. null means the default.
+              enum: [2, e, 10, null]
               default: 2
             Unit:
               type: string
               enum: [bits, nats, hartleys]
             PerSample:
-              description: false omits the per-sample arrays `losses` and `bands` (for very large n).
-              type: boolean
+              description: false omits the per-sample arrays `losses` and `bands` (for very large n). null means the default.
+              type: [boolean, 'null']
               default: true
             CategoricalLabels:
               description: n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
@@ -396,8 +391,15 @@ enum OpenAPIDocument {
                 jobs:
                   type: array
                   minItems: 1
-                  items: { $ref: '#/components/schemas/BatchJob' }
+                  description: |
+                    Each job is a BatchJob. A job that is not (wrong JSON types, broken rules, not even an
+                    object) does not fail the request: it gets its own 400 or 422 result.
+                  items:
+                    anyOf:
+                      - $ref: '#/components/schemas/BatchJob'
+                      - description: Anything else is answered per job with an error result.
             BatchResult:
+              description: One result per job, in order.
               type: object
               required: [results]
               properties:
@@ -411,7 +413,7 @@ enum OpenAPIDocument {
                           id: { type: [string, 'null'] }
                           status: { type: integer, const: 200 }
                           result:
-                            oneOf:
+                            anyOf:
                               - $ref: '#/components/schemas/CategoricalResult'
                               - $ref: '#/components/schemas/BinaryResult'
                       - type: object
