@@ -2,8 +2,8 @@
 # The whole test suite:
 #   format lint; openapi.yaml validity and its embedded copy; Dockerfile lint (hadolint);
 #   Kubernetes manifests (kubernetes-validate); the README's curl examples against the real
-#   binary; schemathesis against openapi.yaml and the live binary; every Swift test (core maths, HTTP layer, the real binary over HTTP on ephemeral
-#   ports); the suite and the service under AddressSanitizer/LeakSanitizer and ThreadSanitizer
+#   binary; schemathesis against openapi.yaml and the live binary; every Swift test (core
+#   maths, HTTP layer, the real binary over HTTP on ephemeral ports); the suite and the service under AddressSanitizer/LeakSanitizer and ThreadSanitizer
 #   (scripts/sanitizers.sh); and, as root, the container runtime smoke test.
 set -euo pipefail
 cd "$(dirname "$0")/.."

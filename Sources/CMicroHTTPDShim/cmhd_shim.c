@@ -3,6 +3,7 @@
 #include <microhttpd.h>
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
@@ -298,3 +299,5 @@ int cmhd_add_header(cmhd_request *request, const char *name, const char *value) 
     if (request->response == NULL) return 0;
     return MHD_add_response_header(request->response, name, value) == MHD_YES;
 }
+
+void cmhd_trim_memory(void) { malloc_trim(0); }

@@ -120,6 +120,7 @@ struct ServiceCommand: ParsableCommand {
             Glibc.exit(1)
         }
         running.withLock { $0 = server }
+        MemoryTrimmer.start()
         // Written straight to the descriptor (never buffered) so a supervisor sees it at once.
         ServiceCommand.writeLine("listening on http://\(displayHost(settings.server.host)):\(server.port)", to: 1)
         logger.info(

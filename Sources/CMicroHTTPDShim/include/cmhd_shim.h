@@ -61,4 +61,7 @@ int cmhd_respond(cmhd_request *request, unsigned int status, const char *content
 // Adds a header to the answer made by cmhd_respond.
 int cmhd_add_header(cmhd_request *request, const char *name, const char *value);
 
+// Returns the free pages of every malloc arena to the system (glibc's malloc_trim).
+void cmhd_trim_memory(void);
+
 #endif
