@@ -52,7 +52,23 @@ struct ReferenceVector: Decodable, Sendable {
         }
     }
 
+    /// Weights and smoothing, as the request fields of the same names.
+    struct Options: Decodable, Sendable {
+        let sampleWeights: [Double]?
+        let classWeights: [Double]?
+        let posWeight: [Double]?
+        let labelSmoothing: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case sampleWeights = "sample_weights"
+            case classWeights = "class_weights"
+            case posWeight = "pos_weight"
+            case labelSmoothing = "label_smoothing"
+        }
+    }
+
     let name: String
+    let options: Options
     let loss: String
     let input: String
     let base: Base
@@ -60,8 +76,14 @@ struct ReferenceVector: Decodable, Sendable {
     let labels: Labels
     let expected: Expected
 
-    var options: LossOptions {
-        LossOptions(predictionKind: input == "logits" ? .logits : .probabilities, base: base.logBase)
+    var lossOptions: LossOptions {
+        LossOptions(
+            predictionKind: input == "logits" ? .logits : .probabilities,
+            base: base.logBase,
+            labelSmoothing: options.labelSmoothing ?? 0,
+            sampleWeights: options.sampleWeights,
+            classWeights: options.classWeights ?? options.posWeight
+        )
     }
 
     static let all: [ReferenceVector] = {

@@ -27,14 +27,15 @@ import Testing
             case .indices(let indices): labels = .indices(indices)
             case .rows(let rows): labels = .distributions(Matrix(rows))
             }
-            let result = categoricalCrossEntropy(predictions: predictions, labels: labels, options: vector.options)
+            let result = categoricalCrossEntropy(predictions: predictions, labels: labels, options: vector.lossOptions)
             (mean, sum, losses) = (result.mean, result.sum, result.losses)
         } else {
             guard case .rows(let rows) = vector.labels else {
                 Issue.record("bce vectors have label rows")
                 return
             }
-            let result = binaryCrossEntropy(predictions: predictions, targets: Matrix(rows), options: vector.options)
+            let result = binaryCrossEntropy(
+                predictions: predictions, targets: Matrix(rows), options: vector.lossOptions)
             (mean, sum, losses) = (result.mean, result.sum, result.losses)
             if let expected = vector.expected.classLosses {
                 expectClose(result.classLosses, expected, vector.name + " class_losses")

@@ -17,7 +17,8 @@ import Testing
             let base = vector["base"]?.string.map { "\"\($0)\"" } ?? "\(vector["base"]?.int ?? 2)"
             return "{\"id\":\"\(vector["name"]?.string ?? "")\",\"loss\":\"\(vector["loss"]?.string ?? "")\","
                 + "\"input\":\"\(vector["input"]?.string ?? "")\",\"base\":\(base),"
-                + "\"predictions\":\(serialise(vector["predictions"])),\"labels\":\(serialise(vector["labels"]))}"
+                + "\"predictions\":\(serialise(vector["predictions"])),\"labels\":\(serialise(vector["labels"]))"
+                + options(vector["options"]) + "}"
         }
         let answer = try httpRequest(
             port: ServiceProcess.shared.port, "POST", "/batch", json: "{\"jobs\":[\(jobs.joined(separator: ","))]}")
@@ -44,6 +45,12 @@ import Testing
             return
         }
         #expect(abs(actual - expected) <= max(1e-12 * abs(expected), 1e-15), "\(name): \(actual) vs \(expected)")
+    }
+
+    /// `,"sample_weights":[…],…` for the options a vector sets.
+    private func options(_ value: JSONValue?) -> String {
+        guard case .object(let members)? = value else { return "" }
+        return members.keys.sorted().map { ",\"\($0)\":\(serialise(members[$0]))" }.joined()
     }
 
     private func serialise(_ value: JSONValue?) -> String {

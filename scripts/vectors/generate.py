@@ -60,18 +60,22 @@ def bce_terms_logits(x, y):
     return -(y * log_expit(x) + (1 - y) * log_expit(-x))
 
 
-def case(name, loss, input_kind, base, predictions, labels, losses_nats, class_nats=None, mean_nats=None):
+def case(name, loss, input_kind, base, predictions, labels, losses_nats, class_nats=None, mean_nats=None,
+         options=None):
     scale = BASES[base]
-    mean = float(np.mean(losses_nats)) if mean_nats is None else mean_nats
+    weights = np.asarray((options or {}).get("sample_weights", np.ones(len(losses_nats))), dtype=np.float64)
+    weighted_sum = float(np.sum(weights * losses_nats))
+    mean = weighted_sum / float(np.sum(weights)) if mean_nats is None else mean_nats
     expected = {
         "loss": mean / scale,
-        "sum": float(np.sum(losses_nats)) / scale,
+        "sum": weighted_sum / scale,
         "losses": [float(v) / scale for v in losses_nats],
     }
     if class_nats is not None:
         expected["class_losses"] = [float(v) / scale for v in class_nats]
     return {
         "name": name,
+        "options": options or {},
         "loss": loss,
         "input": input_kind,
         "base": base,
@@ -133,11 +137,55 @@ def binary_cases():
     return cases
 
 
+def weighted_cases():
+    """Sample weights (scikit-learn's own weighted log_loss), class weights, positive weights and
+    label smoothing (the formulas of the service issue, in numpy)."""
+    cases = []
+    for k, (n, c) in enumerate([(6, 3), (30, 5), (80, 12)]):
+        base = list(BASES)[k % 3]
+        p = with_extremes(softmax_rows(n, c, sharpness=1.5))
+        y = rng.integers(c, size=n)
+        y[0] = c - 1
+        s = rng.uniform(0, 3, size=n)
+        s[1] = 0.0
+        per_sample = cce_probabilities(p, np.eye(c)[y])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mean = float(log_loss(y, p, sample_weight=s, labels=list(range(c))))
+        cases.append(case(f"cce-sample-weights-{n}x{c}", "cce", "probabilities", base, p, y, per_sample,
+                          mean_nats=mean, options={"sample_weights": s.tolist()}))
+        w = rng.uniform(0.2, 2.5, size=c)
+        a = 0.1 * (k + 1)
+        targets = np.eye(c)[y] * (1 - a) + a / c
+        smoothed = -(targets * w * np.log(np.clip(p, EPS, 1 - EPS))).sum(axis=1)
+        cases.append(case(f"cce-class-weights-smoothing-{n}x{c}", "cce", "probabilities", base, p, y, smoothed,
+                          options={"class_weights": w.tolist(), "label_smoothing": a, "sample_weights": s.tolist()}))
+        z = rng.normal(size=(n, c)) * 4
+        smoothed_logits = -(targets * w * log_softmax(z, axis=1)).sum(axis=1)
+        cases.append(case(f"cce-logits-class-weights-smoothing-{n}x{c}", "cce", "logits", base, z, y, smoothed_logits,
+                          options={"class_weights": w.tolist(), "label_smoothing": a}))
+        q = rng.uniform(size=(n, c))
+        t = (rng.uniform(size=(n, c)) < 0.3).astype(float)
+        pos = rng.uniform(0.5, 4, size=c)
+        t_smooth = t * (1 - a) + a / 2
+        qc = np.clip(q, EPS, 1 - EPS)
+        terms = -(pos * xlogy(t_smooth, qc) + xlogy(1 - t_smooth, 1 - qc))
+        class_nats = (s[:, None] * terms).sum(axis=0) / s.sum()
+        cases.append(case(f"bce-pos-weight-smoothing-{n}x{c}", "bce", "probabilities", base, q, t, terms.sum(axis=1),
+                          class_nats, options={"pos_weight": pos.tolist(), "label_smoothing": a,
+                                               "sample_weights": s.tolist()}))
+        x = rng.normal(size=(n, c)) * 3
+        logit_terms = -(pos * t * log_expit(x) + (1 - t) * log_expit(-x))  # BCEWithLogitsLoss(pos_weight)
+        cases.append(case(f"bce-logits-pos-weight-{n}x{c}", "bce", "logits", base, x, t, logit_terms.sum(axis=1),
+                          logit_terms.mean(axis=0), options={"pos_weight": pos.tolist()}))
+    return cases
+
+
 def main():
     document = {
         "generator": "scripts/vectors/generate.py",
         "epsilon": EPS,
-        "cases": categorical_cases() + binary_cases(),
+        "cases": categorical_cases() + binary_cases() + weighted_cases(),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(document, indent=None, separators=(",", ":")) + "\n")

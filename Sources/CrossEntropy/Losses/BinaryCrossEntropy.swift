@@ -1,5 +1,6 @@
 /// Binary cross-entropy for multi-label classification, each class an independent
-/// yes/no question: L_i = -Σ_j [y_ij log p_ij + (1 - y_ij) log(1 - p_ij)].
+/// yes/no question: L_i = -Σ_j [w_j y_ij log p_ij + (1 - y_ij) log(1 - p_ij)], w_j the positive
+/// weights (1 by default); loss = Σ_i s_i L_i / Σ_i s_i.
 ///
 /// Probabilities are clipped; logits use log p = -softplus(-x) and log(1-p) = -softplus(x).
 /// A term whose weight (y or 1-y) is 0 contributes exactly 0. Shapes must match.
@@ -23,10 +24,16 @@ public func binaryCrossEntropy(
                 var classTotals = [CompensatedSum](repeating: CompensatedSum(), count: classes)
                 for i in rows {
                     var sample = CompensatedSum()
+                    let weight = options.sampleWeight(i)
                     for j in 0..<classes {
-                        let term = elementLoss(prediction: predictions[i, j], target: targets[i, j], options: options)
+                        let term = elementLoss(
+                            prediction: predictions[i, j],
+                            target: targets[i, j],
+                            positiveWeight: options.classWeights?[j] ?? 1,
+                            options: options
+                        )
                         sample.add(term)
-                        classTotals[j].add(term)
+                        if weight != 0 { classTotals[j].add(weight * term) }
                     }
                     out[i] = positiveZero(sample.value)
                 }
@@ -38,29 +45,32 @@ public func binaryCrossEntropy(
     for chunk in 0..<chunks {
         for j in 0..<classes { classTotals[j].add(chunkTotals[chunk * classes + j]) }
     }
-    let sum = CompensatedSum.of(losses)
-    let mean = sum / Double(max(n, 1))
+    let (sum, weight) = options.weightedTotals(losses)
+    let total = max(weight, .leastNonzeroMagnitude)
+    let mean = sum / total
     return BinaryLoss(
         losses: losses,
-        classLosses: classTotals.map { $0.value / Double(max(n, 1)) },
+        classLosses: classTotals.map { $0.value / total },
         sum: sum,
         mean: mean,
         meanPerElement: mean / Double(max(classes, 1))
     )
 }
 
-/// -[y log p + (1-y) log(1-p)] for one element, in the requested base.
-func elementLoss(prediction x: Double, target y: Double, options: LossOptions) -> Double {
+/// -[w y log p + (1-y) log(1-p)] for one element, in the requested base, after smoothing.
+func elementLoss(prediction x: Double, target label: Double, positiveWeight w: Double, options: LossOptions) -> Double {
     let base = options.base
+    let a = options.labelSmoothing
+    let y = a == 0 ? label : label * (1 - a) + a / 2
     var positive = 0.0
     var negative = 0.0
     switch options.predictionKind {
     case .probabilities:
         let p = options.clipping(x)
-        if y != 0 { positive = y * base.log(p) }
+        if y != 0 && w != 0 { positive = w * y * base.log(p) }
         if y != 1 { negative = (1 - y) * base.log(1 - p) }
     case .logits:
-        if y != 0 { positive = base.fromNats(y * StableLog.logSigmoid(x)) }
+        if y != 0 && w != 0 { positive = base.fromNats(w * y * StableLog.logSigmoid(x)) }
         if y != 1 { negative = base.fromNats((1 - y) * StableLog.logOneMinusSigmoid(x)) }
     }
     return positiveZero(-(positive + negative))

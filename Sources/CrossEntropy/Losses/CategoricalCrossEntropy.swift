@@ -1,8 +1,9 @@
 /// Categorical cross-entropy for multi-class classification:
-/// L_i = -Σ_j y_ij log_base(p_ij), loss = (1/n) Σ_i L_i.
+/// L_i = -Σ_j w_j y_ij log_base(p_ij), loss = Σ_i s_i L_i / Σ_i s_i (the mean without weights).
 ///
 /// Terms with y_ij = 0 contribute exactly 0 (0·log anything = 0). Probabilities are clipped;
-/// logits go through a stable log-softmax. The caller validates shapes and ranges first.
+/// logits go through a stable log-softmax. Label smoothing, class weights w and sample weights
+/// s come from `options`. The caller validates shapes and ranges first.
 public func categoricalCrossEntropy(
     predictions: Matrix,
     labels: CategoricalLabels,
@@ -20,8 +21,8 @@ public func categoricalCrossEntropy(
             }
         }
     }
-    let sum = CompensatedSum.of(losses)
-    return CategoricalLoss(losses: losses, sum: sum, mean: sum / Double(max(losses.count, 1)))
+    let (sum, weight) = options.weightedTotals(losses)
+    return CategoricalLoss(losses: losses, sum: sum, mean: sum / max(weight, .leastNonzeroMagnitude))
 }
 
 private func sampleLoss(
@@ -31,24 +32,41 @@ private func sampleLoss(
     options: LossOptions
 ) -> Double {
     let base = options.base
-    switch (options.predictionKind, labels) {
-    case (.probabilities, .indices(let indices)):
-        return positiveZero(-base.log(options.clipping(row[indices[i]])))
-    case (.probabilities, .distributions(let targets)):
-        var total = CompensatedSum()
-        for j in 0..<row.count {
-            let y = targets[i, j]
+    let smoothing = options.labelSmoothing
+    let weights = options.classWeights
+    // The common case, one index and nothing else: a single log.
+    if case .indices(let indices) = labels, smoothing == 0 {
+        let y = indices[i]
+        let weight = weights?[y] ?? 1
+        switch options.predictionKind {
+        case .probabilities:
+            return positiveZero(-weight * base.log(options.clipping(row[y])))
+        case .logits:
+            let normalizer = StableLog.softmaxNormalizer(row)
+            return positiveZero(-weight * base.fromNats(normalizer.logProbability(row[y])))
+        }
+    }
+    let classes = row.count
+    func target(_ j: Int) -> Double {
+        let y: Double
+        switch labels {
+        case .indices(let indices): y = indices[i] == j ? 1 : 0
+        case .distributions(let targets): y = targets[i, j]
+        }
+        return smoothing == 0 ? y : y * (1 - smoothing) + smoothing / Double(classes)
+    }
+    var total = CompensatedSum()
+    switch options.predictionKind {
+    case .probabilities:
+        for j in 0..<classes {
+            let y = target(j) * (weights?[j] ?? 1)
             if y != 0 { total.add(y * base.log(options.clipping(row[j]))) }
         }
         return positiveZero(-total.value)
-    case (.logits, .indices(let indices)):
+    case .logits:
         let normalizer = StableLog.softmaxNormalizer(row)
-        return positiveZero(-base.fromNats(normalizer.logProbability(row[indices[i]])))
-    case (.logits, .distributions(let targets)):
-        let normalizer = StableLog.softmaxNormalizer(row)
-        var total = CompensatedSum()
-        for j in 0..<row.count {
-            let y = targets[i, j]
+        for j in 0..<classes {
+            let y = target(j) * (weights?[j] ?? 1)
             if y != 0 { total.add(y * normalizer.logProbability(row[j])) }
         }
         return positiveZero(-base.fromNats(total.value))

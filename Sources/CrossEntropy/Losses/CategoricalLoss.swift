@@ -1,10 +1,10 @@
 /// The result of categorical cross-entropy over n samples, in the requested base.
 public struct CategoricalLoss: Sendable, Equatable {
-    /// L_i = -Σ_j y_ij log(p_ij) for each sample.
+    /// L_i = -Σ_j w_j y_ij log(p_ij) for each sample (before sample weights).
     public let losses: [Double]
-    /// Σ_i L_i.
+    /// Σ_i s_i L_i (Σ_i L_i without sample weights).
     public let sum: Double
-    /// The mean over samples: the document's -(1/n) Σ Σ y log p.
+    /// Σ_i s_i L_i / Σ_i s_i: the document's -(1/n) Σ Σ y log p without weights.
     public let mean: Double
 }
 
@@ -12,11 +12,11 @@ public struct CategoricalLoss: Sendable, Equatable {
 public struct BinaryLoss: Sendable, Equatable {
     /// L_i = -Σ_j [y log p + (1-y) log(1-p)]: summed over classes, as the document does.
     public let losses: [Double]
-    /// For each class, the mean over samples of its term; these add up to `mean`.
+    /// For each class, the (sample-weighted) mean over samples of its term; these add up to `mean`.
     public let classLosses: [Double]
-    /// Σ_i L_i.
+    /// Σ_i s_i L_i.
     public let sum: Double
-    /// The mean over samples of L_i.
+    /// Σ_i s_i L_i / Σ_i s_i.
     public let mean: Double
     /// mean / C: the "mean" reduction of PyTorch and Keras.
     public let meanPerElement: Double

@@ -46,6 +46,15 @@ public enum LogBase: Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// base^x: the perplexity of a loss x in this base.
+    public func power(_ x: Double) -> Double {
+        switch self {
+        case .two: exp2(x)
+        case .e: exp(x)
+        case .ten: pow(10, x)
+        }
+    }
+
     /// base^(-x): the probability whose loss is x in this base.
     public func probability(ofLoss x: Double) -> Double {
         switch self {

@@ -1,17 +1,43 @@
-/// How predictions are read and in which unit the loss is reported.
+/// How predictions are read, how the loss is weighted, and in which unit it is reported.
 public struct LossOptions: Sendable, Hashable {
     public var predictionKind: PredictionKind
     public var base: LogBase
     /// Applies to probability input only; logits are never clipped.
     public var clipping: Clipping
+    /// a in [0, 1): categorical targets become y(1 - a) + a/C, binary ones y(1 - a) + a/2.
+    public var labelSmoothing: Double
+    /// One weight per sample (n values ≥ 0, not all 0): the loss is Σ s_i L_i / Σ s_i.
+    public var sampleWeights: [Double]?
+    /// Categorical: one weight per class multiplying that class's term. Binary: one weight per
+    /// class multiplying the positive term y log p (PyTorch's pos_weight).
+    public var classWeights: [Double]?
 
     public init(
         predictionKind: PredictionKind = .probabilities,
         base: LogBase = .two,
-        clipping: Clipping = Clipping()
+        clipping: Clipping = Clipping(),
+        labelSmoothing: Double = 0,
+        sampleWeights: [Double]? = nil,
+        classWeights: [Double]? = nil
     ) {
         self.predictionKind = predictionKind
         self.base = base
         self.clipping = clipping
+        self.labelSmoothing = labelSmoothing
+        self.sampleWeights = sampleWeights
+        self.classWeights = classWeights
+    }
+
+    /// The weight of sample i (1 when unweighted).
+    func sampleWeight(_ i: Int) -> Double { sampleWeights?[i] ?? 1 }
+
+    /// Σ s_i L_i and Σ s_i over per-sample values, compensated.
+    func weightedTotals(_ values: [Double]) -> (sum: Double, weight: Double) {
+        guard let weights = sampleWeights else {
+            return (CompensatedSum.of(values), Double(values.count))
+        }
+        var sum = CompensatedSum()
+        for (value, weight) in zip(values, weights) where weight != 0 { sum.add(weight * value) }
+        return (sum.value, CompensatedSum.of(weights))
     }
 }

@@ -8,7 +8,10 @@ struct ScoringRequest: Sendable {
         case batchJob
     }
 
-    static let scoringFields = ["predictions", "labels", "input", "base", "per_sample"]
+    static let scoringFields = [
+        "predictions", "labels", "input", "base", "per_sample", "sample_weights", "class_weights", "pos_weight",
+        "label_smoothing", "epsilon",
+    ]
     static let jobFields = ["id", "loss"]
 
     var predictions: NumberMatrix?
@@ -16,6 +19,11 @@ struct ScoringRequest: Sendable {
     var input: String?
     var base: BaseField?
     var perSample: Bool?
+    var sampleWeights: [Double]?
+    var classWeights: [Double]?
+    var positiveWeights: [Double]?
+    var labelSmoothing: Double?
+    var epsilon: Double?
     var id: String?
     var loss: String?
     /// Members that are not fields of this context, in the order of their names.
@@ -30,6 +38,12 @@ struct ScoringRequest: Sendable {
             case ("input", _): input = try object.decodeIfPresent(String.self, forKey: key)
             case ("base", _): base = try object.decodeIfPresent(BaseField.self, forKey: key)
             case ("per_sample", _): perSample = try object.decodeIfPresent(Bool.self, forKey: key)
+            case ("sample_weights", _):
+                sampleWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
+            case ("class_weights", _): classWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
+            case ("pos_weight", _): positiveWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
+            case ("label_smoothing", _): labelSmoothing = try object.decodeIfPresent(Double.self, forKey: key)
+            case ("epsilon", _): epsilon = try object.decodeIfPresent(Double.self, forKey: key)
             case ("id", .batchJob): id = try object.decodeIfPresent(String.self, forKey: key)
             case ("loss", .batchJob): loss = try object.decodeIfPresent(String.self, forKey: key)
             default: unknownFields.append(key.stringValue)

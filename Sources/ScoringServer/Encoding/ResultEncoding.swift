@@ -2,10 +2,19 @@ import CrossEntropy
 
 /// Writes the 200 answer of /cce and /bce (and of each successful batch job).
 enum ResultEncoding {
+    /// Figures beside the loss; each is left out of the answer when it is undefined (or, for a
+    /// perplexity beyond float64, infinite).
+    struct Evaluation {
+        var perplexity: Double?
+        var accuracy: Double?
+        var normalizedEntropy: Double?
+    }
+
     static func writeCategorical(
         _ result: CategoricalLoss,
         classes: Int,
         options: LossOptions,
+        evaluation: Evaluation,
         perSample: Bool,
         to json: inout JSONWriter
     ) {
@@ -17,6 +26,8 @@ enum ResultEncoding {
         writeCommon(sum: result.sum, n: result.losses.count, classes: classes, base: options.base, to: &json)
         json.key("band")
         json.string(band(result.mean))
+        writeEvaluation(evaluation, to: &json)
+        writeSettings(options, loss: .cce, to: &json)
         if perSample {
             json.comma()
             writePerSample(result.losses, band: band, to: &json)
@@ -27,6 +38,7 @@ enum ResultEncoding {
     static func writeBinary(
         _ result: BinaryLoss,
         options: LossOptions,
+        evaluation: Evaluation,
         perSample: Bool,
         to json: inout JSONWriter
     ) {
@@ -47,6 +59,8 @@ enum ResultEncoding {
         )
         json.key("band")
         json.string(band(result.mean))
+        writeEvaluation(evaluation, to: &json)
+        writeSettings(options, loss: .bce, to: &json)
         json.comma()
         json.key("class_losses")
         json.numbers(result.classLosses)
@@ -54,6 +68,41 @@ enum ResultEncoding {
             json.comma()
             writePerSample(result.losses, band: band, to: &json)
         }
+        json.raw("}")
+    }
+
+    /// `,"perplexity":…,"accuracy":…,"normalized_entropy":…` for the figures that are defined.
+    private static func writeEvaluation(_ evaluation: Evaluation, to json: inout JSONWriter) {
+        if let perplexity = evaluation.perplexity, perplexity.isFinite {
+            json.comma()
+            json.key("perplexity")
+            json.number(perplexity)
+        }
+        if let accuracy = evaluation.accuracy {
+            json.comma()
+            json.key("accuracy")
+            json.number(accuracy)
+        }
+        if let entropy = evaluation.normalizedEntropy, entropy.isFinite {
+            json.comma()
+            json.key("normalized_entropy")
+            json.number(entropy)
+        }
+    }
+
+    /// `,"settings":{…}`: everything needed to reproduce the number.
+    private static func writeSettings(_ options: LossOptions, loss: LossKind, to json: inout JSONWriter) {
+        json.raw(",\"settings\":{\"convention\":\"document\",\"input\":")
+        json.string(options.predictionKind == .logits ? "logits" : "probabilities")
+        json.raw(",\"clip_epsilon\":")
+        if options.predictionKind == .logits { json.null() } else { json.number(options.clipping.epsilon) }
+        json.raw(",\"label_smoothing\":")
+        json.number(options.labelSmoothing)
+        json.raw(",\"reduction\":")
+        let sum = loss == .bce ? "sum over classes, then " : ""
+        json.string(sum + (options.sampleWeights == nil ? "mean over samples" : "sample-weighted mean over samples"))
+        json.raw(",\"class_weights\":")
+        json.bool(options.classWeights != nil)
         json.raw("}")
     }
 

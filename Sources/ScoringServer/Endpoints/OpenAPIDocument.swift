@@ -71,6 +71,9 @@ enum OpenAPIDocument {
                             n: 1
                             classes: 3
                             band: moderate
+                            perplexity: 1.4285714285714286
+                            accuracy: 1
+                            settings: { convention: document, input: probabilities, clip_epsilon: 2.220446049250313e-16, label_smoothing: 0, reduction: mean over samples, class_weights: false }
                             losses: [0.5145731728297583]
                             bands: [moderate]
                 '400': { $ref: '#/components/responses/InvalidJSON' }
@@ -112,6 +115,8 @@ enum OpenAPIDocument {
                             n: 1
                             classes: 3
                             band: moderately_wrong
+                            accuracy: 1
+                            settings: { convention: document, input: probabilities, clip_epsilon: 2.220446049250313e-16, label_smoothing: 0, reduction: "sum over classes, then mean over samples", class_weights: false }
                             class_losses: [0.3219280948873623, 0.7369655941662062, 0.7369655941662062]
                             losses: [1.7958592832197748]
                             bands: [moderately_wrong]
@@ -288,6 +293,39 @@ enum OpenAPIDocument {
               description: false omits the per-sample arrays `losses` and `bands` (for very large n). null means the default.
               type: [boolean, 'null']
               default: true
+            SampleWeights:
+              description: n weights ≥ 0, not all 0. loss = Σ s_i L_i / Σ s_i; sum = Σ s_i L_i.
+              type: [array, 'null']
+              items: { type: number, minimum: 0 }
+            ClassWeights:
+              description: /cce only. C weights ≥ 0; class j's term in L_i is multiplied by w_j.
+              type: [array, 'null']
+              items: { type: number, minimum: 0 }
+            PosWeight:
+              description: /bce only. C weights ≥ 0 multiplying the positive term y log p (PyTorch's pos_weight).
+              type: [array, 'null']
+              items: { type: number, minimum: 0 }
+            LabelSmoothing:
+              description: a in [0, 1). /cce targets become y(1 − a) + a/C; /bce targets y(1 − a) + a/2 (Keras' meanings).
+              type: [number, 'null']
+              minimum: 0
+              exclusiveMaximum: 1
+            Epsilon:
+              description: Clip for probability input, in (0, 0.5); default float64 machine epsilon. Not allowed with logits.
+              type: [number, 'null']
+              exclusiveMinimum: 0
+              exclusiveMaximum: 0.5
+            Settings:
+              description: Everything needed to reproduce the number.
+              type: object
+              required: [convention, input, clip_epsilon, label_smoothing, reduction, class_weights]
+              properties:
+                convention: { type: string, const: document }
+                input: { type: string, enum: [probabilities, logits] }
+                clip_epsilon: { type: [number, 'null'], description: null for logits, which are never clipped. }
+                label_smoothing: { type: number }
+                reduction: { type: string }
+                class_weights: { type: boolean, description: Whether class (or positive) weights were applied. }
             CategoricalLabels:
               description: n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
               oneOf:
@@ -312,6 +350,10 @@ enum OpenAPIDocument {
                 input: { $ref: '#/components/schemas/Input' }
                 base: { $ref: '#/components/schemas/Base' }
                 per_sample: { $ref: '#/components/schemas/PerSample' }
+                sample_weights: { $ref: '#/components/schemas/SampleWeights' }
+                class_weights: { $ref: '#/components/schemas/ClassWeights' }
+                label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
+                epsilon: { $ref: '#/components/schemas/Epsilon' }
             BinaryRequest:
               type: object
               additionalProperties: false
@@ -324,6 +366,10 @@ enum OpenAPIDocument {
                 input: { $ref: '#/components/schemas/Input' }
                 base: { $ref: '#/components/schemas/Base' }
                 per_sample: { $ref: '#/components/schemas/PerSample' }
+                sample_weights: { $ref: '#/components/schemas/SampleWeights' }
+                pos_weight: { $ref: '#/components/schemas/PosWeight' }
+                label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
+                epsilon: { $ref: '#/components/schemas/Epsilon' }
             CategoricalBand:
               type: string
               enum: [perfect, high_confidence, moderate, low, very_low, wrong]
@@ -332,7 +378,7 @@ enum OpenAPIDocument {
               enum: [very_good, good, moderately_wrong, wrong]
             CategoricalResult:
               type: object
-              required: [loss, sum, base, unit, n, classes, band]
+              required: [loss, sum, base, unit, n, classes, band, settings]
               properties:
                 loss: { type: number, minimum: 0, description: Mean over samples of the per-sample loss. }
                 sum: { type: number, minimum: 0, description: Sum over samples of the per-sample loss. }
@@ -341,6 +387,10 @@ enum OpenAPIDocument {
                 n: { type: integer, minimum: 1 }
                 classes: { type: integer, minimum: 2 }
                 band: { $ref: '#/components/schemas/CategoricalBand' }
+                perplexity: { type: number, description: base^loss; left out when beyond float64. }
+                accuracy: { type: number, minimum: 0, maximum: 1, description: Share of samples whose highest prediction (no tie) is the true class, sample-weighted; only with index or one-hot labels. }
+                normalized_entropy: { type: number, minimum: 0, description: loss divided by the loss of predicting the label prior (class frequencies); below 1 beats guessing the prior. Left out when every label is the same. }
+                settings: { $ref: '#/components/schemas/Settings' }
                 losses:
                   type: array
                   items: { type: number, minimum: 0 }
@@ -349,7 +399,7 @@ enum OpenAPIDocument {
                   items: { $ref: '#/components/schemas/CategoricalBand' }
             BinaryResult:
               type: object
-              required: [loss, mean_per_element, sum, base, unit, n, classes, band, class_losses]
+              required: [loss, mean_per_element, sum, base, unit, n, classes, band, settings, class_losses]
               properties:
                 loss: { type: number, minimum: 0, description: Mean over samples of the per-sample sum over classes. }
                 mean_per_element: { type: number, minimum: 0, description: loss / classes. }
@@ -359,6 +409,9 @@ enum OpenAPIDocument {
                 n: { type: integer, minimum: 1 }
                 classes: { type: integer, minimum: 1 }
                 band: { $ref: '#/components/schemas/BinaryBand' }
+                accuracy: { type: number, minimum: 0, maximum: 1, description: Share of correct 0.5-thresholded labels over all elements, sample-weighted; only when every label is 0 or 1. }
+                normalized_entropy: { type: number, minimum: 0, description: loss divided by the loss of predicting each class's base rate. }
+                settings: { $ref: '#/components/schemas/Settings' }
                 class_losses:
                   type: array
                   items: { type: number, minimum: 0 }
@@ -382,6 +435,11 @@ enum OpenAPIDocument {
                 input: { $ref: '#/components/schemas/Input' }
                 base: { $ref: '#/components/schemas/Base' }
                 per_sample: { $ref: '#/components/schemas/PerSample' }
+                sample_weights: { $ref: '#/components/schemas/SampleWeights' }
+                class_weights: { $ref: '#/components/schemas/ClassWeights' }
+                pos_weight: { $ref: '#/components/schemas/PosWeight' }
+                label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
+                epsilon: { $ref: '#/components/schemas/Epsilon' }
               additionalProperties: false
             BatchRequest:
               type: object

@@ -9,17 +9,35 @@ enum Scorer {
         case .categorical(let predictions, let labels, let options, let perSample):
             let result = categoricalCrossEntropy(predictions: predictions, labels: labels, options: options)
             try checkFinite(result.sum, pointerPrefix: pointerPrefix)
+            let classes = predictions.columns
+            let evaluation = ResultEncoding.Evaluation(
+                perplexity: options.base.power(result.mean),
+                accuracy: categoricalAccuracy(predictions: predictions, labels: labels, options: options),
+                normalizedEntropy: NormalizedEntropy.categorical(
+                    loss: result.mean,
+                    labels: labels,
+                    classes: classes,
+                    options: options
+                )
+            )
             ResultEncoding.writeCategorical(
                 result,
-                classes: predictions.columns,
+                classes: classes,
                 options: options,
+                evaluation: evaluation,
                 perSample: perSample,
                 to: &json
             )
         case .binary(let predictions, let targets, let options, let perSample):
             let result = binaryCrossEntropy(predictions: predictions, targets: targets, options: options)
             try checkFinite(result.sum, pointerPrefix: pointerPrefix)
-            ResultEncoding.writeBinary(result, options: options, perSample: perSample, to: &json)
+            let evaluation = ResultEncoding.Evaluation(
+                perplexity: nil,
+                accuracy: binaryAccuracy(predictions: predictions, targets: targets, options: options),
+                normalizedEntropy: NormalizedEntropy.binary(loss: result.mean, targets: targets, options: options)
+            )
+            ResultEncoding.writeBinary(
+                result, options: options, evaluation: evaluation, perSample: perSample, to: &json)
         }
     }
 

@@ -28,7 +28,7 @@ struct RequestValidator {
         try problems.check()
         try checkLimits(matrix)
 
-        let options = LossOptions(predictionKind: predictionKind, base: base)
+        let options = try self.options(request, kind: kind, predictionKind: predictionKind, base: base, matrix: matrix)
         let perSample = request.perSample ?? true
         switch kind {
         case .cce:
@@ -46,6 +46,78 @@ struct RequestValidator {
             try problems.check()
             return .binary(predictions: matrix, targets: targets!, options: options, perSample: perSample)
         }
+    }
+
+    // MARK: - Weights, smoothing, clipping
+
+    private func options(
+        _ request: ScoringRequest,
+        kind: LossKind,
+        predictionKind: PredictionKind,
+        base: LogBase,
+        matrix: Matrix
+    ) throws(Problem) -> LossOptions {
+        var problems = ValidationProblems()
+        var options = LossOptions(predictionKind: predictionKind, base: base)
+        if let smoothing = request.labelSmoothing {
+            if (0..<1).contains(smoothing) {
+                options.labelSmoothing = smoothing
+            } else {
+                problems.add(
+                    pointer("label_smoothing"), "label_smoothing must be in [0, 1); got \(smoothing.shortDescription)")
+            }
+        }
+        if let epsilon = request.epsilon {
+            if predictionKind == .logits {
+                problems.add(pointer("epsilon"), "epsilon clips probabilities; logits are never clipped")
+            } else if epsilon > 0 && epsilon < 0.5 {
+                options.clipping = Clipping(epsilon: epsilon)
+            } else {
+                problems.add(pointer("epsilon"), "epsilon must be in (0, 0.5); got \(epsilon.shortDescription)")
+            }
+        }
+        if let weights = request.sampleWeights {
+            if checkWeights(weights, field: "sample_weights", count: matrix.rows, what: "samples", &problems) {
+                if weights.allSatisfy({ $0 == 0 }) {
+                    problems.add(pointer("sample_weights"), "sample_weights are all 0; at least one must be positive")
+                } else {
+                    options.sampleWeights = weights
+                }
+            }
+        }
+        let (field, other) = kind == .cce ? ("class_weights", "pos_weight") : ("pos_weight", "class_weights")
+        let misplaced = kind == .cce ? request.positiveWeights : request.classWeights
+        if misplaced != nil {
+            problems.add(
+                pointer(other), "\(other) is for /\(kind == .cce ? "bce" : "cce"); /\(kind.rawValue) takes \(field)")
+        }
+        if let weights = kind == .cce ? request.classWeights : request.positiveWeights,
+            checkWeights(weights, field: field, count: matrix.columns, what: "classes", &problems)
+        {
+            options.classWeights = weights
+        }
+        try problems.check()
+        return options
+    }
+
+    /// n or C values, each ≥ 0.
+    private func checkWeights(
+        _ weights: [Double],
+        field: String,
+        count: Int,
+        what: String,
+        _ problems: inout ValidationProblems
+    ) -> Bool {
+        guard weights.count == count else {
+            problems.add(pointer(field), "\(weights.count) \(field) for \(count) \(what)")
+            return false
+        }
+        var valid = true
+        for (i, weight) in weights.enumerated() where weight < 0 {
+            problems.add(pointer(field, i), "\(weight.shortDescription) is negative; weights must be ≥ 0")
+            valid = false
+        }
+        return valid
     }
 
     // MARK: - Limits

@@ -1,0 +1,65 @@
+/// Share of samples whose highest prediction is the true class (a tie for the highest counts
+/// as wrong), weighted by sample weights. Nil for soft labels, which have no single true class.
+public func categoricalAccuracy(predictions: Matrix, labels: CategoricalLabels, options: LossOptions = LossOptions())
+    -> Double?
+{
+    var correct = CompensatedSum()
+    var total = CompensatedSum()
+    for i in 0..<predictions.rows {
+        guard let truth = trueClass(labels, sample: i, classes: predictions.columns) else { return nil }
+        let weight = options.sampleWeight(i)
+        total.add(weight)
+        if predictions.withRow(i, { uniqueArgmax($0) }) == truth { correct.add(weight) }
+    }
+    return total.value > 0 ? correct.value / total.value : nil
+}
+
+/// Share of correct 0.5-thresholded labels (a logit above 0, a probability above 0.5, is a
+/// positive), over all elements, weighted by sample weights. Nil unless every label is 0 or 1.
+public func binaryAccuracy(predictions: Matrix, targets: Matrix, options: LossOptions = LossOptions()) -> Double? {
+    guard targets.values.allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
+    let threshold = options.predictionKind == .logits ? 0.0 : 0.5
+    var correct = CompensatedSum()
+    var total = CompensatedSum()
+    for i in 0..<predictions.rows {
+        let weight = options.sampleWeight(i)
+        for j in 0..<predictions.columns {
+            total.add(weight)
+            if (predictions[i, j] > threshold) == (targets[i, j] == 1) { correct.add(weight) }
+        }
+    }
+    return total.value > 0 ? correct.value / total.value : nil
+}
+
+/// The index of the largest value, or nil when two share it.
+private func uniqueArgmax(_ row: UnsafeBufferPointer<Double>) -> Int? {
+    var best = 0
+    var tied = false
+    for j in 1..<row.count {
+        if row[j] > row[best] {
+            best = j
+            tied = false
+        } else if row[j] == row[best] {
+            tied = true
+        }
+    }
+    return tied ? nil : best
+}
+
+/// The class of an index label or a one-hot row; nil for a soft row.
+private func trueClass(_ labels: CategoricalLabels, sample i: Int, classes: Int) -> Int? {
+    switch labels {
+    case .indices(let indices):
+        return indices[i]
+    case .distributions(let targets):
+        var found: Int?
+        for j in 0..<classes {
+            switch targets[i, j] {
+            case 0: continue
+            case 1 where found == nil: found = j
+            default: return nil
+            }
+        }
+        return found
+    }
+}

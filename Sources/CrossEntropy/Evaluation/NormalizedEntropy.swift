@@ -1,0 +1,64 @@
+/// Normalized entropy: the loss divided by the loss of the best constant predictor, the label
+/// prior (TorchRec's NE, generalised). Below 1, the model beats always guessing the prior.
+///
+/// The prior is the (sample-weighted) mean target: class frequencies for categorical labels,
+/// each class's base rate for binary ones, after label smoothing. Because the loss is linear in
+/// the targets, the constant predictor's loss is -Σ_j w_j q_j log q_j (categorical) and
+/// -Σ_j [w_j r_j log r_j + (1 - r_j) log(1 - r_j)] (binary), with the same clipping.
+/// Nil when the prior's loss is 0 (every label the same), where the ratio means nothing.
+public enum NormalizedEntropy {
+    public static func categorical(loss: Double, labels: CategoricalLabels, classes: Int, options: LossOptions)
+        -> Double?
+    {
+        let prior = meanTargets(rows: labels.count, classes: classes, options: options) { i, j in
+            switch labels {
+            case .indices(let indices): indices[i] == j ? 1 : 0
+            case .distributions(let targets): targets[i, j]
+            }
+        }
+        let smoothing = options.labelSmoothing
+        var priorLoss = CompensatedSum()
+        for (j, rate) in prior.enumerated() {
+            let q = smoothing == 0 ? rate : rate * (1 - smoothing) + smoothing / Double(classes)
+            if q != 0 { priorLoss.add(-(options.classWeights?[j] ?? 1) * q * options.base.log(options.clipping(q))) }
+        }
+        return ratio(loss, priorLoss.value)
+    }
+
+    public static func binary(loss: Double, targets: Matrix, options: LossOptions) -> Double? {
+        let prior = meanTargets(rows: targets.rows, classes: targets.columns, options: options) { i, j in targets[i, j]
+        }
+        let smoothing = options.labelSmoothing
+        var priorLoss = CompensatedSum()
+        for (j, rate) in prior.enumerated() {
+            let r = smoothing == 0 ? rate : rate * (1 - smoothing) + smoothing / 2
+            let p = options.clipping(r)
+            if r != 0 { priorLoss.add(-(options.classWeights?[j] ?? 1) * r * options.base.log(p)) }
+            if r != 1 { priorLoss.add(-(1 - r) * options.base.log(1 - p)) }
+        }
+        return ratio(loss, priorLoss.value)
+    }
+
+    private static func meanTargets(
+        rows: Int,
+        classes: Int,
+        options: LossOptions,
+        _ target: (Int, Int) -> Double
+    ) -> [Double] {
+        var sums = [CompensatedSum](repeating: CompensatedSum(), count: classes)
+        var total = CompensatedSum()
+        for i in 0..<rows {
+            let weight = options.sampleWeight(i)
+            total.add(weight)
+            for j in 0..<classes {
+                let y = target(i, j)
+                if y != 0 && weight != 0 { sums[j].add(weight * y) }
+            }
+        }
+        return sums.map { $0.value / total.value }
+    }
+
+    private static func ratio(_ loss: Double, _ priorLoss: Double) -> Double? {
+        priorLoss > BandTolerance.perfect ? loss / priorLoss : nil
+    }
+}
