@@ -10,11 +10,20 @@ public enum NormalizedEntropy {
     public static func categorical(loss: Double, labels: CategoricalLabels, classes: Int, options: LossOptions)
         -> Double?
     {
-        let prior = meanTargets(rows: labels.count, classes: classes, options: options) { i, j in
-            switch labels {
-            case .indices(let indices): indices[i] == j ? 1 : 0
-            case .distributions(let targets): targets[i, j]
+        let prior: [Double]
+        switch labels {
+        case .indices(let indices):
+            // Class frequencies straight from the indices: n steps, not n × C.
+            var counts = [CompensatedSum](repeating: CompensatedSum(), count: classes)
+            var total = CompensatedSum()
+            for (i, y) in indices.enumerated() {
+                let weight = options.sampleWeight(i)
+                counts[y].add(weight)
+                total.add(weight)
             }
+            prior = counts.map { $0.value / total.value }
+        case .distributions(let targets):
+            prior = meanTargets(rows: targets.rows, classes: classes, options: options) { i, j in targets[i, j] }
         }
         let smoothing = options.labelSmoothing
         var priorLoss = CompensatedSum()

@@ -18,8 +18,8 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     private let bodyBytes: Metrics.Recorder
     private let inFlight: Metrics.Gauge
     private let samples: [LossKind: Metrics.Counter]
-    /// Statuses not known in advance (none today) are counted here, under a lock.
-    private let otherStatuses = Mutex<[String: Metrics.Counter]>([:])
+    /// Routes and statuses not known in advance are counted here, under a lock.
+    private let otherCounters = Mutex<[String: Metrics.Counter]>([:])
 
     static let routeLabels = [
         "/", "/bands", "/batch", "/bce", "/cce", "/healthz", "/metrics", "/openapi.yaml", "/readyz", "unmatched",
@@ -96,13 +96,15 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     public var metricsFactory: any MetricsFactory { factory }
 
     public func observe(_ exchange: Exchange) {
-        let route = routes[exchange.route] ?? routes["unmatched"]!
-        if let counter = route.byStatus[exchange.status] {
+        if let route = routes[exchange.route], let counter = route.byStatus[exchange.status] {
             counter.increment()
+            route.duration.recordNanoseconds(Int64(clamping: exchange.durationNanoseconds))
         } else {
-            otherStatusCounter(route: exchange.route, status: exchange.status).increment()
+            // A route or status not made up front: made once, under a lock, then reused.
+            let (counter, timer) = otherHandles(route: exchange.route, status: exchange.status)
+            counter.increment()
+            timer.recordNanoseconds(Int64(clamping: exchange.durationNanoseconds))
         }
-        route.duration.recordNanoseconds(Int64(clamping: exchange.durationNanoseconds))
         bodyBytes.record(exchange.bytesIn)
         if let problem = exchange.problem {
             (rejections[problem.reason] ?? rejections["other"]!).increment()
@@ -123,8 +125,11 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         return buffer
     }
 
-    private func otherStatusCounter(route: String, status: Int) -> Metrics.Counter {
-        otherStatuses.withLock { counters in
+    private func otherHandles(route: String, status: Int) -> (Metrics.Counter, Metrics.Timer) {
+        let timer =
+            routes[route]?.duration
+            ?? Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+        let counter = otherCounters.withLock { counters in
             let key = "\(route) \(status)"
             if let counter = counters[key] { return counter }
             let counter = Metrics.Counter(
@@ -135,6 +140,7 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
             counters[key] = counter
             return counter
         }
+        return (counter, timer)
     }
 }
 
