@@ -16,7 +16,7 @@ exercise_service() {  # $1 binary, $2 sanitizer report marker
     pid=$!
     for _ in $(seq 1 200); do grep -q '^listening on' "$log.out" 2>/dev/null && break; sleep 0.1; done
     port=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log.out")
-    python3 scripts/exercise.py "$port" 300
+    python3 scripts/exercise.py "$port" 500
     kill -TERM "$pid"
     local status=0
     wait "$pid" || status=$?
