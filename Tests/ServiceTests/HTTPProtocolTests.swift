@@ -73,6 +73,19 @@ import Testing
         #expect(answer.status == 400)
     }
 
+    @Test func contentLengthWithTransferEncodingIs400() throws {
+        let connection = try HTTPConnection(port: port)
+        let text = String(decoding: example, as: UTF8.self)
+        try connection.send(
+            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n" + String(text.utf8.count, radix: 16) + "\r\n" + text
+                + "\r\n0\r\n\r\n"
+        )
+        let answer = try connection.readResponse()
+        #expect(answer.status == 400)
+        #expect(answer.json["detail"]?.string?.contains("Transfer-Encoding") == true)
+    }
+
     @Test func declaredOversizeBodyIsRefusedWithoutReadingIt() throws {
         // The body is never sent: the answer must come from the headers alone.
         let small = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--max-body-bytes", "1000"])

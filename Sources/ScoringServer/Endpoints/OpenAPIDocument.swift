@@ -536,7 +536,7 @@ enum OpenAPIDocument {
                       detail: { type: string }
           responses:
             InvalidJSON:
-              description: Not JSON, truncated, NaN/Infinity tokens, wrong JSON types, or duplicate Content-Length
+              description: Not JSON, truncated, NaN/Infinity tokens, wrong JSON types, duplicate Content-Length, or Content-Length with Transfer-Encoding
               content:
                 application/problem+json:
                   schema: { $ref: '#/components/schemas/Problem' }

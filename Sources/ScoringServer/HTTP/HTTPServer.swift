@@ -112,7 +112,8 @@ private func requestHead(_ request: OpaquePointer) -> RequestHead {
         contentType: cmhd_request_header(request, "Content-Type").map { String(cString: $0) },
         contentLength: length,
         contentLengthCount: lengthCount,
-        requestID: cmhd_request_header(request, "X-Request-Id").map { String(cString: $0) }
+        requestID: cmhd_request_header(request, "X-Request-Id").map { String(cString: $0) },
+        hasTransferEncoding: cmhd_request_header(request, "Transfer-Encoding") != nil
     )
 }
 

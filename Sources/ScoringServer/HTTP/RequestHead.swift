@@ -9,6 +9,8 @@ public struct RequestHead: Sendable {
     public var contentLengthCount: Int
     /// The caller's X-Request-Id, if any (validated before it is echoed).
     public var requestID: String?
+    /// Whether a Transfer-Encoding header came too.
+    public var hasTransferEncoding: Bool
 
     public init(
         method: String,
@@ -16,7 +18,8 @@ public struct RequestHead: Sendable {
         contentType: String?,
         contentLength: UInt64?,
         contentLengthCount: Int,
-        requestID: String? = nil
+        requestID: String? = nil,
+        hasTransferEncoding: Bool = false
     ) {
         self.method = method
         self.path = path
@@ -24,5 +27,6 @@ public struct RequestHead: Sendable {
         self.contentLength = contentLength
         self.contentLengthCount = contentLengthCount
         self.requestID = requestID
+        self.hasTransferEncoding = hasTransferEncoding
     }
 }

@@ -23,6 +23,13 @@ public struct Router: Sendable {
                 Problem(status: 400, type: .badRequest, detail: "the request has more than one Content-Length header")
             )
         }
+        // Both framings at once is how requests are smuggled past proxies that pick the other one.
+        if head.contentLengthCount > 0 && head.hasTransferEncoding {
+            return .problem(
+                Problem(
+                    status: 400, type: .badRequest, detail: "the request has both Content-Length and Transfer-Encoding")
+            )
+        }
         guard let route = routes[head.path] else {
             return .problem(Problem(status: 404, type: .notFound, detail: "no route \(head.path); try GET /"))
         }
