@@ -1,4 +1,5 @@
 import CrossEntropy
+import Foundation
 import Testing
 
 /// Every band edge: the document's reference points land on their labels, and values just

@@ -1,4 +1,5 @@
 import CrossEntropy
+import Foundation
 import Testing
 
 /// Large matrices are scored in chunks on all cores: the answers are the same bits as one

@@ -1,4 +1,5 @@
 import CrossEntropy
+import Foundation
 import Testing
 
 /// Properties any correct cross-entropy has, over random valid inputs.

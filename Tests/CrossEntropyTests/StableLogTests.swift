@@ -1,4 +1,5 @@
 import CrossEntropy
+import Foundation
 import Testing
 
 /// Logits: extreme values stay finite and exact; logits and their softmax give the same loss.

@@ -1,4 +1,5 @@
 import CrossEntropy
+import Foundation
 import Testing
 
 /// Sample weights, class weights, positive weights and label smoothing, against the formulas

@@ -1,4 +1,5 @@
 import CrossEntropy
+import Foundation
 import Testing
 
 /// The source document's two worked examples, pinned to the bit.

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The logarithm base a loss is reported in. The document's examples are in bits (base 2).
 public enum LogBase: Sendable, Hashable, CaseIterable {
     case two

@@ -1,5 +1,13 @@
 import CrossEntropy
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// GET /bands: both interpretation tables, built once from the core library's definitions.
 enum BandsEndpoint {
     static let body: [UInt8] = {
