@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Logarithms of softmax and sigmoid outputs computed from logits without forming the
 /// probabilities, so extreme logits (±1e307) give exact finite results instead of log(0).
 public enum StableLog {
