@@ -8,10 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/ensure-dependencies.sh
-if ! command -v wrk >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
+scripts/ensure-dependencies.sh wrk
 python3 -c 'import fastapi, uvicorn, orjson, numpy, scipy' 2>/dev/null \
     || python3 -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 

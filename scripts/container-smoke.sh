@@ -10,8 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/ensure-dependencies.sh
-command -v debootstrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
+scripts/ensure-dependencies.sh debootstrap
 
 echo "== build (as the Dockerfile does)"
 swift build -c release --static-swift-stdlib --product cross-entropy-service --scratch-path .build-smoke/swift
@@ -62,9 +61,10 @@ case "$answer" in
     *'"loss":0.5145731728297583'*'"band":"moderate"'*) ;;
     *) echo "unexpected answer" >&2; exit 1 ;;
 esac
-user=$(ps -o user= -p "$(pgrep -f 'cross-entropy-service --host 127.0.0.1' | head -1)" | tr -d ' ')
-echo "  running as: $user"
-[ "$user" != "root" ] || { echo "runs as root" >&2; exit 1; }
+# chroot execs the service, so $pid is the service itself.
+uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
+echo "  running as uid: $uid"
+[ "$uid" = 10001 ] || { echo "not running as uid 10001" >&2; exit 1; }
 chroot --userspec=10001:10001 "$root" /usr/local/bin/cross-entropy-service healthcheck --port "$port"
 echo "  healthcheck: ok"
 kill -TERM $pid

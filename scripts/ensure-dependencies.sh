@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system packages the build needs when they are missing (Debian/Ubuntu).
+# Installs the system packages the build needs when they are missing (Debian/Ubuntu), plus any
+# package named as an argument (e.g. debootstrap for the container smoke test).
 # Runs `apt-get update` at most once, and only when something must be installed.
 set -euo pipefail
 
@@ -7,6 +8,9 @@ missing=()
 pkg-config --exists libmicrohttpd 2>/dev/null || missing+=(libmicrohttpd-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v curl >/dev/null 2>&1 || missing+=(curl)  # the README examples are checked with curl
+for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
 
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}" >&2
