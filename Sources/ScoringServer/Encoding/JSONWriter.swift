@@ -86,13 +86,4 @@ struct JSONWriter {
         }
         bytes.append(UInt8(ascii: "]"))
     }
-
-    mutating func strings(_ values: [String]) {
-        bytes.append(UInt8(ascii: "["))
-        for (i, value) in values.enumerated() {
-            if i > 0 { comma() }
-            string(value)
-        }
-        bytes.append(UInt8(ascii: "]"))
-    }
 }

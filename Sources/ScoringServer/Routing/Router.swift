@@ -9,8 +9,6 @@ public struct Router: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    public var paths: [String] { routes.keys.sorted() }
-
     /// The route a path belongs to, as a metric label: its path, or "unmatched".
     public func routeLabel(for path: String) -> String {
         routes[path] == nil ? "unmatched" : path
