@@ -1,6 +1,14 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Binary cross-entropy for multi-label classification, each class an independent
 /// yes/no question: L_i = -Σ_j [w_j y_ij log p_ij + (1 - y_ij) log(1 - p_ij)], w_j the positive
-/// weights (1 by default); loss = Σ_i s_i L_i / Σ_i s_i.
+/// weights (1 by default); loss = Σ_i s_i L_i / Σ_i s_i, or the convention's reduction.
 ///
 /// Probabilities are clipped; logits use log p = -softplus(-x) and log(1-p) = -softplus(x).
 /// A term whose weight (y or 1-y) is 0 contributes exactly 0. Shapes must match.
@@ -45,15 +53,32 @@ public func binaryCrossEntropy(
     for chunk in 0..<chunks {
         for j in 0..<classes { classTotals[j].add(chunkTotals[chunk * classes + j]) }
     }
-    let (sum, weight) = options.weightedTotals(losses)
+    let (sumOverClasses, weight) = options.weightedTotals(losses)
     let total = max(weight, .leastNonzeroMagnitude)
-    let mean = sum / total
+    let weightedMean = sumOverClasses / total
+    let meanPerElement = weightedMean / Double(max(classes, 1))
+    var sum = sumOverClasses
+    let mean: Double
+    switch options.convention {
+    case .document, .sklearn:
+        mean = weightedMean
+    case .pytorch:
+        mean = meanPerElement
+    case .keras:
+        // Keras' per-sample loss is the mean over the class axis; "sum_over_batch_size" then
+        // divides the (weighted) sum by n.
+        let columns = Double(max(classes, 1))
+        for i in losses.indices { losses[i] /= columns }
+        sum = options.weightedTotals(losses).sum
+        mean = sum / Double(max(n, 1))
+    }
     return BinaryLoss(
         losses: losses,
         classLosses: classTotals.map { $0.value / total },
         sum: sum,
         mean: mean,
-        meanPerElement: mean / Double(max(classes, 1))
+        weightedMean: weightedMean,
+        meanPerElement: meanPerElement
     )
 }
 
@@ -62,6 +87,9 @@ func elementLoss(prediction x: Double, target label: Double, positiveWeight w: D
     let base = options.base
     let a = options.labelSmoothing
     let y = a == 0 ? label : label * (1 - a) + a / 2
+    if options.convention == .pytorch {
+        return positiveZero(base.fromNats(pytorchElementLoss(x, target: y, positiveWeight: w, options: options)))
+    }
     var positive = 0.0
     var negative = 0.0
     switch options.predictionKind {
@@ -74,4 +102,22 @@ func elementLoss(prediction x: Double, target label: Double, positiveWeight w: D
         if y != 1 { negative = base.fromNats((1 - y) * StableLog.logOneMinusSigmoid(x)) }
     }
     return positiveZero(-(positive + negative))
+}
+
+/// PyTorch's own expressions, in nats, so its roundings are reproduced too:
+/// binary_cross_entropy: (y - 1)·max(log1p(-p), -100) - y·max(log p, -100);
+/// binary_cross_entropy_with_logits: (1 - y)·x - ((w - 1)·y + 1)·log σ(x).
+private func pytorchElementLoss(_ x: Double, target y: Double, positiveWeight w: Double, options: LossOptions)
+    -> Double
+{
+    switch options.predictionKind {
+    case .probabilities:
+        let p = options.clipping(x)
+        let floor = Convention.pytorchLogFloor
+        let positive = y == 0 ? 0 : w * y * max(naturalLog(p), floor)
+        let negative = y == 1 ? 0 : (y - 1) * max(log1p(-p), floor)
+        return negative - positive
+    case .logits:
+        return (1 - y) * x - ((w - 1) * y + 1) * StableLog.logSigmoid(x)
+    }
 }

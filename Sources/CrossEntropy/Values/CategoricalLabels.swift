@@ -10,4 +10,9 @@ public enum CategoricalLabels: Sendable, Equatable {
         case .distributions(let matrix): matrix.rows
         }
     }
+
+    /// Whether the labels are class indices (rather than rows).
+    public var isIndices: Bool {
+        if case .indices = self { true } else { false }
+    }
 }

@@ -1,5 +1,8 @@
 /// How predictions are read, how the loss is weighted, and in which unit it is reported.
 public struct LossOptions: Sendable, Hashable {
+    /// Whose formulas and reduction to follow; the other defaults are not derived from it here
+    /// (see `LossOptions(convention:predictionKind:)`).
+    public var convention: Convention
     public var predictionKind: PredictionKind
     public var base: LogBase
     /// Applies to probability input only; logits are never clipped.
@@ -13,6 +16,7 @@ public struct LossOptions: Sendable, Hashable {
     public var classWeights: [Double]?
 
     public init(
+        convention: Convention = .document,
         predictionKind: PredictionKind = .probabilities,
         base: LogBase = .two,
         clipping: Clipping = Clipping(),
@@ -20,12 +24,23 @@ public struct LossOptions: Sendable, Hashable {
         sampleWeights: [Double]? = nil,
         classWeights: [Double]? = nil
     ) {
+        self.convention = convention
         self.predictionKind = predictionKind
         self.base = base
         self.clipping = clipping
         self.labelSmoothing = labelSmoothing
         self.sampleWeights = sampleWeights
         self.classWeights = classWeights
+    }
+
+    /// The options a convention starts from: its base and clipping, no weights or smoothing.
+    public init(convention: Convention, predictionKind: PredictionKind) {
+        self.init(
+            convention: convention,
+            predictionKind: predictionKind,
+            base: convention.defaultBase,
+            clipping: convention.defaultClipping
+        )
     }
 
     /// The weight of sample i (1 when unweighted).

@@ -10,7 +10,7 @@ struct ScoringRequest: Sendable {
 
     static let scoringFields = [
         "predictions", "labels", "input", "base", "per_sample", "sample_weights", "class_weights", "pos_weight",
-        "label_smoothing", "epsilon",
+        "label_smoothing", "epsilon", "convention",
     ]
     static let jobFields = ["id", "loss"]
 
@@ -24,6 +24,7 @@ struct ScoringRequest: Sendable {
     var positiveWeights: [Double]?
     var labelSmoothing: Double?
     var epsilon: Double?
+    var convention: String?
     var id: String?
     var loss: String?
     /// Members that are not fields of this context, in the order of their names.
@@ -44,6 +45,7 @@ struct ScoringRequest: Sendable {
             case ("pos_weight", _): positiveWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
             case ("label_smoothing", _): labelSmoothing = try object.decodeIfPresent(Double.self, forKey: key)
             case ("epsilon", _): epsilon = try object.decodeIfPresent(Double.self, forKey: key)
+            case ("convention", _): convention = try object.decodeIfPresent(String.self, forKey: key)
             case ("id", .batchJob): id = try object.decodeIfPresent(String.self, forKey: key)
             case ("loss", .batchJob): loss = try object.decodeIfPresent(String.self, forKey: key)
             default: unknownFields.append(key.stringValue)

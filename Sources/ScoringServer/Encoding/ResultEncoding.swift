@@ -13,6 +13,7 @@ enum ResultEncoding {
     static func writeCategorical(
         _ result: CategoricalLoss,
         classes: Int,
+        indexLabels: Bool,
         options: LossOptions,
         evaluation: Evaluation,
         perSample: Bool,
@@ -27,7 +28,7 @@ enum ResultEncoding {
         json.key("band")
         json.string(band(result.mean))
         writeEvaluation(evaluation, to: &json)
-        writeSettings(options, loss: .cce, to: &json)
+        SettingsEncoding.write(options, loss: .cce, indexLabels: indexLabels, to: &json)
         if perSample {
             json.comma()
             writePerSample(result.losses, band: band, to: &json)
@@ -60,7 +61,7 @@ enum ResultEncoding {
         json.key("band")
         json.string(band(result.mean))
         writeEvaluation(evaluation, to: &json)
-        writeSettings(options, loss: .bce, to: &json)
+        SettingsEncoding.write(options, loss: .bce, indexLabels: false, to: &json)
         json.comma()
         json.key("class_losses")
         json.numbers(result.classLosses)
@@ -88,22 +89,6 @@ enum ResultEncoding {
             json.key("normalized_entropy")
             json.number(entropy)
         }
-    }
-
-    /// `,"settings":{…}`: everything needed to reproduce the number.
-    private static func writeSettings(_ options: LossOptions, loss: LossKind, to json: inout JSONWriter) {
-        json.raw(",\"settings\":{\"convention\":\"document\",\"input\":")
-        json.string(options.predictionKind == .logits ? "logits" : "probabilities")
-        json.raw(",\"clip_epsilon\":")
-        if options.predictionKind == .logits { json.null() } else { json.number(options.clipping.epsilon) }
-        json.raw(",\"label_smoothing\":")
-        json.number(options.labelSmoothing)
-        json.raw(",\"reduction\":")
-        let sum = loss == .bce ? "sum over classes, then " : ""
-        json.string(sum + (options.sampleWeights == nil ? "mean over samples" : "sample-weighted mean over samples"))
-        json.raw(",\"class_weights\":")
-        json.bool(options.classWeights != nil)
-        json.raw("}")
     }
 
     /// `"sum":…,"base":…,"unit":…,"n":…,"classes":…,` (with the trailing comma).

@@ -73,7 +73,7 @@ enum OpenAPIDocument {
                             band: moderate
                             perplexity: 1.4285714285714286
                             accuracy: 1
-                            settings: { convention: document, input: probabilities, clip_epsilon: 2.220446049250313e-16, label_smoothing: 0, reduction: mean over samples, class_weights: false }
+                            settings: { convention: document, base: 2, input: probabilities, clipping: "clipped to [epsilon, 1 - epsilon]", clip_epsilon: 2.220446049250313e-16, label_smoothing: 0, reduction: mean over samples, class_weights: false }
                             losses: [0.5145731728297583]
                             bands: [moderate]
                 '400': { $ref: '#/components/responses/InvalidJSON' }
@@ -116,7 +116,7 @@ enum OpenAPIDocument {
                             classes: 3
                             band: moderately_wrong
                             accuracy: 1
-                            settings: { convention: document, input: probabilities, clip_epsilon: 2.220446049250313e-16, label_smoothing: 0, reduction: "sum over classes, then mean over samples", class_weights: false }
+                            settings: { convention: document, base: 2, input: probabilities, clipping: "clipped to [epsilon, 1 - epsilon]", clip_epsilon: 2.220446049250313e-16, label_smoothing: 0, reduction: "sum over classes, then mean over samples", class_weights: false }
                             class_losses: [0.3219280948873623, 0.7369655941662062, 0.7369655941662062]
                             losses: [1.7958592832197748]
                             bands: [moderately_wrong]
@@ -279,11 +279,11 @@ enum OpenAPIDocument {
                   items: { type: number }
               example: { shape: [1, 3], dtype: float64, data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/ }
             Input:
-              description: Whether predictions are probabilities in [0, 1] or raw scores (logits). null means the default.
+              description: Whether predictions are probabilities in [0, 1] or raw scores (logits). null means the default (probabilities; logits on /cce under the pytorch convention).
               enum: [probabilities, logits, null]
               default: probabilities
             Base:
-              description: Logarithm base of the loss; 2 gives bits (the document's unit), "e" nats, 10 hartleys. null means the default.
+              description: Logarithm base of the loss; 2 gives bits (the document's unit), "e" nats, 10 hartleys. null means the default (2; "e" under a library convention).
               enum: [2, e, 10, null]
               default: 2
             Unit:
@@ -311,18 +311,37 @@ enum OpenAPIDocument {
               minimum: 0
               exclusiveMaximum: 1
             Epsilon:
-              description: Clip for probability input, in (0, 0.5); default float64 machine epsilon. Not allowed with logits.
+              description: Clip for probability input, in (0, 0.5); default float64 machine epsilon (Keras convention 1e-7; PyTorch's binary loss does not clip but clamps each log at -100). Not allowed with logits.
               type: [number, 'null']
               exclusiveMinimum: 0
               exclusiveMaximum: 0.5
+            Convention:
+              description: |
+                Whose cross-entropy to reproduce. `document` (the default) is the service document's:
+                bits, float64-epsilon clipping, (sample-weighted) mean over samples, BCE summed over
+                classes. The others give the number the library prints for the same float64 inputs (to
+                1e-12 relative), in nats unless `base` is given:
+                `sklearn` is log_loss (probabilities and class labels only; /bce with one column);
+                `pytorch` is cross_entropy (logits, the default input on /cce; a class-weighted mean over
+                index labels divides by the labelled classes' weights), binary_cross_entropy (no clipping,
+                each log clamped at -100) and binary_cross_entropy_with_logits, mean over all elements;
+                `keras` is CategoricalCrossentropy / SparseCategoricalCrossentropy (rows divided by their
+                sum, clip 1e-7) and BinaryCrossentropy (clip 1e-7, mean over classes), reduction
+                sum_over_batch_size (weighted sum / n). An option the library lacks is a 422: sample
+                weights with pytorch, class weights with keras or sklearn, smoothing with sklearn or
+                PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn.
+              type: [string, 'null']
+              enum: [document, sklearn, pytorch, keras, null]
             Settings:
               description: Everything needed to reproduce the number.
               type: object
-              required: [convention, input, clip_epsilon, label_smoothing, reduction, class_weights]
+              required: [convention, base, input, clipping, clip_epsilon, label_smoothing, reduction, class_weights]
               properties:
-                convention: { type: string, const: document }
+                convention: { type: string, enum: [document, sklearn, pytorch, keras] }
+                base: { $ref: '#/components/schemas/Base' }
                 input: { type: string, enum: [probabilities, logits] }
-                clip_epsilon: { type: [number, 'null'], description: null for logits, which are never clipped. }
+                clipping: { type: string, description: 'How probabilities are kept away from 0 and 1, e.g. "clipped to [epsilon, 1 - epsilon]".' }
+                clip_epsilon: { type: [number, 'null'], description: null for logits, which are never clipped, and for PyTorch's unclipped binary loss. }
                 label_smoothing: { type: number }
                 reduction: { type: string }
                 class_weights: { type: boolean, description: Whether class (or positive) weights were applied. }
@@ -354,6 +373,7 @@ enum OpenAPIDocument {
                 class_weights: { $ref: '#/components/schemas/ClassWeights' }
                 label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
                 epsilon: { $ref: '#/components/schemas/Epsilon' }
+                convention: { $ref: '#/components/schemas/Convention' }
             BinaryRequest:
               type: object
               additionalProperties: false
@@ -370,6 +390,7 @@ enum OpenAPIDocument {
                 pos_weight: { $ref: '#/components/schemas/PosWeight' }
                 label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
                 epsilon: { $ref: '#/components/schemas/Epsilon' }
+                convention: { $ref: '#/components/schemas/Convention' }
             CategoricalBand:
               type: string
               enum: [perfect, high_confidence, moderate, low, very_low, wrong]
@@ -380,8 +401,8 @@ enum OpenAPIDocument {
               type: object
               required: [loss, sum, base, unit, n, classes, band, settings]
               properties:
-                loss: { type: number, minimum: 0, description: Mean over samples of the per-sample loss. }
-                sum: { type: number, minimum: 0, description: Sum over samples of the per-sample loss. }
+                loss: { type: number, minimum: 0, description: "Mean over samples of the per-sample loss (sample-weighted); under a convention, that library's default reduction (settings.reduction says which)." }
+                sum: { type: number, minimum: 0, description: "Sum over samples of the (sample-weighted) per-sample loss: every library's \"sum\" reduction." }
                 base: { $ref: '#/components/schemas/Base' }
                 unit: { $ref: '#/components/schemas/Unit' }
                 n: { type: integer, minimum: 1 }
@@ -401,9 +422,9 @@ enum OpenAPIDocument {
               type: object
               required: [loss, mean_per_element, sum, base, unit, n, classes, band, settings, class_losses]
               properties:
-                loss: { type: number, minimum: 0, description: Mean over samples of the per-sample sum over classes. }
-                mean_per_element: { type: number, minimum: 0, description: loss / classes. }
-                sum: { type: number, minimum: 0 }
+                loss: { type: number, minimum: 0, description: "Mean over samples of the per-sample sum over classes; under a convention, that library's default reduction (PyTorch: mean over all elements; Keras: mean over classes, then weighted sum / n)." }
+                mean_per_element: { type: number, minimum: 0, description: "The (sample-weighted) mean over samples of the summed element losses, divided by classes." }
+                sum: { type: number, minimum: 0, description: "Sum over samples of the (sample-weighted) per-sample losses: the library's \"sum\" reduction under a convention." }
                 base: { $ref: '#/components/schemas/Base' }
                 unit: { $ref: '#/components/schemas/Unit' }
                 n: { type: integer, minimum: 1 }
@@ -416,6 +437,7 @@ enum OpenAPIDocument {
                   type: array
                   items: { type: number, minimum: 0 }
                 losses:
+                  description: "Per sample, the element losses summed over classes (Keras convention: their mean, as Keras gives)."
                   type: array
                   items: { type: number, minimum: 0 }
                 bands:
@@ -440,6 +462,7 @@ enum OpenAPIDocument {
                 pos_weight: { $ref: '#/components/schemas/PosWeight' }
                 label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
                 epsilon: { $ref: '#/components/schemas/Epsilon' }
+                convention: { $ref: '#/components/schemas/Convention' }
               additionalProperties: false
             BatchRequest:
               type: object

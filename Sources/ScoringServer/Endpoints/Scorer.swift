@@ -14,7 +14,7 @@ enum Scorer {
                 perplexity: options.base.power(result.mean),
                 accuracy: categoricalAccuracy(predictions: predictions, labels: labels, options: options),
                 normalizedEntropy: NormalizedEntropy.categorical(
-                    loss: result.mean,
+                    loss: result.weightedMean,
                     labels: labels,
                     classes: classes,
                     options: options
@@ -23,6 +23,7 @@ enum Scorer {
             ResultEncoding.writeCategorical(
                 result,
                 classes: classes,
+                indexLabels: labels.isIndices,
                 options: options,
                 evaluation: evaluation,
                 perSample: perSample,
@@ -34,7 +35,8 @@ enum Scorer {
             let evaluation = ResultEncoding.Evaluation(
                 perplexity: nil,
                 accuracy: binaryAccuracy(predictions: predictions, targets: targets, options: options),
-                normalizedEntropy: NormalizedEntropy.binary(loss: result.mean, targets: targets, options: options)
+                normalizedEntropy: NormalizedEntropy.binary(
+                    loss: result.weightedMean, targets: targets, options: options)
             )
             ResultEncoding.writeBinary(
                 result, options: options, evaluation: evaluation, perSample: perSample, to: &json)

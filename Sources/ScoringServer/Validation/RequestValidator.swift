@@ -14,8 +14,11 @@ struct RequestValidator {
         for field in request.unknownFields {
             problems.add(pointer(field), FieldSuggestion.unknownFieldDetail(field, known: known))
         }
-        let predictionKind = self.predictionKind(request.input, &problems)
-        let base = self.base(request.base, &problems)
+        let convention = self.convention(request.convention, &problems) ?? .document
+        // PyTorch's categorical loss takes logits, so they are that convention's default.
+        let defaultKind: PredictionKind = convention == .pytorch && kind == .cce ? .logits : .probabilities
+        let predictionKind = self.predictionKind(request.input, default: defaultKind, &problems)
+        let base = self.base(request.base, default: convention.defaultBase, &problems)
         if request.predictions == nil { problems.add(pointer("predictions"), "missing required field 'predictions'") }
         if request.labels == nil { problems.add(pointer("labels"), "missing required field 'labels'") }
         try problems.check()
@@ -23,26 +26,38 @@ struct RequestValidator {
             let predictionKind, let base
         else { throw Problem.validation(problems.details) }
 
+        let rules = ConventionRules(convention: convention, kind: kind) { pointer($0) }
+        rules.checkOptions(request, predictionKind: predictionKind, &problems)
+        try problems.check()
+
         let minimumClasses = kind == .cce ? 2 : 1
         let matrix = self.predictions(predictions, minimumClasses: minimumClasses, loss: kind, &problems)
+        if kind == .bce && problems.isEmpty { rules.checkBinaryShape(classes: matrix.columns, &problems) }
         try problems.check()
         try checkLimits(matrix)
 
-        let options = try self.options(request, kind: kind, predictionKind: predictionKind, base: base, matrix: matrix)
+        let options = try self.options(
+            request, kind: kind, convention: convention, predictionKind: predictionKind, base: base, matrix: matrix)
         let perSample = request.perSample ?? true
         switch kind {
         case .cce:
             if predictionKind == .probabilities {
-                checkProbabilities(matrix, field: "predictions", rowsSumToOne: true, &problems)
+                // Keras divides each row by its sum, so any row with a positive sum will do.
+                let rule: RowRule = convention == .keras ? .positiveSum : .sumToOne
+                checkProbabilities(matrix, field: "predictions", rows: rule, &problems)
             }
             let categorical = categoricalLabels(labels, rows: matrix.rows, classes: matrix.columns, &problems)
+            try problems.check()
+            rules.checkLabels(categorical!, options: options, &problems)
             try problems.check()
             return .categorical(predictions: matrix, labels: categorical!, options: options, perSample: perSample)
         case .bce:
             if predictionKind == .probabilities {
-                checkProbabilities(matrix, field: "predictions", rowsSumToOne: false, &problems)
+                checkProbabilities(matrix, field: "predictions", rows: .free, &problems)
             }
             let targets = binaryTargets(labels, rows: matrix.rows, classes: matrix.columns, &problems)
+            try problems.check()
+            rules.checkBinaryTargets(targets!, &problems)
             try problems.check()
             return .binary(predictions: matrix, targets: targets!, options: options, perSample: perSample)
         }
@@ -53,12 +68,14 @@ struct RequestValidator {
     private func options(
         _ request: ScoringRequest,
         kind: LossKind,
+        convention: Convention,
         predictionKind: PredictionKind,
         base: LogBase,
         matrix: Matrix
     ) throws(Problem) -> LossOptions {
         var problems = ValidationProblems()
-        var options = LossOptions(predictionKind: predictionKind, base: base)
+        var options = LossOptions(convention: convention, predictionKind: predictionKind)
+        options.base = base
         if let smoothing = request.labelSmoothing {
             if (0..<1).contains(smoothing) {
                 options.labelSmoothing = smoothing
@@ -145,9 +162,22 @@ struct RequestValidator {
 
     // MARK: - Options
 
-    private func predictionKind(_ input: String?, _ problems: inout ValidationProblems) -> PredictionKind? {
+    private func convention(_ name: String?, _ problems: inout ValidationProblems) -> Convention? {
+        guard let name else { return .document }
+        if let convention = Convention(rawValue: name) { return convention }
+        let names = Convention.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        problems.add(pointer("convention"), "unknown convention '\(name)'; expected one of \(names)")
+        return nil
+    }
+
+    private func predictionKind(
+        _ input: String?,
+        default defaultKind: PredictionKind,
+        _ problems: inout ValidationProblems
+    ) -> PredictionKind? {
         switch input {
-        case nil, "probabilities": return .probabilities
+        case nil: return defaultKind
+        case "probabilities": return .probabilities
         case "logits": return .logits
         case let other?:
             problems.add(pointer("input"), "unknown input '\(other)'; expected 'probabilities' or 'logits'")
@@ -155,9 +185,12 @@ struct RequestValidator {
         }
     }
 
-    private func base(_ base: BaseField?, _ problems: inout ValidationProblems) -> LogBase? {
+    private func base(_ base: BaseField?, default defaultBase: LogBase, _ problems: inout ValidationProblems)
+        -> LogBase?
+    {
         switch base {
-        case nil, .number(2): return .two
+        case nil: return defaultBase
+        case .number(2): return .two
         case .number(10): return .ten
         case .name("e"): return .e
         case .number(let other)?:
@@ -197,7 +230,7 @@ struct RequestValidator {
     private func checkProbabilities(
         _ matrix: Matrix,
         field: String,
-        rowsSumToOne: Bool,
+        rows rule: RowRule,
         _ problems: inout ValidationProblems
     ) {
         let tolerance = RowSumTolerance.forClasses(matrix.columns)
@@ -210,7 +243,7 @@ struct RequestValidator {
                 RowChunks.forEach(rows: matrix.rows, columns: columns) { chunk, rows in
                     for i in rows {
                         let row = UnsafeBufferPointer(rebasing: values[i * columns..<(i + 1) * columns])
-                        if !Self.rowIsValid(row, sumsToOne: rowsSumToOne, tolerance: tolerance) {
+                        if !Self.rowIsValid(row, rule: rule, tolerance: tolerance) {
                             found[chunk] = i
                             return
                         }
@@ -230,22 +263,29 @@ struct RequestValidator {
                 }
                 sum.add(p)
             }
-            if rowsSumToOne && inRange && abs(sum.value - 1) > tolerance {
+            if rule == .sumToOne && inRange && abs(sum.value - 1) > tolerance {
                 problems.add(
                     pointer(field, i),
                     "row sums to \(sum.value.shortDescription), not 1 (tolerance \(tolerance.shortDescription))"
                 )
             }
+            if rule == .positiveSum && inRange && sum.value == 0 {
+                problems.add(pointer(field, i), "row sums to 0; Keras divides each row by its sum")
+            }
         }
     }
 
-    private static func rowIsValid(_ row: UnsafeBufferPointer<Double>, sumsToOne: Bool, tolerance: Double) -> Bool {
+    private static func rowIsValid(_ row: UnsafeBufferPointer<Double>, rule: RowRule, tolerance: Double) -> Bool {
         var sum = CompensatedSum()
         for p in row {
             guard p >= 0 && p <= 1 else { return false }
             sum.add(p)
         }
-        return !sumsToOne || abs(sum.value - 1) <= tolerance
+        switch rule {
+        case .free: return true
+        case .sumToOne: return abs(sum.value - 1) <= tolerance
+        case .positiveSum: return sum.value > 0
+        }
     }
 
     private func categoricalLabels(
@@ -276,7 +316,7 @@ struct RequestValidator {
             return problems.isEmpty ? .indices(indices) : nil
         case .rows(let decoded):
             guard let matrix = labelMatrix(decoded, rows: rows, classes: classes, &problems) else { return nil }
-            checkProbabilities(matrix, field: "labels", rowsSumToOne: true, &problems)
+            checkProbabilities(matrix, field: "labels", rows: .sumToOne, &problems)
             return problems.isEmpty ? .distributions(matrix) : nil
         }
     }
@@ -303,7 +343,7 @@ struct RequestValidator {
             guard let rowsMatrix = labelMatrix(decoded, rows: rows, classes: classes, &problems) else { return nil }
             matrix = rowsMatrix
         }
-        checkProbabilities(matrix, field: "labels", rowsSumToOne: false, &problems)
+        checkProbabilities(matrix, field: "labels", rows: .free, &problems)
         return problems.isEmpty ? matrix : nil
     }
 
@@ -341,6 +381,13 @@ struct RequestValidator {
         for index in indices { result += "/\(index)" }
         return result
     }
+}
+
+/// What a row of probabilities must add up to.
+enum RowRule {
+    case free
+    case sumToOne
+    case positiveSum
 }
 
 extension Double {

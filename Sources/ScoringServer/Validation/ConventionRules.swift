@@ -1,0 +1,91 @@
+import CrossEntropy
+
+/// What each library lacks. An option a convention's library has no equivalent for is refused
+/// with a 422 naming the library, rather than given an invented meaning.
+struct ConventionRules {
+    let convention: Convention
+    let kind: LossKind
+    let pointer: (String) -> String
+
+    /// Rules on the options, checked before the matrices are read.
+    func checkOptions(_ request: ScoringRequest, predictionKind: PredictionKind, _ problems: inout ValidationProblems) {
+        let classWeightField = kind == .cce ? "class_weights" : "pos_weight"
+        let hasClassWeights = (kind == .cce ? request.classWeights : request.positiveWeights) != nil
+        let smoothing = (request.labelSmoothing ?? 0) != 0
+        switch convention {
+        case .document:
+            break
+        case .sklearn:
+            if predictionKind == .logits {
+                problems.add(pointer("input"), "scikit-learn's log_loss takes probabilities, not logits")
+            }
+            if hasClassWeights {
+                problems.add(pointer(classWeightField), "scikit-learn's log_loss has no class weights")
+            }
+            if smoothing { problems.add(pointer("label_smoothing"), "scikit-learn's log_loss has no label smoothing") }
+        case .pytorch:
+            if kind == .cce && predictionKind == .probabilities {
+                problems.add(
+                    pointer("input"),
+                    "PyTorch's cross_entropy takes logits; send \"input\": \"logits\" (the default for this convention)"
+                )
+            }
+            if request.sampleWeights != nil {
+                problems.add(pointer("sample_weights"), "PyTorch's cross-entropy losses have no per-sample weights")
+            }
+            if kind == .bce && smoothing {
+                problems.add(pointer("label_smoothing"), "PyTorch's binary cross-entropy has no label smoothing")
+            }
+            if kind == .bce && hasClassWeights && predictionKind == .probabilities {
+                problems.add(
+                    pointer("pos_weight"),
+                    "PyTorch's binary_cross_entropy has no pos_weight; binary_cross_entropy_with_logits has (send logits)"
+                )
+            }
+        case .keras:
+            if hasClassWeights {
+                problems.add(
+                    pointer(classWeightField),
+                    "Keras' losses have no class weights (Model.fit turns class_weight into sample weights: send sample_weights)"
+                )
+            }
+        }
+    }
+
+    /// scikit-learn's log_loss scores one probability column against class labels.
+    func checkBinaryShape(classes: Int, _ problems: inout ValidationProblems) {
+        if convention == .sklearn && classes > 1 {
+            problems.add(
+                pointer("predictions"),
+                "scikit-learn's log_loss scores one binary column; \(classes)-class multi-label BCE has no scikit-learn equivalent"
+            )
+        }
+    }
+
+    /// scikit-learn takes class labels only; PyTorch's class-weighted mean must not divide by 0.
+    func checkLabels(_ labels: CategoricalLabels, options: LossOptions, _ problems: inout ValidationProblems) {
+        switch (convention, labels) {
+        case (.sklearn, .distributions(let targets)):
+            if !targets.values.allSatisfy({ $0 == 0 || $0 == 1 }) {
+                problems.add(
+                    pointer("labels"), "scikit-learn's log_loss takes class labels (or one-hot rows), not soft targets")
+            }
+        case (.pytorch, .indices(let indices)):
+            if let weights = options.classWeights, indices.allSatisfy({ weights[$0] == 0 }) {
+                problems.add(
+                    pointer("class_weights"),
+                    "the labelled classes' weights are all 0; PyTorch's weighted mean would divide by 0"
+                )
+            }
+        default:
+            break
+        }
+    }
+
+    /// scikit-learn's binary log_loss takes 0/1 labels.
+    func checkBinaryTargets(_ targets: Matrix, _ problems: inout ValidationProblems) {
+        if convention == .sklearn && !targets.values.allSatisfy({ $0 == 0 || $0 == 1 }) {
+            problems.add(pointer("labels"), "scikit-learn's log_loss takes class labels 0 and 1, not soft targets")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Every golden vector (scikit-learn, PyTorch and Keras conventions) through the real server
+/// in one /batch request, each body as the script wrote it: the convention's defaults (base,
+/// input, clipping, reduction) are the server's, and the numbers match the library's to
+/// 1e-12 relative.
+@Suite struct GoldenVectorsOverHTTPTests {
+    @Test func allConventionsMatchTheirLibraryOverHTTP() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../CrossEntropyTests/Vectors/golden.json")
+        let cases = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: url))["cases"]?.array ?? []
+        #expect(cases.count >= 100)
+
+        let jobs = cases.map { vector -> String in
+            let head = "{\"id\":\"\(vector["name"]?.string ?? "")\",\"loss\":\"\(vector["loss"]?.string ?? "")\""
+            guard case .object(let members)? = vector["request"] else { return head + "}" }
+            return head + members.keys.sorted().map { ",\"\($0)\":\(serialise(members[$0]))" }.joined() + "}"
+        }
+        let answer = try httpRequest(
+            port: ServiceProcess.shared.port, "POST", "/batch", json: "{\"jobs\":[\(jobs.joined(separator: ","))]}")
+        #expect(answer.status == 200)
+        let results = answer.json["results"]?.array ?? []
+        #expect(results.count == cases.count)
+        for (vector, result) in zip(cases, results) {
+            let name = vector["name"]?.string ?? "?"
+            #expect(result["status"]?.int == 200, "\(name): \(result)")
+            let actual = result["result"]
+            #expect(actual?["settings"]?["convention"] == vector["request"]?["convention"], "\(name)")
+            let expected = vector["expected"]
+            check(actual?["loss"]?.double, expected?["loss"]?.double, name)
+            check(actual?["sum"]?.double, expected?["sum"]?.double, name)
+            let losses = actual?["losses"]?.doubles ?? []
+            let expectedLosses = expected?["losses"]?.doubles ?? []
+            #expect(losses.count == expectedLosses.count, "\(name)")
+            for (a, e) in zip(losses, expectedLosses) { check(a, e, name) }
+        }
+    }
+
+    private func check(_ actual: Double?, _ expected: Double?, _ name: String) {
+        guard let actual, let expected else {
+            Issue.record("\(name): missing value")
+            return
+        }
+        #expect(abs(actual - expected) <= max(1e-12 * abs(expected), 1e-15), "\(name): \(actual) vs \(expected)")
+    }
+
+    private func serialise(_ value: JSONValue?) -> String {
+        switch value {
+        case .number(let x)?: "\(x)"
+        case .array(let items)?: "[" + items.map { serialise($0) }.joined(separator: ",") + "]"
+        case .string(let s)?: "\"\(s)\""
+        default: "null"
+        }
+    }
+}
