@@ -29,21 +29,27 @@ import Testing
             let actual = result["result"]
             #expect(actual?["settings"]?["convention"] == vector["request"]?["convention"], "\(name)")
             let expected = vector["expected"]
-            check(actual?["loss"]?.double, expected?["loss"]?.double, name)
-            check(actual?["sum"]?.double, expected?["sum"]?.double, name)
+            // Keras renormalises probability rows; one rounding of a row's sum may differ.
+            let request = vector["request"]
+            let renormalised =
+                request?["convention"]?.string == "keras" && vector["loss"]?.string == "cce"
+                && request?["input"]?.string != "logits"
+            let absolute = renormalised ? 4.5e-16 : 0
+            check(actual?["loss"]?.double, expected?["loss"]?.double, absolute, name)
+            check(actual?["sum"]?.double, expected?["sum"]?.double, absolute, name)
             let losses = actual?["losses"]?.doubles ?? []
             let expectedLosses = expected?["losses"]?.doubles ?? []
             #expect(losses.count == expectedLosses.count, "\(name)")
-            for (a, e) in zip(losses, expectedLosses) { check(a, e, name) }
+            for (a, e) in zip(losses, expectedLosses) { check(a, e, absolute, name) }
         }
     }
 
-    private func check(_ actual: Double?, _ expected: Double?, _ name: String) {
+    private func check(_ actual: Double?, _ expected: Double?, _ absolute: Double, _ name: String) {
         guard let actual, let expected else {
             Issue.record("\(name): missing value")
             return
         }
-        #expect(abs(actual - expected) <= max(1e-12 * abs(expected), 1e-15), "\(name): \(actual) vs \(expected)")
+        #expect(abs(actual - expected) <= max(1e-12 * abs(expected), absolute), "\(name): \(actual) vs \(expected)")
     }
 
     private func serialise(_ value: JSONValue?) -> String {

@@ -259,6 +259,18 @@ def pytorch_cases():
                 *torch_bce(F.binary_cross_entropy_with_logits, x, soft, pos_weight=t(pos)),
             )
         )
+    # Confident predictions, where the loss is ~1e-14 and PyTorch's own expressions (log1p(-p),
+    # and (1 - y)·x - log σ(x), which cancels for negatives) differ from other stable forms.
+    x = np.array([[-30.0, -35.5, 31.0, 36.6, -20.0, -33.3]])
+    y = np.array([[0.0, 0.0, 1.0, 1.0, 0.0, 0.0]])
+    logit_body = {"convention": "pytorch", "input": "logits", "predictions": as_list(x), "labels": as_list(y)}
+    cases.append(
+        case("pytorch-bce-logits-confident-1x6", "bce", logit_body, *torch_bce(F.binary_cross_entropy_with_logits, x, y))
+    )
+    p = np.array([[1e-10, 3e-9, 1 - 1e-9, 1e-12, 5e-7, 2e-8]])
+    y = np.array([[0.0, 0.0, 1.0, 0.0, 0.0, 0.0]])
+    body = {"convention": "pytorch", "predictions": as_list(p), "labels": as_list(y)}
+    cases.append(case("pytorch-bce-confident-1x6", "bce", body, *torch_bce(F.binary_cross_entropy, p, y)))
     return cases
 
 
@@ -389,6 +401,14 @@ def keras_cases():
             explicit = dict(body, epsilon=1e-4)
             cases.append(case(f"keras-bce-epsilon-{n}x{c}", "bce", explicit, *keras_binary_call(y, p)))
             keras.config.set_epsilon(1e-7)
+    # Confident predictions: log(1 - p) just inside the clip, and stable log-sigmoids.
+    y = np.array([[0.0, 0.0, 1.0, 0.0, 1.0]])
+    p = np.array([[0.0, 2e-7, 1.0, 1e-6, 1 - 3e-7]])
+    body = {"convention": "keras", "predictions": as_list(p), "labels": as_list(y)}
+    cases.append(case("keras-bce-confident-1x5", "bce", body, *keras_binary_call(y, p)))
+    x = np.array([[-30.0, -35.5, 31.0, -20.0, 36.6]])
+    body = {"convention": "keras", "input": "logits", "predictions": as_list(x), "labels": as_list(y)}
+    cases.append(case("keras-bce-logits-confident-1x5", "bce", body, *keras_binary_call(y, x, from_logits=True)))
     return cases
 
 
