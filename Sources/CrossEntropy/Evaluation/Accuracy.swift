@@ -3,13 +3,24 @@
 public func categoricalAccuracy(predictions: Matrix, labels: CategoricalLabels, options: LossOptions = LossOptions())
     -> Double?
 {
+    // Per chunk of rows: (correct, total) weights, or nil when a row has a soft label.
+    let chunks = RowChunks.map(rows: predictions.rows, columns: predictions.columns) { rows -> (Double, Double)? in
+        var correct = CompensatedSum()
+        var total = CompensatedSum()
+        for i in rows {
+            guard let truth = trueClass(labels, sample: i, classes: predictions.columns) else { return nil }
+            let weight = options.sampleWeight(i)
+            total.add(weight)
+            if predictions.withRow(i, { uniqueArgmax($0) }) == truth { correct.add(weight) }
+        }
+        return (correct.value, total.value)
+    }
     var correct = CompensatedSum()
     var total = CompensatedSum()
-    for i in 0..<predictions.rows {
-        guard let truth = trueClass(labels, sample: i, classes: predictions.columns) else { return nil }
-        let weight = options.sampleWeight(i)
-        total.add(weight)
-        if predictions.withRow(i, { uniqueArgmax($0) }) == truth { correct.add(weight) }
+    for chunk in chunks {
+        guard let (chunkCorrect, chunkTotal) = chunk else { return nil }
+        correct.add(chunkCorrect)
+        total.add(chunkTotal)
     }
     return total.value > 0 ? correct.value / total.value : nil
 }

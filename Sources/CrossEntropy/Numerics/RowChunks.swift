@@ -30,4 +30,14 @@ public enum RowChunks {
             for chunk in 0..<chunks { body(chunk, range(chunk, rows: rows)) }
         }
     }
+
+    /// One result per chunk, in chunk order (computed concurrently when the matrix is large).
+    public static func map<T>(rows: Int, columns: Int, _ body: (_ rows: Range<Int>) -> T) -> [T] {
+        var results = [T?](repeating: nil, count: count(rows: rows))
+        results.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out  // each chunk writes its own slot
+            forEach(rows: rows, columns: columns) { chunk, range in out[chunk] = body(range) }
+        }
+        return results.map { $0! }
+    }
 }

@@ -85,37 +85,22 @@ struct Tensor: Sendable {
             return .failure(
                 Problem(pointerSuffix: "/dtype", detail: "unknown dtype '\(dtype)'; expected 'float32' or 'float64'"))
         }
-        guard let bytes = Data(base64Encoded: text) else {
-            return .failure(Problem(pointerSuffix: "/data_base64", detail: "data_base64 is not valid base64"))
-        }
-        guard bytes.count == count * width else {
-            return .failure(
-                Problem(
-                    pointerSuffix: "/data_base64",
-                    detail: "shape needs \(count) \(dtype) values (\(count * width) bytes); got \(bytes.count) bytes"
+        var text = text
+        let decoded = text.withUTF8 { utf8 -> Result<[Double], Problem> in
+            let invalid = Problem(pointerSuffix: "/data_base64", detail: "data_base64 is not valid base64")
+            guard let byteCount = Base64.decodedCount(utf8) else { return .failure(invalid) }
+            guard byteCount == count * width else {
+                return .failure(
+                    Problem(
+                        pointerSuffix: "/data_base64",
+                        detail: "shape needs \(count) \(dtype) values (\(count * width) bytes); got \(byteCount) bytes"
+                    )
                 )
-            )
-        }
-        var values = [Double](repeating: 0, count: count)
-        bytes.withUnsafeBytes { raw in
-            values.withUnsafeMutableBufferPointer { out in
-                if width == 8 && 1.littleEndian == 1 {
-                    UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)  // already float64 LE
-                } else if width == 8 {
-                    for i in 0..<count {
-                        out[i] = Double(
-                            bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
-                    }
-                } else {
-                    for i in 0..<count {
-                        out[i] = Double(
-                            Float(
-                                bitPattern: UInt32(
-                                    littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
-                    }
-                }
             }
+            let values = decodeValues(utf8, count: count, width: width)
+            return values.map { .success($0) } ?? .failure(invalid)
         }
+        guard case .success(let values) = decoded else { return decoded }
         // JSON cannot carry NaN or infinity; binary data must not smuggle them in.
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             return .failure(
@@ -123,6 +108,37 @@ struct Tensor: Sendable {
                     pointerSuffix: "/data_base64", detail: "element \(bad) is \(values[bad]); values must be finite"))
         }
         return .success(values)
+    }
+
+    /// The little-endian float64 or float32 values of base64 `text`, written straight into the
+    /// result's storage (float64 on a little-endian machine) or through one byte buffer.
+    private static func decodeValues(_ text: UnsafeBufferPointer<UInt8>, count: Int, width: Int) -> [Double]? {
+        var valid = true
+        if width == 8 && 1.littleEndian == 1 {
+            let values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let bytes = UnsafeMutableRawBufferPointer(buffer)  // capacity may exceed count
+                valid = Base64.decode(text, into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<count * 8]))
+                initialized = count  // doubles are trivial; a failed decode is discarded
+            }
+            return valid ? values : nil
+        }
+        let bytes = [UInt8](unsafeUninitializedCapacity: count * width) { buffer, initialized in
+            let bytes = UnsafeMutableRawBufferPointer(buffer)
+            valid = Base64.decode(text, into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<count * width]))
+            initialized = count * width
+        }
+        guard valid else { return nil }
+        return bytes.withUnsafeBytes { raw in
+            (0..<count).map { i in
+                width == 8
+                    ? Double(
+                        bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+                    : Double(
+                        Float(
+                            bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                    )
+            }
+        }
     }
 }
 
