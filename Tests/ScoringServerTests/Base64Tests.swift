@@ -34,4 +34,26 @@ import Testing
             #expect(decode(text) == nil, "\(text.debugDescription)")
         }
     }
+
+    @Test func largeTextsDecodeOnAllCoresToTheSameBytes() {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<(3 * Base64.charactersPerChunk / 4 * 3 + 7)).map { _ in
+            UInt8.random(in: 0...255, using: &generator)
+        }
+        var text = Data(bytes).base64EncodedString()
+        let decoded = text.withUTF8 { utf8 in
+            var output = [UInt8](repeating: 0, count: bytes.count)
+            let valid = output.withUnsafeMutableBytes { Base64.decodeConcurrently(utf8, into: $0) }
+            return valid ? output : nil
+        }
+        #expect(decoded == bytes)
+        // A bad character in the middle of the second chunk is found.
+        var broken = Array(text.utf8)
+        broken[Base64.charactersPerChunk + 1000] = UInt8(ascii: "*")
+        let refused = broken.withUnsafeBufferPointer { utf8 in
+            var output = [UInt8](repeating: 0, count: bytes.count)
+            return output.withUnsafeMutableBytes { Base64.decodeConcurrently(utf8, into: $0) }
+        }
+        #expect(!refused)
+    }
 }

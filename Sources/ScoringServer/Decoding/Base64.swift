@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Standard base64 (RFC 4648 alphabet, `=` padding to a multiple of 4, no whitespace) decoded straight into caller-provided memory: a tensor's bytes land in its
 /// `[Double]` storage without the intermediate `Data` of `Data(base64Encoded:)` (one copy and
 /// one body-sized buffer fewer).
@@ -10,36 +12,70 @@ enum Base64 {
         return text.count / 4 * 3 - padding
     }
 
+    /// Text per chunk when decoding on all cores: whole groups, and 196,608 bytes of output (a
+    /// multiple of 8, so chunks never split a float64).
+    static let charactersPerChunk = 262_144
+
+    /// `decode(_:into:)` on all cores for large texts: each chunk of whole 4-character groups
+    /// decodes on its own; only the last may carry padding.
+    static func decodeConcurrently(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableRawBufferPointer)
+        -> Bool
+    {
+        let chunks = (text.count + charactersPerChunk - 1) / charactersPerChunk
+        guard chunks > 1, decodedCount(text) == output.count else { return decode(text, into: output) }
+        let bytesPerChunk = charactersPerChunk / 4 * 3
+        var valid = [Bool](repeating: false, count: chunks)
+        valid.withUnsafeMutableBufferPointer { valid in
+            // Chunks read and write disjoint ranges.
+            nonisolated(unsafe) let (valid, text, output) = (valid, text, output)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let characters = chunk * charactersPerChunk..<min((chunk + 1) * charactersPerChunk, text.count)
+                let bytes = chunk * bytesPerChunk..<(chunk == chunks - 1 ? output.count : (chunk + 1) * bytesPerChunk)
+                valid[chunk] = decode(
+                    UnsafeBufferPointer(rebasing: text[characters]),
+                    into: UnsafeMutableRawBufferPointer(rebasing: output[bytes])
+                )
+            }
+        }
+        return valid.allSatisfy { $0 }
+    }
+
     /// Decodes `text` into `output`, which must hold exactly `decodedCount(text)` bytes.
     /// Returns false on a character outside the alphabet, or padding anywhere but the end.
     static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableRawBufferPointer) -> Bool {
         guard let count = decodedCount(text), count == output.count else { return false }
-        let table = sextets
+        guard count > 0, let input = text.baseAddress, let out = output.baseAddress else { return count == 0 }
         let significant = (count * 8 + 5) / 6  // characters that carry bits; the rest is padding
-        var o = 0
-        var i = 0
-        while i + 4 <= significant {
-            let a = table[Int(text[i])]
-            let b = table[Int(text[i + 1])]
-            let c = table[Int(text[i + 2])]
-            let d = table[Int(text[i + 3])]
-            guard (a | b | c | d) & 0x80 == 0 else { return false }
-            let bits = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-            output[o] = UInt8(truncatingIfNeeded: bits >> 16)
-            output[o + 1] = UInt8(truncatingIfNeeded: bits >> 8)
-            output[o + 2] = UInt8(truncatingIfNeeded: bits)
-            o += 3
-            i += 4
+        return sextets.withUnsafeBufferPointer { table in
+            // Invalid characters are collected in one flag rather than branched on per group.
+            var invalid: UInt8 = 0
+            var i = 0
+            var o = 0
+            while i + 4 <= significant {
+                let a = table[Int(input[i])]
+                let b = table[Int(input[i + 1])]
+                let c = table[Int(input[i + 2])]
+                let d = table[Int(input[i + 3])]
+                invalid |= a | b | c | d
+                let bits = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                out.storeBytes(of: UInt8(truncatingIfNeeded: bits >> 16), toByteOffset: o, as: UInt8.self)
+                out.storeBytes(of: UInt8(truncatingIfNeeded: bits >> 8), toByteOffset: o + 1, as: UInt8.self)
+                out.storeBytes(of: UInt8(truncatingIfNeeded: bits), toByteOffset: o + 2, as: UInt8.self)
+                i += 4
+                o += 3
+            }
+            // A last group of 2 or 3 characters carries 1 or 2 bytes.
+            var bits: UInt32 = 0
+            for k in 0..<4 {
+                let sextet = i + k < significant ? table[Int(input[i + k])] : 0
+                invalid |= sextet
+                bits = bits << 6 | UInt32(sextet & 0x3F)
+            }
+            for k in 0..<(count - o) {
+                out.storeBytes(of: UInt8(truncatingIfNeeded: bits >> (16 - 8 * k)), toByteOffset: o + k, as: UInt8.self)
+            }
+            return invalid & 0x80 == 0
         }
-        // A last group of 2 or 3 characters carries 1 or 2 bytes.
-        var bits: UInt32 = 0
-        for k in 0..<4 {
-            let sextet = i + k < significant ? table[Int(text[i + k])] : 0
-            guard sextet & 0x80 == 0 else { return false }
-            bits = bits << 6 | UInt32(sextet)
-        }
-        for k in 0..<(count - o) { output[o + k] = UInt8(truncatingIfNeeded: bits >> (16 - 8 * k)) }
-        return true
     }
 
     private static let pad = UInt8(ascii: "=")

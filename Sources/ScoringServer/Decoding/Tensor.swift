@@ -1,3 +1,5 @@
+import CrossEntropy
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -102,12 +104,21 @@ struct Tensor: Sendable {
         }
         guard case .success(let values) = decoded else { return decoded }
         // JSON cannot carry NaN or infinity; binary data must not smuggle them in.
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+        if let bad = firstNonFinite(values) {
             return .failure(
                 Problem(
                     pointerSuffix: "/data_base64", detail: "element \(bad) is \(values[bad]); values must be finite"))
         }
         return .success(values)
+    }
+
+    /// The index of the first NaN or infinity, looked for on all cores in large arrays.
+    private static func firstNonFinite(_ values: [Double]) -> Int? {
+        values.withUnsafeBufferPointer { buffer in
+            nonisolated(unsafe) let buffer = buffer
+            return RowChunks.map(rows: buffer.count, columns: 1) { rows in rows.first { !buffer[$0].isFinite } }
+                .lazy.compactMap { $0 }.first
+        }
     }
 
     /// The little-endian float64 or float32 values of base64 `text`, written straight into the
@@ -117,14 +128,16 @@ struct Tensor: Sendable {
         if width == 8 && 1.littleEndian == 1 {
             let values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let bytes = UnsafeMutableRawBufferPointer(buffer)  // capacity may exceed count
-                valid = Base64.decode(text, into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<count * 8]))
+                valid = Base64.decodeConcurrently(
+                    text, into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<count * 8]))
                 initialized = count  // doubles are trivial; a failed decode is discarded
             }
             return valid ? values : nil
         }
         let bytes = [UInt8](unsafeUninitializedCapacity: count * width) { buffer, initialized in
             let bytes = UnsafeMutableRawBufferPointer(buffer)
-            valid = Base64.decode(text, into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<count * width]))
+            valid = Base64.decodeConcurrently(
+                text, into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<count * width]))
             initialized = count * width
         }
         guard valid else { return nil }
