@@ -301,5 +301,3 @@ int cmhd_add_header(cmhd_request *request, const char *name, const char *value) 
 }
 
 void cmhd_trim_memory(void) { malloc_trim(0); }
-
-void cmhd_map_large_allocations(size_t bytes) { mallopt(M_MMAP_THRESHOLD, (int)bytes); }

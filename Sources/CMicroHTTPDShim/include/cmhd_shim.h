@@ -63,8 +63,5 @@ int cmhd_add_header(cmhd_request *request, const char *name, const char *value);
 
 // Returns the free pages of every malloc arena to the system (glibc's malloc_trim).
 void cmhd_trim_memory(void);
-// Makes every allocation of at least `bytes` its own mapping, returned to the system when
-// freed (glibc's M_MMAP_THRESHOLD, which a fixed value also stops glibc from raising).
-void cmhd_map_large_allocations(size_t bytes);
 
 #endif
