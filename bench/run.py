@@ -48,14 +48,15 @@ class Server:
         children = subprocess.run(["pgrep", "-g", str(self.process.pid)], capture_output=True, text=True).stdout.split()
         return [int(p) for p in children] or [self.process.pid]
 
-    def peak_rss_mb(self):
-        """Largest VmHWM of the server's processes (each uvicorn worker is its own process)."""
+    def peak_rss_mb(self, field="VmHWM:"):
+        """Largest VmHWM (or another /proc status field) of the server's processes (each uvicorn
+        worker is its own process)."""
         peak = 0
         for pid in self.pids():
             try:
                 with open(f"/proc/{pid}/status") as status:
                     for line in status:
-                        if line.startswith("VmHWM:"):
+                        if line.startswith(field):
                             peak = max(peak, int(line.split()[1]))
             except OSError:
                 pass
@@ -186,8 +187,9 @@ def main():
 
     print("## Large bodies (one request at a time; median of alternating requests)")
     print()
-    row("payload", "server", "body MB", "s / request", "MB/s", "peak RSS MB", "RSS / body", "ours / peer")
-    row(*["---"] * 8)
+    row("payload", "server", "body MB", "s / request", "MB/s", "peak RSS MB", "RSS / body", "(peak - idle) / body",
+        "ours / peer")
+    row(*["---"] * 9)
     times = {}
     servers = [ours(), peer()]
     try:
@@ -209,6 +211,7 @@ def main():
     for payload in ("large", "large-base64", "wide"):
         fresh = ours()  # a fresh process, so its peak RSS is this payload's alone
         try:
+            idle = fresh.peak_rss_mb("VmRSS:")  # mostly the shared libraries' pages
             large(fresh, payload, repeats=1)
             rss = fresh.peak_rss_mb()
         finally:
@@ -216,12 +219,12 @@ def main():
         r = median("ours (THREADS=2)", payload)
         base = median("FastAPI peer", "large" if payload.startswith("large") else payload)
         row(payload, "ours", f"{r['mb']:.1f}", f"{r['seconds']:.3f}", f"{r['mbps']:.0f}", f"{rss:.0f}",
-            f"{rss / r['mb']:.1f}x",
+            f"{rss / r['mb']:.1f}x", f"{(rss - idle) / r['mb']:.1f}x",
             f"{r['mbps'] / base['mbps']:.2f}x MB/s, {base['seconds'] / r['seconds']:.2f}x matrices/s")
     for payload in ("large", "wide"):
         b = median("FastAPI peer", payload)
         row(payload, "FastAPI peer", f"{b['mb']:.1f}", f"{b['seconds']:.3f}", f"{b['mbps']:.0f}", f"{peer_rss:.0f}",
-            f"{peer_rss / b['mb']:.1f}x", "")
+            f"{peer_rss / b['mb']:.1f}x", "", "")
     print()
 
     print("## Cores: THREADS=1 against THREADS=2")

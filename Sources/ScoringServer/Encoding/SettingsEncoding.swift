@@ -28,38 +28,47 @@ enum SettingsEncoding {
         json.raw("}")
     }
 
+    // Whole literals rather than concatenations: no String is built per request.
+
     static func clipping(_ options: LossOptions, loss: LossKind) -> String {
         if options.predictionKind == .logits {
             return loss == .cce ? "none: logits go through log-softmax" : "none: logits go through log-sigmoid"
         }
-        let clip = "clipped to [epsilon, 1 - epsilon]"
         switch options.convention {
         case .keras where loss == .cce:
-            return "rows divided by their sum, then " + clip
+            return "rows divided by their sum, then clipped to [epsilon, 1 - epsilon]"
         case .pytorch:
-            let clamp = "each log clamped at -100 nats"
-            return options.clipping.epsilon == 0 ? "none; " + clamp : clip + "; " + clamp
+            return options.clipping.epsilon == 0
+                ? "none; each log clamped at -100 nats"
+                : "clipped to [epsilon, 1 - epsilon]; each log clamped at -100 nats"
         default:
-            return clip
+            return "clipped to [epsilon, 1 - epsilon]"
         }
     }
 
     static func reduction(_ options: LossOptions, loss: LossKind, indexLabels: Bool) -> String {
         let weighted = options.sampleWeights != nil
-        switch options.convention {
-        case .document, .sklearn:
-            let classes = loss == .bce ? "sum over classes, then " : ""
-            return classes + (weighted ? "sample-weighted mean over samples" : "mean over samples")
-        case .pytorch:
-            if loss == .bce { return "mean over all elements (PyTorch 'mean')" }
-            if indexLabels && options.classWeights != nil {
-                return "sum over samples / sum of the labelled classes' weights (PyTorch 'mean')"
-            }
-            return "mean over samples (PyTorch 'mean')"
-        case .keras:
-            let classes = loss == .bce ? "mean over classes, then " : ""
-            let sum = weighted ? "sample-weighted sum over samples / n" : "sum over samples / n"
-            return classes + sum + " (Keras 'sum_over_batch_size')"
+        switch (options.convention, loss) {
+        case (.document, .cce), (.sklearn, .cce):
+            return weighted ? "sample-weighted mean over samples" : "mean over samples"
+        case (.document, .bce), (.sklearn, .bce):
+            return weighted
+                ? "sum over classes, then sample-weighted mean over samples"
+                : "sum over classes, then mean over samples"
+        case (.pytorch, .bce):
+            return "mean over all elements (PyTorch 'mean')"
+        case (.pytorch, .cce):
+            return indexLabels && options.classWeights != nil
+                ? "sum over samples / sum of the labelled classes' weights (PyTorch 'mean')"
+                : "mean over samples (PyTorch 'mean')"
+        case (.keras, .cce):
+            return weighted
+                ? "sample-weighted sum over samples / n (Keras 'sum_over_batch_size')"
+                : "sum over samples / n (Keras 'sum_over_batch_size')"
+        case (.keras, .bce):
+            return weighted
+                ? "mean over classes, then sample-weighted sum over samples / n (Keras 'sum_over_batch_size')"
+                : "mean over classes, then sum over samples / n (Keras 'sum_over_batch_size')"
         }
     }
 }

@@ -17,17 +17,28 @@ enum RequestID {
 
     /// A random process prefix and a counter: unique, and no system call per request.
     static func fresh() -> String {
-        hex(processPrefix) + hex(counter.wrappingAdd(1, ordering: .relaxed).newValue &* 0x9E37_79B9_7F4A_7C15)
+        let value = counter.wrappingAdd(1, ordering: .relaxed).newValue &* 0x9E37_79B9_7F4A_7C15
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            for (i, digit) in prefixDigits.enumerated() { buffer[i] = digit }
+            writeHex(value, into: UnsafeMutableBufferPointer(rebasing: buffer[16..<32]))
+            return 32
+        }
     }
 
-    private static let processPrefix: UInt64 = {
+    private static let prefixDigits: [UInt8] = {
         var generator = SystemRandomNumberGenerator()
-        return generator.next()
+        var digits = [UInt8](repeating: 0, count: 16)
+        digits.withUnsafeMutableBufferPointer { writeHex(generator.next(), into: $0) }
+        return digits
     }()
     private static let counter = Atomic<UInt64>(0)
 
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    /// The 16 lowercase hex digits of `value`, most significant first.
+    private static func writeHex(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        let digits: StaticString = "0123456789abcdef"
+        for i in 0..<16 {
+            let nibble = Int(truncatingIfNeeded: value >> UInt64(60 - 4 * i)) & 0xF
+            buffer[i] = digits.utf8Start[nibble]
+        }
     }
 }
