@@ -16,7 +16,7 @@ import Testing
         let jobs = cases.map { vector -> String in
             let head = "{\"id\":\"\(vector["name"]?.string ?? "")\",\"loss\":\"\(vector["loss"]?.string ?? "")\""
             guard case .object(let members)? = vector["request"] else { return head + "}" }
-            return head + members.keys.sorted().map { ",\"\($0)\":\(serialise(members[$0]))" }.joined() + "}"
+            return head + members.keys.sorted().map { ",\"\($0)\":\(members[$0]!.jsonText)" }.joined() + "}"
         }
         let answer = try httpRequest(
             port: ServiceProcess.shared.port, "POST", "/batch", json: "{\"jobs\":[\(jobs.joined(separator: ","))]}")
@@ -45,19 +45,8 @@ import Testing
     }
 
     private func check(_ actual: Double?, _ expected: Double?, _ absolute: Double, _ name: String) {
-        guard let actual, let expected else {
-            Issue.record("\(name): missing value")
-            return
-        }
-        #expect(abs(actual - expected) <= max(1e-12 * abs(expected), absolute), "\(name): \(actual) vs \(expected)")
-    }
-
-    private func serialise(_ value: JSONValue?) -> String {
-        switch value {
-        case .number(let x)?: "\(x)"
-        case .array(let items)?: "[" + items.map { serialise($0) }.joined(separator: ",") + "]"
-        case .string(let s)?: "\"\(s)\""
-        default: "null"
-        }
+        #expect(
+            vectorValueMatches(actual, expected, absolute: absolute),
+            "\(name): \(String(describing: actual)) vs \(String(describing: expected))")
     }
 }

@@ -69,3 +69,25 @@ extension JSONValue {
     /// The details of a problem document's `errors`.
     public var problemDetails: [String] { self["errors"]?.array?.compactMap { $0["detail"]?.string } ?? [] }
 }
+
+extension JSONValue {
+    /// The value as JSON text again, numbers in Swift's round-trip form and members in name
+    /// order (strings are written as they are: test vectors hold no characters to escape).
+    public var jsonText: String {
+        switch self {
+        case .number(let x): "\(x)"
+        case .string(let s): "\"\(s)\""
+        case .bool(let b): "\(b)"
+        case .null: "null"
+        case .array(let items): "[" + items.map(\.jsonText).joined(separator: ",") + "]"
+        case .object(let members):
+            "{" + members.keys.sorted().map { "\"\($0)\":\(members[$0]!.jsonText)" }.joined(separator: ",") + "}"
+        }
+    }
+}
+
+/// A test vector's value against the server's: equal to 1e-12 relative, or within `absolute`.
+public func vectorValueMatches(_ actual: Double?, _ expected: Double?, absolute: Double = 0) -> Bool {
+    guard let actual, let expected else { return false }
+    return abs(actual - expected) <= max(1e-12 * abs(expected), absolute)
+}
