@@ -60,7 +60,7 @@ public enum ProblemType: String, Sendable {
 extension Problem {
     /// A 422 listing every problem found (at most `ValidationProblems.limit`).
     static func validation(_ errors: [Detail]) -> Problem {
-        let unknownOnly = errors.allSatisfy { $0.detail.hasPrefix("unknown field") }
+        let unknownOnly = errors.allSatisfy { $0.detail.hasPrefix(FieldSuggestion.unknownFieldPrefix) }
         let summary = errors.count == 1 ? errors[0].detail : "\(errors.count) problems in the request"
         return Problem(status: 422, type: unknownOnly ? .unknownField : .validation, detail: summary, errors: errors)
     }

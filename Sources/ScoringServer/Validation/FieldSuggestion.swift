@@ -6,11 +6,15 @@ enum FieldSuggestion {
         return best.distance <= max(2, best.field.count / 3) ? best.field : nil
     }
 
+    /// Every unknown-field detail starts so; `Problem.validation` types a 422 whose details all
+    /// do as `unknown-field`.
+    static let unknownFieldPrefix = "unknown field '"
+
     static func unknownFieldDetail(_ name: String, known: [String]) -> String {
         if let suggestion = closest(to: name, among: known) {
-            return "unknown field '\(name)'; did you mean '\(suggestion)'?"
+            return unknownFieldPrefix + "\(name)'; did you mean '\(suggestion)'?"
         }
-        return "unknown field '\(name)'; known fields: \(known.joined(separator: ", "))"
+        return unknownFieldPrefix + "\(name)'; known fields: \(known.joined(separator: ", "))"
     }
 
     /// Levenshtein distance over Unicode scalars.
