@@ -20,6 +20,8 @@ struct cmhd_server {
     cmhd_handler handler;
     void *context;
     uint64_t max_body_bytes;
+    uint64_t max_buffered_bytes;  // 0: no limit
+    _Atomic uint64_t buffered_bytes;
     uint16_t port;
     atomic_uint in_flight;
 };
@@ -32,7 +34,9 @@ struct cmhd_request {
     uint8_t *body;
     size_t length;
     size_t capacity;
+    size_t reserved;  // bytes counted against the server's buffered-bytes budget
     int too_large;
+    int over_budget;
     struct MHD_Response *response;
     unsigned int status;
     uint64_t started_ns;
@@ -51,21 +55,39 @@ static void discard_body(cmhd_request *request) {
     request->body = NULL;
     request->length = 0;
     request->capacity = 0;
+    atomic_fetch_sub(&request->server->buffered_bytes, request->reserved);
+    request->reserved = 0;
 }
 
-// Reserves room for the declared Content-Length up front so the body is copied once.
-static void reserve_declared_length(cmhd_request *request) {
+// Grows the request's share of the buffered-bytes budget to `capacity`; 0 when the budget
+// cannot take it (nothing is reserved then).
+static int reserve(cmhd_request *request, size_t capacity) {
+    if (capacity <= request->reserved) return 1;
+    cmhd_server *server = request->server;
+    uint64_t more = capacity - request->reserved;
+    uint64_t total = atomic_fetch_add(&server->buffered_bytes, more) + more;
+    if (server->max_buffered_bytes != 0 && total > server->max_buffered_bytes) {
+        atomic_fetch_sub(&server->buffered_bytes, more);
+        return 0;
+    }
+    request->reserved = capacity;
+    return 1;
+}
+
+int cmhd_request_reserve_body(cmhd_request *request) {
     const char *declared =
         MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (declared == NULL) return;
+    if (declared == NULL || request->body != NULL) return 1;
     unsigned long long length = strtoull(declared, NULL, 10);
-    if (length == 0 || length > request->server->max_body_bytes) return;
+    if (length == 0 || length > request->server->max_body_bytes) return 1;
+    if (!reserve(request, (size_t)length)) return 0;
     request->body = malloc((size_t)length);
     request->capacity = request->body ? (size_t)length : 0;
+    return 1;
 }
 
 static void append_chunk(cmhd_request *request, const char *data, size_t size) {
-    if (request->too_large) return;
+    if (request->too_large || request->over_budget) return;
     if (size > request->server->max_body_bytes - request->length) {
         request->too_large = 1;  // keep reading (and dropping) so the 413 can be sent at the end
         discard_body(request);
@@ -76,6 +98,11 @@ static void append_chunk(cmhd_request *request, const char *data, size_t size) {
         size_t capacity = request->capacity ? request->capacity : INITIAL_BODY_CAPACITY;
         while (capacity < needed) capacity *= 2;
         if (capacity > request->server->max_body_bytes) capacity = (size_t)request->server->max_body_bytes;
+        if (!reserve(request, capacity)) {
+            request->over_budget = 1;  // dropped like an oversize body; answered 503 at its end
+            discard_body(request);
+            return;
+        }
         uint8_t *grown = realloc(request->body, capacity);
         if (grown == NULL) {
             request->too_large = 1;
@@ -116,7 +143,6 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
         atomic_fetch_add(&server->in_flight, 1);
         server->handler(server->context, request, CMHD_PHASE_HEADERS);
         if (request->response != NULL) return queue_answer(request);
-        reserve_declared_length(request);
         return MHD_YES;
     }
 
@@ -189,6 +215,8 @@ cmhd_server *cmhd_start(const cmhd_config *config, cmhd_handler handler, void *c
     server->handler = handler;
     server->context = context;
     server->max_body_bytes = config->max_body_bytes;
+    server->max_buffered_bytes = config->max_buffered_bytes;
+    atomic_init(&server->buffered_bytes, 0);
     atomic_init(&server->in_flight, 0);
 
     // Poll with a thread pool: 0.9.75's epoll modes stall under load and leak aborted
@@ -283,6 +311,8 @@ const uint8_t *cmhd_request_body(const cmhd_request *request, size_t *length) {
 }
 
 int cmhd_request_body_too_large(const cmhd_request *request) { return request->too_large; }
+
+int cmhd_request_over_budget(const cmhd_request *request) { return request->over_budget; }
 
 int cmhd_respond(cmhd_request *request, unsigned int status, const char *content_type, const void *body,
                  size_t length) {

@@ -36,6 +36,12 @@ struct ServiceCommand: ParsableCommand {
     @Option(help: "Largest request body accepted, in bytes (env MAX_BODY_BYTES; default 67108864).")
     var maxBodyBytes: Int?
 
+    @Option(
+        help:
+            "Bytes of request bodies held at once, all connections together; past it, 503 with Retry-After; 0 for no limit (env MAX_BUFFERED_BYTES; default 1073741824)."
+    )
+    var maxBufferedBytes: Int?
+
     @Option(help: "Most connections open at once; 0 keeps libmicrohttpd's default (env MAX_CONNECTIONS).")
     var maxConnections: Int?
 

@@ -71,12 +71,25 @@ struct Settings {
                     range: 1...(1 << 40)
                 )
             ),
+            maxBufferedBytes: UInt64(
+                try value(
+                    command.maxBufferedBytes,
+                    "MAX_BUFFERED_BYTES",
+                    default: Int(ServerConfiguration.defaultMaxBufferedBytes),
+                    range: 0...(1 << 50)
+                )
+            ),
             connectionLimit: try value(command.maxConnections, "MAX_CONNECTIONS", default: 0, range: 0...1_000_000),
             perIPConnectionLimit: try value(
                 command.maxConnectionsPerIp, "MAX_CONNECTIONS_PER_IP", default: 0, range: 0...1_000_000),
             connectionTimeout: try value(
                 command.connectionTimeout, "CONNECTION_TIMEOUT", default: 30, range: 0...86_400)
         )
+        if server.maxBufferedBytes != 0 && server.maxBufferedBytes < server.maxBodyBytes {
+            throw ValidationError(
+                "--max-buffered-bytes (MAX_BUFFERED_BYTES) must be 0 or at least --max-body-bytes (\(server.maxBodyBytes)); got \(server.maxBufferedBytes)"
+            )
+        }
         let defaults = ScoringLimits.default
         let limits = ScoringLimits(
             maxSamples: try value(

@@ -21,6 +21,7 @@ typedef struct cmhd_config {
     uint16_t port;                      // 0 picks a free port
     unsigned int threads;               // size of the polling thread pool
     uint64_t max_body_bytes;            // bodies are never buffered past this
+    uint64_t max_buffered_bytes;        // all bodies being read at once, together; 0: no limit
     unsigned int connection_limit;      // 0: libmicrohttpd's default
     unsigned int per_ip_connection_limit; // 0: no limit
     unsigned int connection_timeout;    // seconds of inactivity before a connection is closed; 0: never
@@ -52,6 +53,13 @@ const char *cmhd_request_header(const cmhd_request *request, const char *name);
 unsigned int cmhd_request_header_count(const cmhd_request *request, const char *name);
 // The body received (COMPLETE phase); `length` is set, the pointer may be NULL when empty.
 const uint8_t *cmhd_request_body(const cmhd_request *request, size_t *length);
+// Call in the HEADERS phase to go on with the request: reserves its declared Content-Length
+// against max_buffered_bytes and allocates it, so the body is copied once. Returns 0 when the
+// budget cannot take it (answer now: the body will not be kept). Chunked bodies reserve as
+// they grow, and are dropped if the budget runs out (see cmhd_request_over_budget).
+int cmhd_request_reserve_body(cmhd_request *request);
+// Non-zero when the body could not be kept within max_buffered_bytes; its bytes were discarded.
+int cmhd_request_over_budget(const cmhd_request *request);
 // Non-zero when the body grew past max_body_bytes; its bytes were discarded.
 int cmhd_request_body_too_large(const cmhd_request *request);
 

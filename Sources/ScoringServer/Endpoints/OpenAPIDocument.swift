@@ -79,6 +79,7 @@ enum OpenAPIDocument {
                 '400': { $ref: '#/components/responses/InvalidJSON' }
                 '405': { $ref: '#/components/responses/MethodNotAllowed' }
                 '413': { $ref: '#/components/responses/BodyTooLarge' }
+                '503': { $ref: '#/components/responses/Overloaded' }
                 '415': { $ref: '#/components/responses/UnsupportedMediaType' }
                 '422': { $ref: '#/components/responses/ValidationFailed' }
           /bce:
@@ -123,6 +124,7 @@ enum OpenAPIDocument {
                 '400': { $ref: '#/components/responses/InvalidJSON' }
                 '405': { $ref: '#/components/responses/MethodNotAllowed' }
                 '413': { $ref: '#/components/responses/BodyTooLarge' }
+                '503': { $ref: '#/components/responses/Overloaded' }
                 '415': { $ref: '#/components/responses/UnsupportedMediaType' }
                 '422': { $ref: '#/components/responses/ValidationFailed' }
           /batch:
@@ -154,6 +156,7 @@ enum OpenAPIDocument {
                 '400': { $ref: '#/components/responses/InvalidJSON' }
                 '405': { $ref: '#/components/responses/MethodNotAllowed' }
                 '413': { $ref: '#/components/responses/BodyTooLarge' }
+                '503': { $ref: '#/components/responses/Overloaded' }
                 '415': { $ref: '#/components/responses/UnsupportedMediaType' }
                 '422': { $ref: '#/components/responses/ValidationFailed' }
           /bands:
@@ -579,6 +582,17 @@ enum OpenAPIDocument {
                   schema: { $ref: '#/components/schemas/Problem' }
             BodyTooLarge:
               description: The body is over --max-body-bytes (default 64 MiB); decided from Content-Length before the body is read
+              content:
+                application/problem+json:
+                  schema: { $ref: '#/components/schemas/Problem' }
+            Overloaded:
+              description: |
+                The bodies being read at once, all connections together, would pass --max-buffered-bytes
+                (default 1 GiB): decided from Content-Length before the body is read, or as a chunked body
+                grows. Retry after the seconds Retry-After gives.
+              headers:
+                Retry-After:
+                  schema: { type: integer }
               content:
                 application/problem+json:
                   schema: { $ref: '#/components/schemas/Problem' }

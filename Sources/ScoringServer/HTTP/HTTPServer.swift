@@ -24,6 +24,7 @@ public final class HTTPServer: Sendable {
         config.port = configuration.port
         config.threads = UInt32(max(configuration.threads, 1))
         config.max_body_bytes = configuration.maxBodyBytes
+        config.max_buffered_bytes = configuration.maxBufferedBytes
         config.connection_limit = UInt32(configuration.connectionLimit)
         config.per_ip_connection_limit = UInt32(configuration.perIPConnectionLimit)
         config.connection_timeout = UInt32(configuration.connectionTimeout)
@@ -75,12 +76,22 @@ private func handleRequest(_ context: UnsafeMutableRawPointer?, _ request: Opaqu
     var response: HTTPResponse
     var bytesIn = 0
     if phase == Int32(CMHD_PHASE_HEADERS) {
-        guard let early = service.router.screen(head) else { return }
-        response = early
+        if let early = service.router.screen(head) {
+            response = early
+        } else if cmhd_request_reserve_body(request) == 0 {
+            response = service.router.busy()
+        } else {
+            return  // go on and read the body
+        }
     } else {
         let bytes = cmhd_request_body(request, &bytesIn)
         let body = UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : bytesIn)
-        response = service.router.respond(head, body: body, bodyTooLarge: cmhd_request_body_too_large(request) != 0)
+        if cmhd_request_over_budget(request) != 0 {
+            response = service.router.busy()
+        } else {
+            response = service.router.respond(
+                head, body: body, bodyTooLarge: cmhd_request_body_too_large(request) != 0)
+        }
     }
     let requestID = RequestID.resolve(head.requestID)
     response.headers.append(("X-Request-Id", requestID))

@@ -27,8 +27,7 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     static let statuses = [200, 400, 404, 405, 413, 415, 422, 503]
     static let reasons = [
         "bad_request", "body_too_large", "draining", "invalid_json", "limits", "method_not_allowed", "not_found",
-        "other",
-        "unknown_field", "unsupported_media_type", "validation",
+        "other", "overloaded", "unknown_field", "unsupported_media_type", "validation",
     ]
     static let bodyByteBuckets: [Double] = [
         256, 1024, 4096, 16384, 65536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864,
@@ -152,7 +151,7 @@ extension Problem {
         case 415: "unsupported_media_type"
         case 404: "not_found"
         case 405: "method_not_allowed"
-        case 503: "draining"
+        case 503: type == ProblemType.overloaded.uri ? "overloaded" : "draining"
         case 400: type == ProblemType.invalidJSON.uri ? "invalid_json" : "bad_request"
         case 422 where type == ProblemType.unknownField.uri: "unknown_field"
         case 422 where type == ProblemType.limitExceeded.uri: "limits"

@@ -38,6 +38,7 @@ public enum ProblemType: String, Sendable {
     case badRequest = "bad-request"
     case limitExceeded = "limit-exceeded"
     case draining = "service-unavailable"
+    case overloaded = "overloaded"
 
     public var uri: String { "urn:cross-entropy-service:problem:\(rawValue)" }
 
@@ -53,6 +54,7 @@ public enum ProblemType: String, Sendable {
         case .badRequest: "Malformed HTTP request"
         case .limitExceeded: "The request is larger than the service's structural limits"
         case .draining: "The service is shutting down"
+        case .overloaded: "The service is reading too many bodies at once"
         }
     }
 }

@@ -71,6 +71,16 @@ public struct Router: Sendable {
         }
     }
 
+    /// 503 for a body the buffered-bytes budget cannot take right now.
+    public func busy() -> HTTPResponse {
+        .problem(
+            Problem(
+                status: 503, type: .overloaded,
+                detail: "too many request bodies are being read at once (--max-buffered-bytes); retry shortly"),
+            headers: [("Retry-After", "1")]
+        )
+    }
+
     private func tooLarge() -> HTTPResponse {
         .problem(
             Problem(
