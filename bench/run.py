@@ -70,10 +70,10 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def ours(threads=2):
+def ours(threads=2, **env):
     port = free_port()
     return Server(f"ours (THREADS={threads})", [OURS, "--host", "127.0.0.1", "--port", str(port)], port,
-                  {"THREADS": str(threads), "LOG_LEVEL": "info"})
+                  {"THREADS": str(threads), "LOG_LEVEL": "info", **env})
 
 
 def ceiling():
@@ -140,6 +140,40 @@ def concurrent(server, payload, path, clients=2, repeats=2):
     for thread in threads:
         thread.join()
     return clients * repeats / (time.perf_counter() - started)
+
+
+def crowd(server, payload, clients=64):
+    """`clients` threads uploading the body at once, each retrying after a 503's Retry-After:
+    seconds until all are answered 200, and how many refusals were met on the way."""
+    import threading
+    import urllib.error
+    body = open(os.path.join(OUT, f"{payload}.json"), "rb").read()
+    refusals = []
+
+    def client():
+        while True:
+            request = urllib.request.Request(server.url("/cce"), data=body, headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=600) as answer:
+                    answer.read()
+                    return
+            except urllib.error.HTTPError as error:
+                assert error.code == 503, error.code
+                refusals.append(1)
+                time.sleep(float(error.headers.get("Retry-After", "1")))
+            except urllib.error.URLError:
+                # A 503 decided at the headers closes the connection while urllib (which has no
+                # Expect: 100-continue) is still sending the body: it sees a broken pipe instead.
+                refusals.append(1)
+                time.sleep(1)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, len(refusals)
 
 
 def row(*cells):
@@ -225,6 +259,20 @@ def main():
         b = median("FastAPI peer", payload)
         row(payload, "FastAPI peer", f"{b['mb']:.1f}", f"{b['seconds']:.3f}", f"{b['mbps']:.0f}", f"{peer_rss:.0f}",
             f"{peer_rss / b['mb']:.1f}x", "", "")
+    print()
+
+    print("## 64 clients sending the large body at once (each retries after a 503)")
+    print()
+    row("MAX_BUFFERED_BYTES", "seconds until all 64 answered", "refusals on the way", "peak RSS MB")
+    row(*["---"] * 4)
+    for budget in ("1073741824", "268435456"):
+        server = ours(2, MAX_BUFFERED_BYTES=budget)
+        try:
+            seconds, refusals = crowd(server, "large")
+            rss = server.peak_rss_mb()
+        finally:
+            server.stop()
+        row(f"{int(budget) >> 20} MiB", f"{seconds:.1f}", f"{refusals}", f"{rss:.0f}")
     print()
 
     print("## Cores: THREADS=1 against THREADS=2")
