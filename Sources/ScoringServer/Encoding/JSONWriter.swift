@@ -76,6 +76,48 @@ struct JSONWriter {
 
     mutating func comma() { bytes.append(UInt8(ascii: ",")) }
 
+    // Object members: `member` writes `"name":value`, `nextMember` the same after a comma.
+
+    mutating func member(_ name: StaticString, _ value: String) {
+        key(name)
+        string(value)
+    }
+
+    mutating func member(_ name: StaticString, _ value: Double) {
+        key(name)
+        number(value)
+    }
+
+    mutating func member(_ name: StaticString, _ value: Int) {
+        key(name)
+        integer(value)
+    }
+
+    mutating func member(_ name: StaticString, _ value: Bool) {
+        key(name)
+        bool(value)
+    }
+
+    mutating func nextMember(_ name: StaticString, _ value: String) {
+        comma()
+        member(name, value)
+    }
+
+    mutating func nextMember(_ name: StaticString, _ value: Double) {
+        comma()
+        member(name, value)
+    }
+
+    mutating func nextMember(_ name: StaticString, _ value: Int) {
+        comma()
+        member(name, value)
+    }
+
+    mutating func nextMember(_ name: StaticString, _ value: Bool) {
+        comma()
+        member(name, value)
+    }
+
     mutating func append(_ byte: UInt8) { bytes.append(byte) }
 
     mutating func numbers(_ values: [Double]) {

@@ -2,17 +2,10 @@ extension Problem {
     /// The RFC 9457 document for this problem.
     func write(to json: inout JSONWriter) {
         json.raw("{")
-        json.key("type")
-        json.string(type)
-        json.comma()
-        json.key("title")
-        json.string(title)
-        json.comma()
-        json.key("status")
-        json.integer(status)
-        json.comma()
-        json.key("detail")
-        json.string(detail)
+        json.member("type", type)
+        json.nextMember("title", title)
+        json.nextMember("status", status)
+        json.nextMember("detail", detail)
         if !errors.isEmpty {
             json.comma()
             json.key("errors")
@@ -20,11 +13,8 @@ extension Problem {
             for (i, error) in errors.enumerated() {
                 if i > 0 { json.comma() }
                 json.raw("{")
-                json.key("pointer")
-                json.string(error.pointer)
-                json.comma()
-                json.key("detail")
-                json.string(error.detail)
+                json.member("pointer", error.pointer)
+                json.nextMember("detail", error.detail)
                 json.raw("}")
             }
             json.raw("]")

@@ -21,12 +21,9 @@ enum ResultEncoding {
     ) {
         let band = { (loss: Double) in CategoricalBand.of(loss: loss, classes: classes, base: options.base).rawValue }
         json.raw("{")
-        json.key("loss")
-        json.number(result.mean)
-        json.comma()
+        json.member("loss", result.mean)
         writeCommon(sum: result.sum, n: result.losses.count, classes: classes, base: options.base, to: &json)
-        json.key("band")
-        json.string(band(result.mean))
+        json.nextMember("band", band(result.mean))
         writeEvaluation(evaluation, to: &json)
         SettingsEncoding.write(options, loss: .cce, indexLabels: indexLabels, to: &json)
         if perSample {
@@ -45,12 +42,8 @@ enum ResultEncoding {
     ) {
         let band = { (loss: Double) in BinaryBand.of(loss: loss, base: options.base).rawValue }
         json.raw("{")
-        json.key("loss")
-        json.number(result.mean)
-        json.comma()
-        json.key("mean_per_element")
-        json.number(result.meanPerElement)
-        json.comma()
+        json.member("loss", result.mean)
+        json.nextMember("mean_per_element", result.meanPerElement)
         writeCommon(
             sum: result.sum,
             n: result.losses.count,
@@ -58,8 +51,7 @@ enum ResultEncoding {
             base: options.base,
             to: &json
         )
-        json.key("band")
-        json.string(band(result.mean))
+        json.nextMember("band", band(result.mean))
         writeEvaluation(evaluation, to: &json)
         SettingsEncoding.write(options, loss: .bce, indexLabels: false, to: &json)
         json.comma()
@@ -75,43 +67,33 @@ enum ResultEncoding {
     /// `,"perplexity":…,"accuracy":…,"normalized_entropy":…` for the figures that are defined.
     private static func writeEvaluation(_ evaluation: Evaluation, to json: inout JSONWriter) {
         if let perplexity = evaluation.perplexity, perplexity.isFinite {
-            json.comma()
-            json.key("perplexity")
-            json.number(perplexity)
+            json.nextMember("perplexity", perplexity)
         }
         if let accuracy = evaluation.accuracy {
-            json.comma()
-            json.key("accuracy")
-            json.number(accuracy)
+            json.nextMember("accuracy", accuracy)
         }
         if let entropy = evaluation.normalizedEntropy, entropy.isFinite {
-            json.comma()
-            json.key("normalized_entropy")
-            json.number(entropy)
+            json.nextMember("normalized_entropy", entropy)
         }
     }
 
-    /// `"sum":…,"base":…,"unit":…,"n":…,"classes":…,` (with the trailing comma).
+    /// `,"sum":…,"base":…,"unit":…,"n":…,"classes":…`.
     private static func writeCommon(sum: Double, n: Int, classes: Int, base: LogBase, to json: inout JSONWriter) {
-        json.key("sum")
-        json.number(sum)
+        json.nextMember("sum", sum)
         json.comma()
-        json.key("base")
+        writeBase(base, to: &json)
+        json.nextMember("unit", base.unit)
+        json.nextMember("n", n)
+        json.nextMember("classes", classes)
+    }
+
+    /// `"base":2`, `"base":"e"` or `"base":10`: the base as requests give it.
+    static func writeBase(_ base: LogBase, to json: inout JSONWriter) {
         switch base {
-        case .two: json.integer(2)
-        case .e: json.string("e")
-        case .ten: json.integer(10)
+        case .two: json.member("base", 2)
+        case .e: json.member("base", "e")
+        case .ten: json.member("base", 10)
         }
-        json.comma()
-        json.key("unit")
-        json.string(base.unit)
-        json.comma()
-        json.key("n")
-        json.integer(n)
-        json.comma()
-        json.key("classes")
-        json.integer(classes)
-        json.comma()
     }
 
     private static func writePerSample(_ losses: [Double], band: (Double) -> String, to json: inout JSONWriter) {

@@ -5,26 +5,18 @@ import CrossEntropy
 enum SettingsEncoding {
     static func write(_ options: LossOptions, loss: LossKind, indexLabels: Bool, to json: inout JSONWriter) {
         let logits = options.predictionKind == .logits
-        json.raw(",\"settings\":{\"convention\":")
-        json.string(options.convention.rawValue)
-        json.raw(",\"base\":")
-        switch options.base {
-        case .two: json.integer(2)
-        case .e: json.string("e")
-        case .ten: json.integer(10)
-        }
-        json.raw(",\"input\":")
-        json.string(logits ? "logits" : "probabilities")
-        json.raw(",\"clipping\":")
-        json.string(clipping(options, loss: loss))
-        json.raw(",\"clip_epsilon\":")
+        json.raw(",\"settings\":{")
+        json.member("convention", options.convention.rawValue)
+        json.comma()
+        ResultEncoding.writeBase(options.base, to: &json)
+        json.nextMember("input", logits ? "logits" : "probabilities")
+        json.nextMember("clipping", clipping(options, loss: loss))
+        json.comma()
+        json.key("clip_epsilon")
         if logits || options.clipping.epsilon == 0 { json.null() } else { json.number(options.clipping.epsilon) }
-        json.raw(",\"label_smoothing\":")
-        json.number(options.labelSmoothing)
-        json.raw(",\"reduction\":")
-        json.string(reduction(options, loss: loss, indexLabels: indexLabels))
-        json.raw(",\"class_weights\":")
-        json.bool(options.classWeights != nil)
+        json.nextMember("label_smoothing", options.labelSmoothing)
+        json.nextMember("reduction", reduction(options, loss: loss, indexLabels: indexLabels))
+        json.nextMember("class_weights", options.classWeights != nil)
         json.raw("}")
     }
 

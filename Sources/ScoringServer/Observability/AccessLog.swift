@@ -30,35 +30,16 @@ struct AccessRecord: CustomStringConvertible, Sendable {
     let includeDetail: Bool
 
     func writeFields(to json: inout JSONWriter) {
-        json.key("request_id")
-        json.string(exchange.requestID)
-        json.comma()
-        json.key("method")
-        json.string(exchange.method)
-        json.comma()
-        json.key("path")
-        json.string(exchange.path)
-        json.comma()
-        json.key("status")
-        json.integer(exchange.status)
-        json.comma()
-        json.key("bytes_in")
-        json.integer(exchange.bytesIn)
-        json.comma()
-        json.key("bytes_out")
-        json.integer(exchange.bytesOut)
-        json.comma()
-        json.key("duration_ms")
-        json.number(Double(exchange.durationNanoseconds / 1000) / 1000)
+        json.member("request_id", exchange.requestID)
+        json.nextMember("method", exchange.method)
+        json.nextMember("path", exchange.path)
+        json.nextMember("status", exchange.status)
+        json.nextMember("bytes_in", exchange.bytesIn)
+        json.nextMember("bytes_out", exchange.bytesOut)
+        json.nextMember("duration_ms", Double(exchange.durationNanoseconds / 1000) / 1000)
         if let problem = exchange.problem {
-            json.comma()
-            json.key("problem")
-            json.string(problem.type)
-            if includeDetail {
-                json.comma()
-                json.key("detail")
-                json.string(problem.detail)
-            }
+            json.nextMember("problem", problem.type)
+            if includeDetail { json.nextMember("detail", problem.detail) }
         }
     }
 
