@@ -55,6 +55,9 @@ enum OpenAPIDocument {
                         value:
                           predictions: { shape: [1, 3], dtype: float64, data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/ }
                           labels: [1]
+                      pytorch:
+                        summary: "PyTorch's F.cross_entropy(logits, target, weight=w): logits by default, nats, divided by the labelled classes' weights"
+                        value: { predictions: [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]], labels: [0, 1], class_weights: [2, 1, 1], convention: pytorch }
               responses:
                 '200':
                   description: The loss
