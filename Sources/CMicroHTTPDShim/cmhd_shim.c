@@ -35,8 +35,7 @@ struct cmhd_request {
     size_t length;
     size_t capacity;
     size_t reserved;  // bytes counted against the server's buffered-bytes budget
-    int too_large;
-    int over_budget;
+    int dropped;  // CMHD_BODY_*: why the body's bytes are being discarded
     struct MHD_Response *response;
     unsigned int status;
     uint64_t started_ns;
@@ -87,9 +86,9 @@ int cmhd_request_reserve_body(cmhd_request *request) {
 }
 
 static void append_chunk(cmhd_request *request, const char *data, size_t size) {
-    if (request->too_large || request->over_budget) return;
+    if (request->dropped != CMHD_BODY_KEPT) return;
     if (size > request->server->max_body_bytes - request->length) {
-        request->too_large = 1;  // keep reading (and dropping) so the 413 can be sent at the end
+        request->dropped = CMHD_BODY_TOO_LARGE;  // keep reading (and dropping) to answer at the end
         discard_body(request);
         return;
     }
@@ -99,13 +98,13 @@ static void append_chunk(cmhd_request *request, const char *data, size_t size) {
         while (capacity < needed) capacity *= 2;
         if (capacity > request->server->max_body_bytes) capacity = (size_t)request->server->max_body_bytes;
         if (!reserve(request, capacity)) {
-            request->over_budget = 1;  // dropped like an oversize body; answered 503 at its end
+            request->dropped = CMHD_BODY_OVER_BUDGET;
             discard_body(request);
             return;
         }
         uint8_t *grown = realloc(request->body, capacity);
         if (grown == NULL) {
-            request->too_large = 1;
+            request->dropped = CMHD_BODY_TOO_LARGE;
             discard_body(request);
             return;
         }
@@ -310,9 +309,7 @@ const uint8_t *cmhd_request_body(const cmhd_request *request, size_t *length) {
     return request->body;
 }
 
-int cmhd_request_body_too_large(const cmhd_request *request) { return request->too_large; }
-
-int cmhd_request_over_budget(const cmhd_request *request) { return request->over_budget; }
+int cmhd_request_body_dropped(const cmhd_request *request) { return request->dropped; }
 
 int cmhd_respond(cmhd_request *request, unsigned int status, const char *content_type, const void *body,
                  size_t length) {

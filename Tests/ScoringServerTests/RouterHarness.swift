@@ -33,7 +33,7 @@ struct RouterHarness {
             contentLength: contentLength ?? UInt64(bytes.count),
             contentLengthCount: contentLengthCount
         )
-        let response = bytes.withUnsafeBytes { router.handle(head, body: $0, bodyTooLarge: false) }
+        let response = bytes.withUnsafeBytes { router.handle(head, body: $0) }
         return Answer(
             status: response.status,
             contentType: response.contentType,

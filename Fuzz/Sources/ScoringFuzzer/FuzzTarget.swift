@@ -18,7 +18,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         contentLength: UInt64(size - 1),
         contentLengthCount: 1
     )
-    let response = router.handle(head, body: body, bodyTooLarge: false)
+    let response = router.handle(head, body: body)
     precondition(response.status < 500, "answered \(response.status)")
     return 0
 }

@@ -56,12 +56,12 @@ const uint8_t *cmhd_request_body(const cmhd_request *request, size_t *length);
 // Call in the HEADERS phase to go on with the request: reserves its declared Content-Length
 // against max_buffered_bytes and allocates it, so the body is copied once. Returns 0 when the
 // budget cannot take it (answer now: the body will not be kept). Chunked bodies reserve as
-// they grow, and are dropped if the budget runs out (see cmhd_request_over_budget).
+// they grow, and are dropped if the budget runs out (see cmhd_request_body_dropped).
 int cmhd_request_reserve_body(cmhd_request *request);
-// Non-zero when the body could not be kept within max_buffered_bytes; its bytes were discarded.
-int cmhd_request_over_budget(const cmhd_request *request);
-// Non-zero when the body grew past max_body_bytes; its bytes were discarded.
-int cmhd_request_body_too_large(const cmhd_request *request);
+// Whether the body was kept, or why its bytes were discarded as they arrived (the request must
+// then be refused): it grew past max_body_bytes, or past what max_buffered_bytes had left.
+enum { CMHD_BODY_KEPT = 0, CMHD_BODY_TOO_LARGE = 1, CMHD_BODY_OVER_BUDGET = 2 };
+int cmhd_request_body_dropped(const cmhd_request *request);
 
 // Answers the request: the body is copied. Returns 0 on failure (out of memory).
 int cmhd_respond(cmhd_request *request, unsigned int status, const char *content_type,

@@ -86,12 +86,13 @@ private func handleRequest(_ context: UnsafeMutableRawPointer?, _ request: Opaqu
     } else {
         let bytes = cmhd_request_body(request, &bytesIn)
         let body = UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : bytesIn)
-        if cmhd_request_over_budget(request) != 0 {
-            response = service.router.busy()
-        } else {
-            response = service.router.respond(
-                head, body: body, bodyTooLarge: cmhd_request_body_too_large(request) != 0)
-        }
+        let dropped: Router.DroppedBody? =
+            switch cmhd_request_body_dropped(request) {
+            case Int32(CMHD_BODY_TOO_LARGE): .tooLarge
+            case Int32(CMHD_BODY_OVER_BUDGET): .overBudget
+            default: nil
+            }
+        response = service.router.respond(head, body: body, dropped: dropped)
     }
     let requestID = RequestID.resolve(head.requestID)
     response.headers.append(("X-Request-Id", requestID))

@@ -55,14 +55,28 @@ public struct Router: Sendable {
         return nil
     }
 
+    /// Why a body was discarded as it arrived instead of being kept.
+    public enum DroppedBody: Sendable {
+        /// It grew past --max-body-bytes (413).
+        case tooLarge
+        /// It grew past what --max-buffered-bytes had left (503).
+        case overBudget
+    }
+
     /// Screens and answers a request in one step (for callers without a headers phase).
-    public func handle(_ head: RequestHead, body: UnsafeRawBufferPointer, bodyTooLarge: Bool) -> HTTPResponse {
-        screen(head) ?? respond(head, body: body, bodyTooLarge: bodyTooLarge)
+    public func handle(_ head: RequestHead, body: UnsafeRawBufferPointer) -> HTTPResponse {
+        screen(head) ?? respond(head, body: body)
     }
 
     /// The answer to a request whose body has been read; `screen` already passed it.
-    public func respond(_ head: RequestHead, body: UnsafeRawBufferPointer, bodyTooLarge: Bool) -> HTTPResponse {
-        if bodyTooLarge { return tooLarge() }
+    public func respond(_ head: RequestHead, body: UnsafeRawBufferPointer, dropped: DroppedBody? = nil)
+        -> HTTPResponse
+    {
+        switch dropped {
+        case .tooLarge?: return tooLarge()
+        case .overBudget?: return busy()
+        case nil: break
+        }
         switch routes[head.path]?.handler {
         case .fixed(let response)?: return response
         case .dynamic(let make)?: return make()
