@@ -22,7 +22,7 @@ enum SettingsEncoding {
 
     // Whole literals rather than concatenations: no String is built per request.
 
-    static func clipping(_ options: LossOptions, loss: LossKind) -> String {
+    private static func clipping(_ options: LossOptions, loss: LossKind) -> String {
         if options.predictionKind == .logits {
             return loss == .cce ? "none: logits go through log-softmax" : "none: logits go through log-sigmoid"
         }
@@ -38,7 +38,7 @@ enum SettingsEncoding {
         }
     }
 
-    static func reduction(_ options: LossOptions, loss: LossKind, indexLabels: Bool) -> String {
+    private static func reduction(_ options: LossOptions, loss: LossKind, indexLabels: Bool) -> String {
         let weighted = options.sampleWeights != nil
         switch (options.convention, loss) {
         case (.document, .cce), (.sklearn, .cce):
