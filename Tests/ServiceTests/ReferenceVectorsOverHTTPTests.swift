@@ -29,22 +29,11 @@ import Testing
         for (vector, result) in zip(cases, results) {
             let name = vector["name"]?.string ?? "?"
             #expect(result["status"]?.int == 200, "\(name): \(result)")
-            let expected = vector["expected"]
-            let actual = result["result"]
-            check(actual?["loss"]?.double, expected?["loss"]?.double, name)
-            check(actual?["sum"]?.double, expected?["sum"]?.double, name)
-            let losses = actual?["losses"]?.doubles ?? []
-            let expectedLosses = expected?["losses"]?.doubles ?? []
-            #expect(losses.count == expectedLosses.count)
-            for (a, e) in zip(losses, expectedLosses) { check(a, e, name) }
+            // Per-sample values of a clipped perfect prediction are ~1e-16: compared absolutely.
+            let mismatches = vectorMismatches(
+                name, expected: vector["expected"], actual: result["result"], absolute: 1e-15)
+            #expect(mismatches.isEmpty, "\(mismatches)")
         }
-    }
-
-    private func check(_ actual: Double?, _ expected: Double?, _ name: String) {
-        // Per-sample values of a clipped perfect prediction are ~1e-16: compared absolutely.
-        #expect(
-            vectorValueMatches(actual, expected, absolute: 1e-15),
-            "\(name): \(String(describing: actual)) vs \(String(describing: expected))")
     }
 
     /// `,"sample_weights":[…],…` for the options a vector sets.

@@ -86,8 +86,25 @@ extension JSONValue {
     }
 }
 
-/// A test vector's value against the server's: equal to 1e-12 relative, or within `absolute`.
-public func vectorValueMatches(_ actual: Double?, _ expected: Double?, absolute: Double = 0) -> Bool {
-    guard let actual, let expected else { return false }
-    return abs(actual - expected) <= max(1e-12 * abs(expected), absolute)
+/// How a test vector's `expected` loss, sum and per-sample losses differ from a server's
+/// result: one line per value off by more than 1e-12 relative (or `absolute`); empty when all match.
+public func vectorMismatches(_ name: String, expected: JSONValue?, actual: JSONValue?, absolute: Double) -> [String] {
+    func matches(_ a: Double?, _ e: Double?) -> Bool {
+        guard let a, let e else { return false }
+        return abs(a - e) <= max(1e-12 * abs(e), absolute)
+    }
+    var found: [String] = []
+    for field in ["loss", "sum"] where !matches(actual?[field]?.double, expected?[field]?.double) {
+        found.append(
+            "\(name) \(field): \(String(describing: actual?[field])) vs \(String(describing: expected?[field]))")
+    }
+    let losses = actual?["losses"]?.doubles ?? []
+    let expectedLosses = expected?["losses"]?.doubles ?? []
+    if losses.count != expectedLosses.count {
+        found.append("\(name): \(losses.count) losses, \(expectedLosses.count) expected")
+    }
+    for (i, (a, e)) in zip(losses, expectedLosses).enumerated() where !matches(a, e) {
+        found.append("\(name) losses[\(i)]: \(a) vs \(e)")
+    }
+    return found
 }
