@@ -69,4 +69,24 @@ import Testing
         }
         #expect(value(text, #"http_requests_total{route="unmatched",status="404"}"#) == 1)
     }
+
+    @Test func everyFamilyIsExplainedAndEveryRouteAndStatusIsMadeUpFront() throws {
+        let port = ServiceProcess.shared.port
+        let text = try httpRequest(port: port, "GET", "/metrics").text
+        for family in [
+            "http_requests_total", "http_request_duration_seconds", "http_request_body_bytes",
+            "http_requests_in_flight", "samples_scored_total", "requests_rejected_total",
+        ] {
+            #expect(text.contains("# HELP \(family) "), "\(family)")
+        }
+        // The route labels are GET /'s routes and "unmatched"; a status no route has answered
+        // yet is there already, at 0.
+        let routes = try httpRequest(port: port, "GET", "/").json["routes"]?.array ?? []
+        #expect(routes.count == 9)
+        let paths = routes.compactMap { route -> String? in route.string.map { String($0.drop { $0 != "/" }) } }
+        for route in paths + ["unmatched"] {
+            #expect(value(text, "http_requests_total{route=\"\(route)\",status=\"415\"}") != nil, "\(route)")
+        }
+        #expect(value(text, #"requests_rejected_total{reason="overloaded"}"#) != nil)
+    }
 }

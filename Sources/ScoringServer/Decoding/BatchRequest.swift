@@ -1,22 +1,27 @@
+/// The members of a /batch body, declared once for decoding and for the 422's known fields.
+enum BatchField: String, CaseIterable, Sendable {
+    case jobs
+
+    static let known = allCases.map(\.rawValue)
+}
+
 /// A /batch body: `{"jobs": [...]}`. Each job is decoded on its own: a job whose JSON has
 /// the wrong shape becomes a failed job, and the other jobs are still scored.
 struct BatchRequest: Decodable {
-    static let fields = ["jobs"]
-
     /// Each job decoded, or the problem that stopped its decoding (with the job's id if readable).
     var jobs: [(outcome: Result<ScoringRequest, Problem>, id: String?)]?
-    var unknownFields: [String] = []
+    var unknownFields = UnknownFields()
 
     init(from decoder: any Decoder) throws {
         let object = try decoder.container(keyedBy: FieldKey.self)
         for key in object.allKeys {
-            if key.stringValue == "jobs" {
+            switch BatchField(rawValue: key.stringValue) {
+            case .jobs?:
                 jobs = try object.decodeIfPresent([DecodedJob].self, forKey: key)?.map { ($0.outcome, $0.id) }
-            } else {
-                unknownFields.append(key.stringValue)
+            case nil:
+                unknownFields.record(key.stringValue)
             }
         }
-        unknownFields.sort()
     }
 }
 
@@ -32,7 +37,7 @@ private struct DecodedJob: Decodable {
         } catch {
             outcome = .failure(DecodingProblem.problem(for: error))
             id = try? decoder.container(keyedBy: FieldKey.self).decodeIfPresent(
-                String.self, forKey: FieldKey(stringValue: "id"))
+                String.self, forKey: FieldKey(stringValue: ScoringField.id.rawValue))
         }
     }
 }

@@ -2,7 +2,7 @@
 enum DecodingProblem {
     static func problem(for error: any Error) -> Problem {
         guard let error = error as? DecodingError else {
-            return Problem(status: 400, type: .invalidJSON, detail: "the body could not be read: \(error)")
+            return Problem(.invalidJSON, detail: "the body could not be read: \(error)")
         }
         let (context, detail): (DecodingError.Context, String)
         switch error {
@@ -15,12 +15,11 @@ enum DecodingProblem {
         case .dataCorrupted(let c):
             (context, detail) = (c, corruptedDetail(c))
         @unknown default:
-            return Problem(status: 400, type: .invalidJSON, detail: "the body could not be read")
+            return Problem(.invalidJSON, detail: "the body could not be read")
         }
         let pointer = JSONPointer.from(context.codingPath)
         return Problem(
-            status: 400,
-            type: .invalidJSON,
+            .invalidJSON,
             detail: detail,
             errors: [Problem.Detail(pointer: pointer, detail: detail)]
         )

@@ -5,7 +5,7 @@ enum LabelsField: Decodable, Sendable {
     case flat([Double])
     case rows(NumberMatrix)
     /// A tensor object that breaks a rule (422).
-    case invalid(Tensor.Problem)
+    case invalid(Problem.Detail)
 
     init(from decoder: any Decoder) throws {
         guard let outer = try? decoder.unkeyedContainer() else {

@@ -10,7 +10,7 @@ struct NumberMatrix: Decodable, Sendable {
     private(set) var columns = 0
     private(set) var values: [Double] = []
     /// What is wrong with the shape, if anything, with the pointer below the field's own.
-    private(set) var shapeProblem: Tensor.Problem?
+    private(set) var shapeProblem: Problem.Detail?
 
     init(rows: Int, columns: Int, values: [Double]) {
         self.rows = rows
@@ -39,7 +39,7 @@ struct NumberMatrix: Decodable, Sendable {
         case .success(let tensor) where tensor.shape.count == 2:
             (rows, columns, values) = (tensor.shape[0], tensor.shape[1], tensor.values)
         case .success:
-            shapeProblem = Tensor.Problem(pointerSuffix: "/shape", detail: "a matrix needs shape [n, C]")
+            shapeProblem = Problem.Detail(pointer: "/shape", detail: "a matrix needs shape [n, C]")
         }
     }
 
@@ -56,8 +56,8 @@ struct NumberMatrix: Decodable, Sendable {
                 count += 1
             }
             if count != columns && shapeProblem == nil {
-                shapeProblem = Tensor.Problem(
-                    pointerSuffix: "/\(rows)",
+                shapeProblem = Problem.Detail(
+                    pointer: "/\(rows)",
                     detail: "row \(rows) has \(count) values but row 0 has \(columns)"
                 )
             }

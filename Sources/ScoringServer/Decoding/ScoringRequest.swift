@@ -1,3 +1,34 @@
+/// The members of a scoring request, declared once: `ScoringRequest`'s decoding switch is
+/// exhaustive over these cases, and the known-field lists of a 422 come from the same cases, so
+/// a new option is one case here and one line in the switch (which the compiler asks for).
+enum ScoringField: String, CaseIterable, Sendable {
+    case predictions
+    case labels
+    case input
+    case base
+    case perSample = "per_sample"
+    case sampleWeights = "sample_weights"
+    case classWeights = "class_weights"
+    case positiveWeights = "pos_weight"
+    case labelSmoothing = "label_smoothing"
+    case epsilon
+    case convention
+    /// A batch job's own members.
+    case id
+    case loss
+
+    /// Whether the member belongs to batch jobs only.
+    var isBatchJobOnly: Bool { self == .id || self == .loss }
+
+    private static let bodyFields = allCases.filter { !$0.isBatchJobOnly }.map(\.rawValue)
+    private static let jobFields = allCases.map(\.rawValue)
+
+    /// The member names a request may have where it stands.
+    static func known(in context: ScoringRequest.Context) -> [String] {
+        context == .body ? bodyFields : jobFields
+    }
+}
+
 /// One scoring request as decoded from JSON, before validation: /cce and /bce bodies, and
 /// each job of a /batch body. Members are read one by one so that unknown members are kept
 /// (and reported with the closest known name) and `null` counts as absent.
@@ -7,12 +38,6 @@ struct ScoringRequest: Sendable {
         case body
         case batchJob
     }
-
-    static let scoringFields = [
-        "predictions", "labels", "input", "base", "per_sample", "sample_weights", "class_weights", "pos_weight",
-        "label_smoothing", "epsilon", "convention",
-    ]
-    static let jobFields = ["id", "loss"]
 
     var predictions: NumberMatrix?
     var labels: LabelsField?
@@ -27,35 +52,33 @@ struct ScoringRequest: Sendable {
     var convention: String?
     var id: String?
     var loss: String?
-    /// Members that are not fields of this context, in the order of their names.
-    var unknownFields: [String] = []
+    /// Members that are not fields of this context.
+    var unknownFields = UnknownFields()
 
     init(from decoder: any Decoder, context: Context) throws {
         let object = try decoder.container(keyedBy: FieldKey.self)
         for key in object.allKeys {
-            switch (key.stringValue, context) {
-            case ("predictions", _): predictions = try object.decodeIfPresent(NumberMatrix.self, forKey: key)
-            case ("labels", _): labels = try object.decodeIfPresent(LabelsField.self, forKey: key)
-            case ("input", _): input = try object.decodeIfPresent(String.self, forKey: key)
-            case ("base", _): base = try object.decodeIfPresent(BaseField.self, forKey: key)
-            case ("per_sample", _): perSample = try object.decodeIfPresent(Bool.self, forKey: key)
-            case ("sample_weights", _):
-                sampleWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            case ("class_weights", _): classWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            case ("pos_weight", _): positiveWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            case ("label_smoothing", _): labelSmoothing = try object.decodeIfPresent(Double.self, forKey: key)
-            case ("epsilon", _): epsilon = try object.decodeIfPresent(Double.self, forKey: key)
-            case ("convention", _): convention = try object.decodeIfPresent(String.self, forKey: key)
-            case ("id", .batchJob): id = try object.decodeIfPresent(String.self, forKey: key)
-            case ("loss", .batchJob): loss = try object.decodeIfPresent(String.self, forKey: key)
-            default: unknownFields.append(key.stringValue)
+            guard let field = ScoringField(rawValue: key.stringValue), context == .batchJob || !field.isBatchJobOnly
+            else {
+                unknownFields.record(key.stringValue)
+                continue
+            }
+            switch field {
+            case .predictions: predictions = try object.decodeIfPresent(NumberMatrix.self, forKey: key)
+            case .labels: labels = try object.decodeIfPresent(LabelsField.self, forKey: key)
+            case .input: input = try object.decodeIfPresent(String.self, forKey: key)
+            case .base: base = try object.decodeIfPresent(BaseField.self, forKey: key)
+            case .perSample: perSample = try object.decodeIfPresent(Bool.self, forKey: key)
+            case .sampleWeights: sampleWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
+            case .classWeights: classWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
+            case .positiveWeights: positiveWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
+            case .labelSmoothing: labelSmoothing = try object.decodeIfPresent(Double.self, forKey: key)
+            case .epsilon: epsilon = try object.decodeIfPresent(Double.self, forKey: key)
+            case .convention: convention = try object.decodeIfPresent(String.self, forKey: key)
+            case .id: id = try object.decodeIfPresent(String.self, forKey: key)
+            case .loss: loss = try object.decodeIfPresent(String.self, forKey: key)
             }
         }
-        unknownFields.sort()
-    }
-
-    static func knownFields(in context: Context) -> [String] {
-        context == .body ? scoringFields : scoringFields + jobFields
     }
 }
 

@@ -11,40 +11,43 @@ import CrossEntropy
 /// `{"shape": [n, C], "data": [...]}` (row-major). Base64 skips JSON number parsing entirely:
 /// the decoder reads one string, and the bytes are copied straight into doubles.
 struct Tensor: Sendable {
-    /// A broken rule found while decoding (a 422), with the pointer below the tensor's own.
-    struct Problem: Sendable, Error {
-        let pointerSuffix: String
-        let detail: String
-    }
+    /// The members of a tensor object, declared once for decoding and for the 422's known fields.
+    enum Field: String, CaseIterable {
+        case shape
+        case dtype
+        case dataBase64 = "data_base64"
+        case data
 
-    static let fields = ["shape", "dtype", "data_base64", "data"]
+        static let known = allCases.map(\.rawValue)
+    }
 
     let shape: [Int]
     let values: [Double]
 
-    /// Decodes the object; JSON type errors throw (400), broken rules come back as `Problem` (422).
-    static func decode(from decoder: any Decoder) throws -> Result<Tensor, Problem> {
+    /// Decodes the object; JSON type errors throw (400), a broken rule comes back as a 422's
+    /// detail whose pointer is below the tensor's own.
+    static func decode(from decoder: any Decoder) throws -> Result<Tensor, Problem.Detail> {
         let object = try decoder.container(keyedBy: FieldKey.self)
         var shape: [Int]?
         var dtype: String?
         var encoded: String?
         var data: [Double]?
         for key in object.allKeys {
-            switch key.stringValue {
-            case "shape": shape = try object.decodeIfPresent([Int].self, forKey: key)
-            case "dtype": dtype = try object.decodeIfPresent(String.self, forKey: key)
-            case "data_base64": encoded = try object.decodeIfPresent(String.self, forKey: key)
-            case "data": data = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            default:
-                let detail = FieldSuggestion.unknownFieldDetail(key.stringValue, known: fields)
-                return .failure(Problem(pointerSuffix: "/" + JSONPointer.escape(key.stringValue), detail: detail))
+            switch Field(rawValue: key.stringValue) {
+            case .shape?: shape = try object.decodeIfPresent([Int].self, forKey: key)
+            case .dtype?: dtype = try object.decodeIfPresent(String.self, forKey: key)
+            case .dataBase64?: encoded = try object.decodeIfPresent(String.self, forKey: key)
+            case .data?: data = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
+            case nil:
+                let pointer = "/" + JSONPointer.escape(ClientText.cut(key.stringValue))
+                return .failure(FieldSuggestion.unknownField(key.stringValue, known: Field.known, pointer: pointer))
             }
         }
         guard let shape else {
-            return .failure(Problem(pointerSuffix: "/shape", detail: "missing required field 'shape'"))
+            return .failure(Problem.Detail(pointer: "/shape", detail: "missing required field 'shape'"))
         }
         guard (1...2).contains(shape.count), shape.allSatisfy({ $0 >= 0 }) else {
-            return .failure(Problem(pointerSuffix: "/shape", detail: "shape must be [n] or [n, C] with sizes >= 0"))
+            return .failure(Problem.Detail(pointer: "/shape", detail: "shape must be [n] or [n, C] with sizes >= 0"))
         }
         let (count, overflow) = shape.reduce((1, false)) { partial, size in
             let (product, overflowed) = partial.0.multipliedReportingOverflow(by: size)
@@ -52,7 +55,7 @@ struct Tensor: Sendable {
         }
         // Far beyond any body limit; also keeps count × 8 bytes from overflowing.
         if overflow || count > Int.max / 16 {
-            return .failure(Problem(pointerSuffix: "/shape", detail: "shape is too large"))
+            return .failure(Problem.Detail(pointer: "/shape", detail: "shape is too large"))
         }
         switch (encoded, data) {
         case (let encoded?, nil):
@@ -62,39 +65,41 @@ struct Tensor: Sendable {
         case (nil, let data?):
             if let dtype, dtype != "float64" {
                 return .failure(
-                    Problem(
-                        pointerSuffix: "/dtype", detail: "dtype applies to data_base64 only; JSON numbers are float64"))
+                    Problem.Detail(
+                        pointer: "/dtype", detail: "dtype applies to data_base64 only; JSON numbers are float64"))
             }
             guard data.count == count else {
                 return .failure(
-                    Problem(
-                        pointerSuffix: "/data", detail: "shape \(shape) needs \(count) values; data has \(data.count)"))
+                    Problem.Detail(
+                        pointer: "/data", detail: "shape \(shape) needs \(count) values; data has \(data.count)"))
             }
             return .success(Tensor(shape: shape, values: data))
         case (nil, nil):
-            return .failure(Problem(pointerSuffix: "", detail: "a tensor needs 'data_base64' or 'data'"))
+            return .failure(Problem.Detail(pointer: "", detail: "a tensor needs 'data_base64' or 'data'"))
         case (.some, .some):
-            return .failure(Problem(pointerSuffix: "", detail: "give either 'data_base64' or 'data', not both"))
+            return .failure(Problem.Detail(pointer: "", detail: "give either 'data_base64' or 'data', not both"))
         }
     }
 
-    private static func decodeBase64(_ text: String, dtype: String, count: Int) -> Result<[Double], Problem> {
+    private static func decodeBase64(_ text: String, dtype: String, count: Int) -> Result<[Double], Problem.Detail> {
         let width: Int
         switch dtype {
         case "float64": width = 8
         case "float32": width = 4
         default:
             return .failure(
-                Problem(pointerSuffix: "/dtype", detail: "unknown dtype '\(dtype)'; expected 'float32' or 'float64'"))
+                Problem.Detail(
+                    pointer: "/dtype",
+                    detail: "unknown dtype '\(ClientText.cut(dtype))'; expected 'float32' or 'float64'"))
         }
         var text = text
-        let decoded = text.withUTF8 { utf8 -> Result<[Double], Problem> in
-            let invalid = Problem(pointerSuffix: "/data_base64", detail: "data_base64 is not valid base64")
+        let decoded = text.withUTF8 { utf8 -> Result<[Double], Problem.Detail> in
+            let invalid = Problem.Detail(pointer: "/data_base64", detail: "data_base64 is not valid base64")
             guard let byteCount = Base64.decodedCount(utf8) else { return .failure(invalid) }
             guard byteCount == count * width else {
                 return .failure(
-                    Problem(
-                        pointerSuffix: "/data_base64",
+                    Problem.Detail(
+                        pointer: "/data_base64",
                         detail: "shape needs \(count) \(dtype) values (\(count * width) bytes); got \(byteCount) bytes"
                     )
                 )
@@ -106,8 +111,8 @@ struct Tensor: Sendable {
         // JSON cannot carry NaN or infinity; binary data must not smuggle them in.
         if let bad = firstNonFinite(values) {
             return .failure(
-                Problem(
-                    pointerSuffix: "/data_base64", detail: "element \(bad) is \(values[bad]); values must be finite"))
+                Problem.Detail(
+                    pointer: "/data_base64", detail: "element \(bad) is \(values[bad]); values must be finite"))
         }
         return .success(values)
     }

@@ -2,8 +2,8 @@ extension Problem {
     /// The RFC 9457 document for this problem.
     func write(to json: inout JSONWriter) {
         json.raw("{")
-        json.member("type", type)
-        json.nextMember("title", title)
+        json.member("type", type.uri)
+        json.nextMember("title", type.title)
         json.nextMember("status", status)
         json.nextMember("detail", detail)
         if !errors.isEmpty {

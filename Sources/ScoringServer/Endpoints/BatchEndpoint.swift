@@ -49,10 +49,7 @@ struct BatchEndpoint: Sendable {
 
     private func checkTopLevel(_ batch: BatchRequest) throws(Problem) {
         var problems = ValidationProblems()
-        for field in batch.unknownFields {
-            problems.add(
-                "/" + JSONPointer.escape(field), FieldSuggestion.unknownFieldDetail(field, known: BatchRequest.fields))
-        }
+        problems.add(batch.unknownFields, known: BatchField.known) { "/" + JSONPointer.escape($0) }
         if batch.jobs == nil {
             problems.add("/jobs", "missing required field 'jobs'")
         } else if batch.jobs?.isEmpty == true {
@@ -99,7 +96,9 @@ struct BatchEndpoint: Sendable {
         }
         guard let kind = LossKind(rawValue: name) else {
             throw Problem.validation([
-                .init(pointer: prefix + "/loss", detail: "unknown loss '\(name)'; expected 'cce' or 'bce'")
+                .init(
+                    pointer: prefix + "/loss", detail: "unknown loss '\(ClientText.cut(name))'; expected 'cce' or 'bce'"
+                )
             ])
         }
         return kind
@@ -110,7 +109,7 @@ struct BatchEndpoint: Sendable {
         var json = JSONWriter(capacity: 256)
         json.raw("{")
         json.key("id")
-        if let id = prepared.id { json.string(id) } else { json.null() }
+        if let id = prepared.id { json.string(ClientText.cut(id, to: ClientText.maximumIDLength)) } else { json.null() }
         json.comma()
         var failure = prepared.failure
         if let job = prepared.job {

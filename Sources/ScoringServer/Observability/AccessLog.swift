@@ -38,7 +38,7 @@ struct AccessRecord: CustomStringConvertible, Sendable {
         json.nextMember("bytes_out", exchange.bytesOut)
         json.nextMember("duration_ms", Double(exchange.durationNanoseconds / 1000) / 1000)
         if let problem = exchange.problem {
-            json.nextMember("problem", problem.type)
+            json.nextMember("problem", problem.type.uri)
             if includeDetail { json.nextMember("detail", problem.detail) }
         }
     }

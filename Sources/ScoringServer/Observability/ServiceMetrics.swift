@@ -1,34 +1,30 @@
 import CrossEntropy
 import Metrics
-import Synchronization
 
+import class Prometheus.Counter
+import typealias Prometheus.DurationHistogram
+import class Prometheus.Gauge
 import class Prometheus.PrometheusCollectorRegistry
 import struct Prometheus.PrometheusMetricsFactory
+import typealias Prometheus.ValueHistogram
 
-/// The service's metrics, recorded through swift-metrics into a Prometheus registry and
-/// exposed as text by GET /metrics.
+/// The service's metrics, in a Prometheus registry exposed as text by GET /metrics.
 ///
-/// Handles for every route and every status the service answers are made up front, so a request
-/// costs a few atomic increments: no registry look-up, no lock, no string building.
+/// Every handle (each route × status, each rejection reason, each loss) is made up front from
+/// the route table and the problem kinds, so a request costs a few atomic increments (no
+/// registry look-up, no lock, no string building), and no handle is ever made lazily.
 public final class ServiceMetrics: ExchangeObserver, Sendable {
     public let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
     private let routes: [String: RouteMetrics]
-    private let rejections: [String: Metrics.Counter]
-    private let bodyBytes: Metrics.Recorder
-    private let inFlight: Metrics.Gauge
-    private let samples: [LossKind: Metrics.Counter]
-    /// Routes and statuses not known in advance are counted here, under a lock.
-    private let otherCounters = Mutex<[String: Metrics.Counter]>([:])
+    private let rejections: [String: Counter]
+    private let bodyBytes: ValueHistogram
+    private let inFlight: Gauge
+    private let samples: [LossKind: Counter]
 
-    static let routeLabels = [
-        "/", "/bands", "/batch", "/bce", "/cce", "/healthz", "/metrics", "/openapi.yaml", "/readyz", "unmatched",
-    ]
-    static let statuses = [200, 400, 404, 405, 413, 415, 422, 503]
-    static let reasons = [
-        "bad_request", "body_too_large", "draining", "invalid_json", "limits", "method_not_allowed", "not_found",
-        "other", "overloaded", "unknown_field", "unsupported_media_type", "validation",
-    ]
+    /// Every status an answer can have: 200, and each problem kind's.
+    static let statuses = Array(Set([200] + ProblemType.allCases.map(\.status))).sorted()
+    /// Every `reason` of `requests_rejected_total`.
+    static let reasons = Array(Set(ProblemType.allCases.map(\.reason))).sorted()
     static let bodyByteBuckets: [Double] = [
         256, 1024, 4096, 16384, 65536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864,
     ]
@@ -40,123 +36,71 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
 
     /// The handles of one route.
     private struct RouteMetrics: Sendable {
-        let duration: Metrics.Timer
-        let byStatus: [Int: Metrics.Counter]
+        let duration: DurationHistogram
+        let byStatus: [Int: Counter]
     }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = Self.durationBuckets
-        factory.valueHistogramBuckets["http_request_body_bytes"] = Self.bodyByteBuckets
-        self.factory = factory
         var routes: [String: RouteMetrics] = [:]
-        for route in Self.routeLabels {
-            var byStatus: [Int: Metrics.Counter] = [:]
+        for route in ServiceRoute.metricLabels {
+            var byStatus: [Int: Counter] = [:]
             for status in Self.statuses {
-                byStatus[status] = Metrics.Counter(
-                    label: "http_requests_total",
-                    dimensions: [("route", route), ("status", String(status))],
-                    factory: factory
-                )
+                byStatus[status] = registry.makeCounter(
+                    descriptor: MetricFamily.requests.descriptor,
+                    labels: [("route", route), ("status", String(status))])
             }
-            let duration = Metrics.Timer(
-                label: "http_request_duration_seconds",
-                dimensions: [("route", route)],
-                factory: factory
-            )
+            let duration = registry.makeDurationHistogram(
+                descriptor: MetricFamily.requestDuration.descriptor, labels: [("route", route)],
+                buckets: Self.durationBuckets)
             routes[route] = RouteMetrics(duration: duration, byStatus: byStatus)
         }
         self.routes = routes
-        var rejections: [String: Metrics.Counter] = [:]
+        var rejections: [String: Counter] = [:]
         for reason in Self.reasons {
-            rejections[reason] = Metrics.Counter(
-                label: "requests_rejected_total",
-                dimensions: [("reason", reason)],
-                factory: factory
-            )
+            rejections[reason] = registry.makeCounter(
+                descriptor: MetricFamily.requestsRejected.descriptor, labels: [("reason", reason)])
         }
         self.rejections = rejections
-        bodyBytes = Metrics.Recorder(
-            label: "http_request_body_bytes", dimensions: [], aggregate: true, factory: factory)
-        inFlight = Metrics.Gauge(label: "http_requests_in_flight", dimensions: [], factory: factory)
-        var samples: [LossKind: Metrics.Counter] = [:]
+        bodyBytes = registry.makeValueHistogram(
+            descriptor: MetricFamily.requestBodyBytes.descriptor, buckets: Self.bodyByteBuckets)
+        inFlight = registry.makeGauge(descriptor: MetricFamily.requestsInFlight.descriptor)
+        var samples: [LossKind: Counter] = [:]
         for kind in LossKind.allCases {
-            samples[kind] = Metrics.Counter(
-                label: "samples_scored_total",
-                dimensions: [("loss", kind.rawValue)],
-                factory: factory
-            )
+            samples[kind] = registry.makeCounter(
+                descriptor: MetricFamily.samplesScored.descriptor, labels: [("loss", kind.rawValue)])
         }
         self.samples = samples
     }
 
-    /// The factory, for bootstrapping swift-metrics so libraries report into the same registry.
-    public var metricsFactory: any MetricsFactory { factory }
+    /// A swift-metrics factory over the same registry, for libraries that report through
+    /// swift-metrics. The service's own handles never go through it.
+    public var metricsFactory: any MetricsFactory { PrometheusMetricsFactory(registry: registry) }
 
     public func observe(_ exchange: Exchange) {
-        if let route = routes[exchange.route], let counter = route.byStatus[exchange.status] {
-            counter.increment()
+        // Every route label and status is made up front; anything else would be a bug, and is
+        // left uncounted rather than registered lazily.
+        if let route = routes[exchange.route] {
+            route.byStatus[exchange.status]?.increment()
             route.duration.recordNanoseconds(Int64(clamping: exchange.durationNanoseconds))
-        } else {
-            // A route or status not made up front: made once, under a lock, then reused.
-            let (counter, timer) = otherHandles(route: exchange.route, status: exchange.status)
-            counter.increment()
-            timer.recordNanoseconds(Int64(clamping: exchange.durationNanoseconds))
         }
-        bodyBytes.record(exchange.bytesIn)
+        bodyBytes.record(Double(exchange.bytesIn))
         if let problem = exchange.problem {
-            (rejections[problem.reason] ?? rejections["other"]!).increment()
+            rejections[problem.type.reason]?.increment()
         }
     }
 
     /// Counts samples scored successfully.
     func recordSamples(_ count: Int, loss: LossKind) {
-        samples[loss]?.increment(by: count)
+        samples[loss]?.increment(by: Int64(count))
     }
 
     /// The Prometheus text exposition, with the in-flight gauge read now.
     func exposition(requestsInFlight: Int) -> [UInt8] {
-        inFlight.record(requestsInFlight)
+        inFlight.set(Int64(requestsInFlight))
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16384)
         registry.emit(into: &buffer)
         return buffer
-    }
-
-    private func otherHandles(route: String, status: Int) -> (Metrics.Counter, Metrics.Timer) {
-        let timer =
-            routes[route]?.duration
-            ?? Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-        let counter = otherCounters.withLock { counters in
-            let key = "\(route) \(status)"
-            if let counter = counters[key] { return counter }
-            let counter = Metrics.Counter(
-                label: "http_requests_total",
-                dimensions: [("route", route), ("status", String(status))],
-                factory: factory
-            )
-            counters[key] = counter
-            return counter
-        }
-        return (counter, timer)
-    }
-}
-
-extension Problem {
-    /// The rejection reason label of a problem: body_too_large, unsupported_media_type, ….
-    var reason: String {
-        switch status {
-        case 413: "body_too_large"
-        case 415: "unsupported_media_type"
-        case 404: "not_found"
-        case 405: "method_not_allowed"
-        case 503: type == ProblemType.overloaded.uri ? "overloaded" : "draining"
-        case 400: type == ProblemType.invalidJSON.uri ? "invalid_json" : "bad_request"
-        case 422 where type == ProblemType.unknownField.uri: "unknown_field"
-        case 422 where type == ProblemType.limitExceeded.uri: "limits"
-        case 422: "validation"
-        default: "other"
-        }
     }
 }

@@ -1,33 +1,45 @@
 /// An RFC 9457 problem: every error answer of the service, as `application/problem+json`.
+///
+/// The kind (`type`) decides everything but the words: status, title, URI and metric reason.
 public struct Problem: Error, Sendable, Equatable {
     /// One offending value: a JSON pointer into the request body and what is wrong there.
     public struct Detail: Sendable, Equatable {
         public let pointer: String
         public let detail: String
+        /// Whether this detail reports a member the service does not know (a 422 made only of
+        /// these is typed `unknown-field`).
+        public let isUnknownField: Bool
 
-        public init(pointer: String, detail: String) {
+        public init(pointer: String, detail: String, isUnknownField: Bool = false) {
             self.pointer = pointer
             self.detail = detail
+            self.isUnknownField = isUnknownField
+        }
+
+        /// The same detail with `prefix` put before its pointer (a field's, a batch job's).
+        func under(_ prefix: String) -> Detail {
+            Detail(pointer: prefix + pointer, detail: detail, isUnknownField: isUnknownField)
         }
     }
 
-    public let status: Int
-    public let type: String
-    public let title: String
+    public let type: ProblemType
     public let detail: String
     public let errors: [Detail]
 
-    public init(status: Int, type: ProblemType, detail: String, errors: [Detail] = []) {
-        self.status = status
-        self.type = type.uri
-        self.title = type.title
+    /// The HTTP status of the answer, owned by the kind.
+    public var status: Int { type.status }
+
+    public init(_ type: ProblemType, detail: String, errors: [Detail] = []) {
+        self.type = type
         self.detail = detail
         self.errors = errors
     }
 }
 
-/// The kinds of problem the service reports; `uri` is the RFC 9457 `type` member.
-public enum ProblemType: String, Sendable {
+/// The kinds of problem the service reports. Each owns its HTTP status, its RFC 9457 `type`
+/// URI and title, and the `reason` label it is counted under in `requests_rejected_total`, so
+/// a new kind is one case here and every seam (answers, metrics, logs) follows.
+public enum ProblemType: String, Sendable, CaseIterable {
     case invalidJSON = "invalid-json"
     case validation = "validation-failed"
     case unknownField = "unknown-field"
@@ -40,7 +52,20 @@ public enum ProblemType: String, Sendable {
     case draining = "service-unavailable"
     case overloaded = "overloaded"
 
+    /// The RFC 9457 `type` member.
     public var uri: String { "urn:cross-entropy-service:problem:\(rawValue)" }
+
+    public var status: Int {
+        switch self {
+        case .invalidJSON, .badRequest: 400
+        case .notFound: 404
+        case .methodNotAllowed: 405
+        case .bodyTooLarge: 413
+        case .unsupportedMediaType: 415
+        case .validation, .unknownField, .limitExceeded: 422
+        case .draining, .overloaded: 503
+        }
+    }
 
     public var title: String {
         switch self {
@@ -57,13 +82,41 @@ public enum ProblemType: String, Sendable {
         case .overloaded: "The service is reading too many bodies at once"
         }
     }
+
+    /// The `reason` label of `requests_rejected_total`.
+    public var reason: String {
+        switch self {
+        case .invalidJSON: "invalid_json"
+        case .validation: "validation"
+        case .unknownField: "unknown_field"
+        case .notFound: "not_found"
+        case .methodNotAllowed: "method_not_allowed"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .bodyTooLarge: "body_too_large"
+        case .badRequest: "bad_request"
+        case .limitExceeded: "limits"
+        case .draining: "draining"
+        case .overloaded: "overloaded"
+        }
+    }
 }
 
 extension Problem {
-    /// A 422 listing every problem found (at most `ValidationProblems.limit`).
-    static func validation(_ errors: [Detail]) -> Problem {
-        let unknownOnly = errors.allSatisfy { $0.detail.hasPrefix(FieldSuggestion.unknownFieldPrefix) }
-        let summary = errors.count == 1 ? errors[0].detail : "\(errors.count) problems in the request"
-        return Problem(status: 422, type: unknownOnly ? .unknownField : .validation, detail: summary, errors: errors)
+    /// A 422 listing the problems found (at most `ValidationProblems.limit`), and saying how many
+    /// more were counted but not listed.
+    static func validation(_ errors: [Detail], unlisted: Int = 0) -> Problem {
+        let unknownOnly = !errors.isEmpty && errors.allSatisfy(\.isUnknownField)
+        let summary =
+            if errors.count == 1 && unlisted == 0 {
+                errors[0].detail
+            } else if unlisted > 0 {
+                "\(errors.count + unlisted) problems in the request; the first \(errors.count) are listed"
+            } else {
+                "\(errors.count) problems in the request"
+            }
+        return Problem(unknownOnly ? .unknownField : .validation, detail: summary, errors: errors)
     }
 }
+
+/// A detail can stand alone as a decoding outcome (a tensor's broken rule, below its field).
+extension Problem.Detail: Error {}

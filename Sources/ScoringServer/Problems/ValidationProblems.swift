@@ -4,16 +4,31 @@ struct ValidationProblems {
     static let limit = 20
 
     private(set) var details: [Problem.Detail] = []
+    /// Problems that were counted but not listed (unknown members past the limit).
+    private(set) var unlisted = 0
 
     var isFull: Bool { details.count >= Self.limit }
     var isEmpty: Bool { details.isEmpty }
 
     mutating func add(_ pointer: String, _ detail: String) {
-        if !isFull { details.append(Problem.Detail(pointer: pointer, detail: detail)) }
+        add(Problem.Detail(pointer: pointer, detail: detail))
+    }
+
+    mutating func add(_ detail: Problem.Detail) {
+        if isFull { unlisted += 1 } else { details.append(detail) }
+    }
+
+    /// One detail per unknown member kept, each with the closest of `known`, at the pointer
+    /// `pointer` makes of its name; the rest counted.
+    mutating func add(_ unknown: UnknownFields, known: [String], pointer: (String) -> String) {
+        for name in unknown.names {
+            add(FieldSuggestion.unknownField(name, known: known, pointer: pointer(name)))
+        }
+        unlisted += unknown.count - unknown.names.count
     }
 
     /// Throws a 422 when anything was found.
     func check() throws(Problem) {
-        if !details.isEmpty { throw Problem.validation(details) }
+        if !details.isEmpty { throw Problem.validation(details, unlisted: unlisted) }
     }
 }

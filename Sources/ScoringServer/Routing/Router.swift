@@ -11,31 +11,31 @@ public struct Router: Sendable {
 
     /// The route a path belongs to, as a metric label: its path, or "unmatched".
     public func routeLabel(for path: String) -> String {
-        routes[path] == nil ? "unmatched" : path
+        routes[path] == nil ? ServiceRoute.unmatchedLabel : path
     }
 
     /// An early answer for a request that cannot succeed, or nil to go on and read its body.
     public func screen(_ head: RequestHead) -> HTTPResponse? {
         if head.contentLengthCount > 1 {
             return .problem(
-                Problem(status: 400, type: .badRequest, detail: "the request has more than one Content-Length header")
+                Problem(.badRequest, detail: "the request has more than one Content-Length header")
             )
         }
         // Both framings at once is how requests are smuggled past proxies that pick the other one.
         if head.contentLengthCount > 0 && head.hasTransferEncoding {
             return .problem(
                 Problem(
-                    status: 400, type: .badRequest, detail: "the request has both Content-Length and Transfer-Encoding")
+                    .badRequest, detail: "the request has both Content-Length and Transfer-Encoding")
             )
         }
         guard let route = routes[head.path] else {
-            return .problem(Problem(status: 404, type: .notFound, detail: "no route \(head.path); try GET /"))
+            return .problem(Problem(.notFound, detail: "no route \(ClientText.cut(head.path)); try GET /"))
         }
         guard route.allowedMethods.contains(head.method) else {
             let allow = route.allowedMethods.joined(separator: ", ")
             return .problem(
                 Problem(
-                    status: 405, type: .methodNotAllowed, detail: "\(head.path) accepts \(allow), not \(head.method)"),
+                    .methodNotAllowed, detail: "\(head.path) accepts \(allow), not \(ClientText.cut(head.method))"),
                 headers: [("Allow", allow)]
             )
         }
@@ -43,9 +43,8 @@ public struct Router: Sendable {
         if let contentType = head.contentType, !Self.isJSON(contentType) {
             return .problem(
                 Problem(
-                    status: 415,
-                    type: .unsupportedMediaType,
-                    detail: "Content-Type is '\(contentType)'; send application/json"
+                    .unsupportedMediaType,
+                    detail: "Content-Type is '\(ClientText.cut(contentType))'; send application/json"
                 )
             )
         }
@@ -81,7 +80,7 @@ public struct Router: Sendable {
         case .fixed(let response)?: return response
         case .dynamic(let make)?: return make()
         case .body(let handler)?: return handler(body)
-        case nil: return .problem(Problem(status: 404, type: .notFound, detail: "no route \(head.path)"))
+        case nil: return .problem(Problem(.notFound, detail: "no route \(ClientText.cut(head.path))"))
         }
     }
 
@@ -89,7 +88,7 @@ public struct Router: Sendable {
     public func busy() -> HTTPResponse {
         .problem(
             Problem(
-                status: 503, type: .overloaded,
+                .overloaded,
                 detail: "too many request bodies are being read at once (--max-buffered-bytes); retry shortly"),
             headers: [("Retry-After", "1")]
         )
@@ -98,7 +97,7 @@ public struct Router: Sendable {
     private func tooLarge() -> HTTPResponse {
         .problem(
             Problem(
-                status: 413, type: .bodyTooLarge,
+                .bodyTooLarge,
                 detail: "the body is larger than \(maxBodyBytes) bytes (--max-body-bytes)")
         )
     }

@@ -40,32 +40,32 @@ public enum ServiceRoutes {
         let cce = ScoreEndpoint(loss: .cce, metrics: metrics, limits: limits)
         let bce = ScoreEndpoint(loss: .bce, metrics: metrics, limits: limits)
         let batch = BatchEndpoint(metrics: metrics, limits: limits)
-        var routes = [
-            Route(path: "/cce", method: "POST", handler: .body { cce.respond(to: $0) }),
-            Route(path: "/bce", method: "POST", handler: .body { bce.respond(to: $0) }),
-            Route(path: "/batch", method: "POST", handler: .body { batch.respond(to: $0) }),
-            Route(path: "/bands", method: "GET", handler: .fixed(.json(BandsEndpoint.body))),
-            Route(path: "/healthz", method: "GET", handler: .fixed(.json(Array(#"{"status":"ok"}"#.utf8)))),
-            Route(path: "/readyz", method: "GET", handler: .dynamic { readiness(state) }),
-            Route(
-                path: "/metrics",
-                method: "GET",
-                handler: .dynamic {
-                    HTTPResponse(
-                        status: 200,
-                        contentType: "text/plain; version=0.0.4",
-                        body: metrics.exposition(requestsInFlight: inFlight())
-                    )
+        // Exhaustive over the route table: a new route does not build until it has a handler.
+        let routes = ServiceRoute.allCases.map { route -> Route in
+            let handler: Route.Handler =
+                switch route {
+                case .cce: .body { cce.respond(to: $0) }
+                case .bce: .body { bce.respond(to: $0) }
+                case .batch: .body { batch.respond(to: $0) }
+                case .bands: .fixed(.json(BandsEndpoint.body))
+                case .healthz: .fixed(.json(Array(#"{"status":"ok"}"#.utf8)))
+                case .readyz: .dynamic { readiness(state) }
+                case .metrics:
+                    .dynamic {
+                        HTTPResponse(
+                            status: 200,
+                            contentType: "text/plain; version=0.0.4",
+                            body: metrics.exposition(requestsInFlight: inFlight())
+                        )
+                    }
+                case .openAPI:
+                    .fixed(
+                        HTTPResponse(
+                            status: 200, contentType: "application/yaml", body: Array(OpenAPIDocument.yaml.utf8)))
+                case .index: .fixed(.json(index))
                 }
-            ),
-            Route(
-                path: "/openapi.yaml",
-                method: "GET",
-                handler: .fixed(
-                    HTTPResponse(status: 200, contentType: "application/yaml", body: Array(OpenAPIDocument.yaml.utf8)))
-            ),
-        ]
-        routes.append(Route(path: "/", method: "GET", handler: .fixed(.json(index(routes)))))
+            return Route(path: route.path, method: route.method, handler: handler)
+        }
         return Router(routes: routes, maxBodyBytes: dependencies.maxBodyBytes)
     }
 
@@ -73,23 +73,23 @@ public enum ServiceRoutes {
     private static func readiness(_ state: ServiceState) -> HTTPResponse {
         if state.isDraining {
             return .problem(
-                Problem(status: 503, type: .draining, detail: "the service is draining and takes no new work"))
+                Problem(.draining, detail: "the service is draining and takes no new work"))
         }
         return .json(Array(#"{"status":"ready"}"#.utf8))
     }
 
     /// GET /: name, version and routes.
-    private static func index(_ routes: [Route]) -> [UInt8] {
+    private static let index: [UInt8] = {
         var json = JSONWriter()
         json.raw("{\"name\":\"cross-entropy-service\",\"version\":")
         json.string(version)
         json.raw(",\"routes\":[")
-        let all = routes.map { "\($0.method) \($0.path)" } + ["GET /"]
+        let all = ServiceRoute.allCases.map { "\($0.method) \($0.path)" }
         for (i, route) in all.sorted().enumerated() {
             if i > 0 { json.comma() }
             json.string(route)
         }
         json.raw("]}")
         return json.bytes
-    }
+    }()
 }

@@ -1,20 +1,26 @@
 /// Finds the known field closest to a misspelt one ("sample_weight" → "sample_weights").
 enum FieldSuggestion {
+    /// Names longer than this cannot be within the edit distance of any known field, so no
+    /// distance is computed for them (an attacker's megabyte-long name costs nothing).
+    private static let longestComparedName = 64
+
     static func closest(to name: String, among known: [String]) -> String? {
+        guard name.utf8.count <= longestComparedName else { return nil }
         let scored = known.map { (field: $0, distance: editDistance(name.lowercased(), $0)) }
         guard let best = scored.min(by: { $0.distance < $1.distance }) else { return nil }
         return best.distance <= max(2, best.field.count / 3) ? best.field : nil
     }
 
-    /// Every unknown-field detail starts so; `Problem.validation` types a 422 whose details all
-    /// do as `unknown-field`.
-    static let unknownFieldPrefix = "unknown field '"
-
-    static func unknownFieldDetail(_ name: String, known: [String]) -> String {
-        if let suggestion = closest(to: name, among: known) {
-            return unknownFieldPrefix + "\(name)'; did you mean '\(suggestion)'?"
-        }
-        return unknownFieldPrefix + "\(name)'; known fields: \(known.joined(separator: ", "))"
+    /// The 422 detail for one unknown member, at `pointer`, with the closest known name.
+    static func unknownField(_ name: String, known: [String], pointer: String) -> Problem.Detail {
+        let quoted = ClientText.cut(name)
+        let detail =
+            if let suggestion = closest(to: name, among: known) {
+                "unknown field '\(quoted)'; did you mean '\(suggestion)'?"
+            } else {
+                "unknown field '\(quoted)'; known fields: \(known.joined(separator: ", "))"
+            }
+        return Problem.Detail(pointer: pointer, detail: detail, isUnknownField: true)
     }
 
     /// Levenshtein distance over Unicode scalars.

@@ -10,10 +10,7 @@ struct RequestValidator {
 
     func validate(_ request: ScoringRequest, as kind: LossKind) throws(Problem) -> ScoringJob {
         var problems = ValidationProblems()
-        let known = ScoringRequest.knownFields(in: context)
-        for field in request.unknownFields {
-            problems.add(pointer(field), FieldSuggestion.unknownFieldDetail(field, known: known))
-        }
+        problems.add(request.unknownFields, known: ScoringField.known(in: context)) { pointer($0) }
         let convention = self.convention(request.convention, &problems) ?? .document
         // PyTorch's categorical loss takes logits, so they are that convention's default.
         let defaultKind: PredictionKind = convention == .pytorch && kind == .cce ? .logits : .probabilities
@@ -166,7 +163,7 @@ struct RequestValidator {
         guard let name else { return .document }
         if let convention = Convention(rawValue: name) { return convention }
         let names = Convention.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        problems.add(pointer("convention"), "unknown convention '\(name)'; expected one of \(names)")
+        problems.add(pointer("convention"), "unknown convention '\(ClientText.cut(name))'; expected one of \(names)")
         return nil
     }
 
@@ -180,7 +177,8 @@ struct RequestValidator {
         case "probabilities": return .probabilities
         case "logits": return .logits
         case let other?:
-            problems.add(pointer("input"), "unknown input '\(other)'; expected 'probabilities' or 'logits'")
+            problems.add(
+                pointer("input"), "unknown input '\(ClientText.cut(other))'; expected 'probabilities' or 'logits'")
             return nil
         }
     }
@@ -196,7 +194,7 @@ struct RequestValidator {
         case .number(let other)?:
             problems.add(pointer("base"), "unknown base \(other.shortDescription); expected 2, \"e\" or 10")
         case .name(let other)?:
-            problems.add(pointer("base"), "unknown base \"\(other)\"; expected 2, \"e\" or 10")
+            problems.add(pointer("base"), "unknown base \"\(ClientText.cut(other))\"; expected 2, \"e\" or 10")
         }
         return nil
     }
@@ -210,7 +208,7 @@ struct RequestValidator {
         _ problems: inout ValidationProblems
     ) -> Matrix {
         if let problem = decoded.shapeProblem {
-            problems.add(pointer("predictions") + problem.pointerSuffix, problem.detail)
+            problems.add(problem.under(pointer("predictions")))
         } else if decoded.rows == 0 {
             problems.add(pointer("predictions"), "at least one sample is required")
         } else if decoded.columns < minimumClasses {
@@ -296,7 +294,7 @@ struct RequestValidator {
     ) -> CategoricalLabels? {
         switch labels {
         case .invalid(let problem):
-            problems.add(pointer("labels") + problem.pointerSuffix, problem.detail)
+            problems.add(problem.under(pointer("labels")))
             return nil
         case .flat(let values):
             guard checkCount(values.count, rows: rows, &problems) else { return nil }
@@ -330,7 +328,7 @@ struct RequestValidator {
         let matrix: Matrix
         switch labels {
         case .invalid(let problem):
-            problems.add(pointer("labels") + problem.pointerSuffix, problem.detail)
+            problems.add(problem.under(pointer("labels")))
             return nil
         case .flat(let values) where classes == 1:
             // One target per sample is unambiguous when there is one class.
@@ -354,7 +352,7 @@ struct RequestValidator {
         _ problems: inout ValidationProblems
     ) -> Matrix? {
         if let problem = decoded.shapeProblem {
-            problems.add(pointer("labels") + problem.pointerSuffix, problem.detail)
+            problems.add(problem.under(pointer("labels")))
             return nil
         }
         guard checkCount(decoded.rows, rows: rows, &problems) else { return nil }

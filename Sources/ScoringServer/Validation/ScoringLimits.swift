@@ -27,8 +27,7 @@ extension Problem {
     static func limit(_ pointer: String, _ what: String, actual: Int, limit: Int, flag: String) -> Problem {
         let detail = "\(what) is \(actual), over the limit of \(limit) (\(flag))"
         return Problem(
-            status: 422,
-            type: .limitExceeded,
+            .limitExceeded,
             detail: detail,
             errors: [Problem.Detail(pointer: pointer, detail: detail)]
         )

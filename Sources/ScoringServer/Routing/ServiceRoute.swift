@@ -1,0 +1,29 @@
+/// The service's routes, declared once: the router's handlers, `GET /`'s list and the metric
+/// route labels all come from these cases.
+public enum ServiceRoute: String, CaseIterable, Sendable {
+    case index = "/"
+    case cce = "/cce"
+    case bce = "/bce"
+    case batch = "/batch"
+    case bands = "/bands"
+    case healthz = "/healthz"
+    case readyz = "/readyz"
+    case metrics = "/metrics"
+    case openAPI = "/openapi.yaml"
+
+    public var path: String { rawValue }
+
+    /// The method the route answers (GET routes answer HEAD too).
+    public var method: String {
+        switch self {
+        case .cce, .bce, .batch: "POST"
+        case .index, .bands, .healthz, .readyz, .metrics, .openAPI: "GET"
+        }
+    }
+
+    /// The metric label of requests to a path that is no route.
+    public static let unmatchedLabel = "unmatched"
+
+    /// Every `route` label a metric can carry.
+    public static let metricLabels = allCases.map(\.path) + [unmatchedLabel]
+}
