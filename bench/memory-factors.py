@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Measures what one request costs in memory, per byte of body, for each form a body can take:
+(peak RSS - idle RSS) / body bytes, one request in a fresh process with one thread.
+
+    bench/memory-factors.py BINARY [MEGABYTES]     (default 16 MB bodies)
+
+The densest JSON (one-digit numbers, 2 bytes each) is the worst case per byte: JSONDecoder's
+working set grows with the count of numbers, not bytes. ScoringServer's MemoryCharge takes its
+factors from these figures (RELIABILITY.md). Standard library only.
+"""
+import base64
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+
+
+def dense(rows, columns, value="0"):
+    row = "[" + ",".join([value] * columns) + "]"
+    return "[" + ",".join([row] * rows) + "]"
+
+
+def one_hot(rows, columns):
+    row = "[1" + ",0" * (columns - 1) + "]"
+    return "[" + ",".join([row] * rows) + "]"
+
+
+def forms(size):
+    columns = 1000
+    rows = size // (2 * columns)
+    labels = "[" + ",".join(["0"] * rows) + "]"
+    precise_rows = size // (20 * 100)
+    precise_row = "[" + ",".join(["0.0022446689113355"] * 99 + ["0.7777777777777855"]) + "]"
+    base64_rows = size * 3 // (4 * 8 * columns)
+    doubles = bytes(base64_rows * columns * 8)
+    yield "nested logits, one-digit", "/cce", (
+        '{"predictions":%s,"labels":%s,"input":"logits","per_sample":false}' % (dense(rows, columns), labels))
+    half = rows // 2
+    yield "nested probabilities + one-hot label rows", "/cce", (
+        '{"predictions":%s,"labels":%s,"per_sample":false}' % (one_hot(half, columns), one_hot(half, columns)))
+    yield "nested bce, 0/1 predictions and label rows", "/bce", (
+        '{"predictions":%s,"labels":%s,"per_sample":false}' % (dense(half, columns, "1"), dense(half, columns, "1")))
+    yield "nested, full-precision probabilities", "/cce", (
+        '{"predictions":%s,"labels":%s,"per_sample":false}' % (
+            "[" + ",".join([precise_row] * precise_rows) + "]", "[" + ",".join(["0"] * precise_rows) + "]"))
+    yield "flat data tensor, one-digit", "/cce", (
+        '{"predictions":{"shape":[%d,%d],"data":%s},"labels":%s,"input":"logits","per_sample":false}' % (
+            rows, columns, "[" + ",".join(["0"] * (rows * columns)) + "]", labels))
+    yield "base64 tensor", "/cce", (
+        '{"predictions":{"shape":[%d,%d],"data_base64":"%s"},"labels":%s,"input":"logits","per_sample":false}' % (
+            base64_rows, columns, base64.b64encode(doubles).decode(), "[" + ",".join(["0"] * base64_rows) + "]"))
+    job_rows = 500
+    jobs = max(1, rows // job_rows)
+    job = '{"id":"j","loss":"cce","predictions":%s,"labels":%s,"input":"logits","per_sample":false}' % (
+        dense(job_rows, columns), "[" + ",".join(["0"] * job_rows) + "]")
+    tiny = '{"id":"j","loss":"bce","predictions":[[1]],"labels":[1]}'
+    yield "batch of 10,000 one-sample jobs", "/batch", '{"jobs":[%s]}' % ",".join([tiny] * 10_000)
+    yield "bce, one column, per-sample answers", "/bce", '{"predictions":%s,"labels":%s}' % (
+        dense(size // 6, 1, "1"), "[" + ",".join(["1"] * (size // 6)) + "]")
+    yield "batch of nested jobs, one-digit", "/batch", '{"jobs":[%s]}' % ",".join([job] * jobs)
+    jobs = max(1, base64_rows // job_rows)
+    yield "batch of base64 jobs", "/batch", '{"jobs":[%s]}' % ",".join([
+        '{"id":"j","loss":"cce","predictions":{"shape":[%d,%d],"data_base64":"%s"},"labels":%s,"input":"logits",'
+        '"per_sample":false}' % (job_rows, columns, base64.b64encode(doubles[: job_rows * columns * 8]).decode(),
+                                 "[" + ",".join(["0"] * job_rows) + "]")] * jobs)
+
+
+def status_kb(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(rf"^{field}:\s+(\d+) kB", f.read(), re.M).group(1))
+
+
+def post(port, path, body):
+    data = body.encode()
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode() + data)
+        answer = b""
+        while chunk := s.recv(1 << 20):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1]), answer
+
+
+def measure(binary, path, body):
+    process = subprocess.Popen(
+        [binary, "--host", "127.0.0.1", "--port", "0", "--threads", "1", "--log-level", "error",
+         "--max-body-bytes", str(1 << 30), "--max-elements", str(1 << 30), "--max-buffered-bytes", "0"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(process.stdout.readline().rsplit(":", 1)[1])
+        post(port, "/cce", '{"predictions":[[0.2,0.7,0.1]],"labels":[1]}')  # warm up
+        time.sleep(0.2)
+        idle = status_kb(process.pid, "VmRSS")
+        status, answer = post(port, path, body)
+        peak = status_kb(process.pid, "VmHWM")
+        return status, (peak - idle) * 1024 / len(body), peak / 1024
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def main():
+    binary = sys.argv[1]
+    size = int(float(sys.argv[2]) * 1e6) if len(sys.argv) > 2 else 16_000_000
+    print("| form | route | body MB | status | peak RSS MB | (peak - idle) / body |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, path, body in forms(size):
+        status, factor, peak = measure(binary, path, body)
+        print(f"| {name} | {path} | {len(body) / 1e6:.1f} | {status} | {peak:.0f} | {factor:.1f}x |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
