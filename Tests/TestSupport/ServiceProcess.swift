@@ -16,7 +16,7 @@ public final class ServiceProcess: @unchecked Sendable {
     /// One server shared by every test that needs nothing special (started on first use).
     public static let shared: ServiceProcess = {
         do {
-            return try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--threads", "4"])
+            return try ServiceProcess.start(extraArguments: ["--threads", "4"])
         } catch {
             fatalError("cannot start the service: \(error)")
         }
@@ -30,16 +30,21 @@ public final class ServiceProcess: @unchecked Sendable {
         return testRunner.deletingLastPathComponent().appendingPathComponent("cross-entropy-service")
     }
 
+    /// Starts the service on 127.0.0.1 and a free port, with `extraArguments` after those, from
+    /// a clean environment plus `environment`.
+    public static func start(extraArguments: [String] = [], environment: [String: String] = [:]) throws
+        -> ServiceProcess
+    {
+        try ServiceProcess(
+            arguments: ["--host", "127.0.0.1", "--port", "0"] + extraArguments, environment: environment)
+    }
+
+    /// Starts the service with exactly `arguments`, from a clean environment plus `environment`.
     public init(arguments: [String], environment: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
-        var merged = ProcessInfo.processInfo.environment
-        for name in ["PORT", "HOST", "THREADS", "MAX_BODY_BYTES", "MAX_CONNECTIONS", "CONNECTION_TIMEOUT"] {
-            merged[name] = nil
-        }
-        merged.merge(environment) { $1 }
-        process.environment = merged
+        process.environment = Self.cleanEnvironment(environment)
         let stdoutPipe = Pipe()
         stderrPipe = Pipe()
         process.standardOutput = stdoutPipe
@@ -79,7 +84,7 @@ public final class ServiceProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = Self.cleanEnvironment(environment)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -92,6 +97,17 @@ public final class ServiceProcess: @unchecked Sendable {
         return (
             process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
         )
+    }
+
+    /// Only what a process needs to run (and the sanitizers' settings, so a sanitized test run
+    /// checks the service too), then `extra`: no setting of the machine or of CI can reach the
+    /// service unless a test names it.
+    static func cleanEnvironment(_ extra: [String: String]) -> [String: String] {
+        let passed = ["PATH", "LANG", "LC_ALL", "ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS"]
+        let inherited = ProcessInfo.processInfo.environment
+        var environment: [String: String] = [:]
+        for name in passed { environment[name] = inherited[name] }
+        return environment.merging(extra) { $1 }
     }
 
     private static func firstLine(of handle: FileHandle) -> String {
