@@ -8,7 +8,7 @@ import ScoringServer
     import Darwin
 #endif
 
-/// The process environment, read once.
+/// The process environment as a dictionary, read anew at each use (Settings.resolve reads it once).
 enum Environment {
     static var current: [String: String] {
         var result: [String: String] = [:]

@@ -13,7 +13,7 @@ import CMicroHTTPDShim
 ///
 /// A fixed low mmap threshold would return memory at once, but every large buffer would then be
 /// a fresh mapping: page faults, and mmap_lock contention between concurrent requests, made two
-/// clients sending large bodies 5–25% slower (A/B measured on this machine). So: trim instead.
+/// clients sending large bodies 5–25% slower (BENCHMARKS.md, "what was tried and dropped"). So: trim instead.
 public enum MemoryTrimmer {
     public static func start(everySeconds seconds: UInt32 = 10) {
         #if canImport(Glibc)
