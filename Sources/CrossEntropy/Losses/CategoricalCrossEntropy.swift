@@ -100,6 +100,7 @@ private func sampleLoss(
     if case .indices(let indices) = labels, smoothing == 0 {
         let y = indices[i]
         let weight = weights?[y] ?? 1
+        if weight == 0 { return 0 }  // 0 · log p is 0, even where log p is -infinity
         switch options.predictionKind {
         case .probabilities:
             return positiveZero(-weight * logProbability(row[y]))
