@@ -5,7 +5,8 @@ private let router = ServiceRoutes.router(maxBodyBytes: 1 << 20)
 private let paths = ["/cce", "/bce", "/batch"]
 
 /// One input: its first byte picks the route ('0' /cce, '1' /bce, '2' /batch), the rest is
-/// the body. Any answer is fine except a crash, a hang, or a 5xx.
+/// the body. Any answer is fine except a crash, a hang, or an undocumented 5xx (501 and 503
+/// are documented answers: an unimplemented coding, an overloaded service).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
@@ -19,7 +20,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         contentLengthCount: 1
     )
     let response = router.handle(head, body: body)
-    precondition(response.status < 500, "answered \(response.status)")
+    precondition(response.status < 500 || [501, 503].contains(response.status), "answered \(response.status)")
     return 0
 }
 

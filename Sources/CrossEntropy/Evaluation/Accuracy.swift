@@ -3,6 +3,7 @@
 public func categoricalAccuracy(predictions: Matrix, labels: CategoricalLabels, options: LossOptions = LossOptions())
     -> Double?
 {
+    let options = options.scalingSampleWeights().options  // a ratio: the scale cancels
     // Per chunk of rows: (correct, total) weights, or nil when a row has a soft label.
     let chunks = RowChunks.map(rows: predictions.rows, columns: predictions.columns) { rows -> (Double, Double)? in
         var correct = CompensatedSum()
@@ -29,6 +30,7 @@ public func categoricalAccuracy(predictions: Matrix, labels: CategoricalLabels, 
 /// positive), over all elements, weighted by sample weights. Nil unless every label is 0 or 1.
 public func binaryAccuracy(predictions: Matrix, targets: Matrix, options: LossOptions = LossOptions()) -> Double? {
     guard targets.values.allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
+    let options = options.scalingSampleWeights().options  // a ratio: the scale cancels
     let threshold = options.predictionKind == .logits ? 0.0 : 0.5
     var correct = CompensatedSum()
     var total = CompensatedSum()

@@ -10,6 +10,11 @@ public enum NormalizedEntropy {
     public static func categorical(loss: Double, labels: CategoricalLabels, classes: Int, options: LossOptions)
         -> Double?
     {
+        // The prior is a ratio of sample weights, and class weights multiply both losses: both
+        // scales cancel, so the prior's loss is computed with scaled weights and the loss scaled
+        // to match.
+        let (options, classScale) = scalingClassWeights(options.scalingSampleWeights().options, labels: labels)
+        let loss = classScale.down(loss)
         let prior: [Double]
         switch labels {
         case .indices(let indices):
@@ -35,6 +40,7 @@ public enum NormalizedEntropy {
     }
 
     public static func binary(loss: Double, targets: Matrix, options: LossOptions) -> Double? {
+        let options = options.scalingSampleWeights().options  // the prior is a ratio
         let prior = meanTargets(rows: targets.rows, classes: targets.columns, options: options) { i, j in targets[i, j]
         }
         let smoothing = options.labelSmoothing
@@ -68,6 +74,6 @@ public enum NormalizedEntropy {
     }
 
     private static func ratio(_ loss: Double, _ priorLoss: Double) -> Double? {
-        priorLoss > BandTolerance.perfect ? loss / priorLoss : nil
+        priorLoss > BandTolerance.perfect && priorLoss.isFinite ? loss / priorLoss : nil
     }
 }

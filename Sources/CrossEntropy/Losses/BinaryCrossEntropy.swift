@@ -18,6 +18,11 @@ public func binaryCrossEntropy(
     options: LossOptions = LossOptions()
 ) -> BinaryLoss {
     precondition(predictions.rows == targets.rows && predictions.columns == targets.columns, "shape mismatch")
+    // Sample weights are divided by the power of two of their largest before any sum (see
+    // categoricalCrossEntropy). Positive weights are not: w enters -[w y log p + (1-y) log(1-p)]
+    // beside an unweighted term, so it does not factor out; each element is computed whole,
+    // and since every term is ≥ 0, a sum is infinite only when its exact value overflows.
+    let (options, sampleScale) = options.scalingSampleWeights()
     let n = predictions.rows
     let classes = predictions.columns
     var losses = [Double](repeating: 0, count: n)
@@ -53,11 +58,16 @@ public func binaryCrossEntropy(
     for chunk in 0..<chunks {
         for j in 0..<classes { classTotals[j].add(chunkTotals[chunk * classes + j]) }
     }
-    let (sumOverClasses, weight) = options.weightedTotals(losses)
-    let total = max(weight, .leastNonzeroMagnitude)
-    let weightedMean = sumOverClasses / total
+    let totals = options.weightedTotals(losses)
+    let weight = max(totals.weight, .leastNonzeroMagnitude)
+    let weightedMean = totals.mean()
     let meanPerElement = weightedMean / Double(max(classes, 1))
-    var sum = sumOverClasses
+    var classLosses = classTotals.map { $0.value / weight }
+    if classLosses.contains(where: { !$0.isFinite }) && losses.allSatisfy(\.isFinite) {
+        // Only when terms near float64's largest add up past it: again, each scaled down first.
+        classLosses = scaledClassLosses(losses: losses, predictions: predictions, targets: targets, options: options)
+    }
+    var sum = totals.sum(times: sampleScale)
     let mean: Double
     switch options.convention {
     case .document, .sklearn:
@@ -69,17 +79,44 @@ public func binaryCrossEntropy(
         // divides the (weighted) sum by n.
         let columns = Double(max(classes, 1))
         for i in losses.indices { losses[i] /= columns }
-        sum = options.weightedTotals(losses).sum
-        mean = sum / Double(max(n, 1))
+        let kerasTotals = options.weightedTotals(losses)
+        sum = kerasTotals.sum(times: sampleScale)
+        mean = kerasTotals.divided(by: Double(max(n, 1)), times: sampleScale)
     }
     return BinaryLoss(
         losses: losses,
-        classLosses: classTotals.map { $0.value / total },
+        classLosses: classLosses,
         sum: sum,
         mean: mean,
         weightedMean: weightedMean,
         meanPerElement: meanPerElement
     )
+}
+
+/// Σ_i s_i t_ij / Σ_i s_i for each class j, with each element loss t_ij divided by the power
+/// of two of the largest per-sample loss first (t_ij ≤ L_i). The slow path, taken only when
+/// the plain sums overflow.
+private func scaledClassLosses(losses: [Double], predictions: Matrix, targets: Matrix, options: LossOptions)
+    -> [Double]
+{
+    let scale = PowerOfTwoScale(largestOf: losses)
+    var totals = [CompensatedSum](repeating: CompensatedSum(), count: predictions.columns)
+    var weight = CompensatedSum()
+    for i in 0..<predictions.rows {
+        let s = options.sampleWeight(i)
+        weight.add(s)
+        guard s != 0 else { continue }
+        for j in 0..<predictions.columns {
+            let term = elementLoss(
+                prediction: predictions[i, j],
+                target: targets[i, j],
+                positiveWeight: options.classWeights?[j] ?? 1,
+                options: options
+            )
+            totals[j].add(s * scale.down(term))
+        }
+    }
+    return totals.map { scale.up($0.value / max(weight.value, .leastNonzeroMagnitude)) }
 }
 
 /// -[w y log p + (1-y) log(1-p)] for one element, in the requested base, after smoothing.

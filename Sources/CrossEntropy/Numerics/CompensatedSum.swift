@@ -1,13 +1,16 @@
 /// Neumaier's compensated summation: the running error of each addition is kept and added
 /// back at the end, so sums over many samples or classes stay correct to about one rounding
-/// (plain left-to-right summation loses up to n roundings).
+/// (plain left-to-right summation loses up to n roundings). Summing values of one sign, the
+/// result is infinite only when the exact sum overflows, never NaN.
 public struct CompensatedSum: Sendable {
     private var sum = 0.0
     private var compensation = 0.0
 
     public init() {}
 
-    public var value: Double { sum + compensation }
+    /// The sum; infinite once a term or the running sum is (the compensation of an infinite
+    /// sum is NaN, and must not turn an overflow into NaN).
+    public var value: Double { sum.isFinite ? sum + compensation : sum }
 
     public mutating func add(_ x: Double) {
         let t = sum + x

@@ -2,7 +2,8 @@
 /// tensor object (see `Tensor`).
 ///
 /// JSONDecoder's cost is per container and per value, so rows are not decoded as `[[Double]]`
-/// (one array per row): values go straight into one buffer reserved from the container counts.
+/// (one array per row): values go straight into one buffer reserved from the container counts,
+/// never beyond what the body can hold (`BodyCapacity`).
 /// Shape problems (ragged rows, a bad tensor) are recorded, not thrown, so validation can answer
 /// 422 with a pointer.
 struct NumberMatrix: Decodable, Sendable {
@@ -20,7 +21,7 @@ struct NumberMatrix: Decodable, Sendable {
 
     init(from decoder: any Decoder) throws {
         if var outer = try? decoder.unkeyedContainer() {
-            try decodeRows(&outer)
+            try decodeRows(&outer, decoder: decoder)
             return
         }
         guard (try? decoder.container(keyedBy: FieldKey.self)) != nil else {
@@ -43,12 +44,12 @@ struct NumberMatrix: Decodable, Sendable {
         }
     }
 
-    private mutating func decodeRows(_ outer: inout any UnkeyedDecodingContainer) throws {
+    private mutating func decodeRows(_ outer: inout any UnkeyedDecodingContainer, decoder: any Decoder) throws {
         while !outer.isAtEnd {
             var row = try outer.nestedUnkeyedContainer()
             if rows == 0 {
                 columns = row.count ?? 0
-                values.reserveCapacity((outer.count ?? 1) * columns)
+                values.reserveCapacity(BodyCapacity.reservation(rows: outer.count ?? 1, columns: columns, in: decoder))
             }
             var count = 0
             while !row.isAtEnd {

@@ -160,13 +160,13 @@ struct Tensor: Sendable {
     }
 }
 
-/// A flat JSON array of numbers, decoded with one reserved buffer.
+/// A flat JSON array of numbers, decoded with one reserved buffer (no larger than the body allows).
 struct FlatNumbers: Decodable {
     var values: [Double] = []
 
     init(from decoder: any Decoder) throws {
         var array = try decoder.unkeyedContainer()
-        values.reserveCapacity(array.count ?? 0)
+        values.reserveCapacity(BodyCapacity.reservation(rows: array.count ?? 0, columns: 1, in: decoder))
         while !array.isAtEnd { values.append(try array.decode(Double.self)) }
     }
 }

@@ -23,9 +23,11 @@ struct JSONWriter {
         bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
     }
 
-    /// A finite Double. Callers never pass infinity or NaN (JSON cannot hold them).
+    /// A Double. JSON cannot hold infinity or NaN: callers check every number before writing
+    /// (a 422 naming the field it comes from), and one that slips through is written as `null`
+    /// rather than taking the process (and every request in flight) down.
     mutating func number(_ value: Double) {
-        precondition(value.isFinite, "JSON cannot hold a non-finite number")
+        guard value.isFinite else { return null() }
         if value == value.rounded(), abs(value) < 1e15 {
             integer(Int(value))  // 2 rather than 2.0
         } else {

@@ -69,7 +69,7 @@ enum ResultEncoding {
         if let perplexity = evaluation.perplexity, perplexity.isFinite {
             json.nextMember("perplexity", perplexity)
         }
-        if let accuracy = evaluation.accuracy {
+        if let accuracy = evaluation.accuracy, accuracy.isFinite {
             json.nextMember("accuracy", accuracy)
         }
         if let entropy = evaluation.normalizedEntropy, entropy.isFinite {

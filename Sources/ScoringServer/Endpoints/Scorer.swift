@@ -2,13 +2,15 @@ import CrossEntropy
 
 /// Runs a validated job through the core library and writes its JSON result.
 enum Scorer {
-    /// Writes the result object, or throws a 422 when the loss is not a finite float64
-    /// (logits so extreme that their differences overflow).
+    /// Writes the result object, or throws a 422 naming the field that makes a number of it
+    /// beyond float64 (logits too far apart, weights too large), before anything is written.
     static func score(_ job: ScoringJob, pointerPrefix: String, to json: inout JSONWriter) throws(Problem) {
         switch job {
         case .categorical(let predictions, let labels, let options, let perSample):
             let result = categoricalCrossEntropy(predictions: predictions, labels: labels, options: options)
-            try checkFinite(result.sum, pointerPrefix: pointerPrefix)
+            guard OverflowDiagnosis.isWritable(result, perSample: perSample) else {
+                throw OverflowDiagnosis.problem(for: job, pointerPrefix: pointerPrefix)
+            }
             let classes = predictions.columns
             let evaluation = ResultEncoding.Evaluation(
                 perplexity: options.base.power(result.mean),
@@ -31,7 +33,9 @@ enum Scorer {
             )
         case .binary(let predictions, let targets, let options, let perSample):
             let result = binaryCrossEntropy(predictions: predictions, targets: targets, options: options)
-            try checkFinite(result.sum, pointerPrefix: pointerPrefix)
+            guard OverflowDiagnosis.isWritable(result, perSample: perSample) else {
+                throw OverflowDiagnosis.problem(for: job, pointerPrefix: pointerPrefix)
+            }
             let evaluation = ResultEncoding.Evaluation(
                 perplexity: nil,
                 accuracy: binaryAccuracy(predictions: predictions, targets: targets, options: options),
@@ -40,18 +44,6 @@ enum Scorer {
             )
             ResultEncoding.writeBinary(
                 result, options: options, evaluation: evaluation, perSample: perSample, to: &json)
-        }
-    }
-
-    /// The sum is finite exactly when every per-sample and per-class value is.
-    private static func checkFinite(_ sum: Double, pointerPrefix: String) throws(Problem) {
-        guard sum.isFinite else {
-            throw Problem.validation([
-                Problem.Detail(
-                    pointer: pointerPrefix + "/predictions",
-                    detail: "the loss overflows float64 (logits too far apart); scale the logits down"
-                )
-            ])
         }
     }
 
