@@ -1,43 +1,122 @@
 import Testing
 
-/// 400 answers: the body is not JSON, or not JSON of the expected types; the pointer comes
-/// from JSONDecoder's coding path.
+/// 400 answers for bodies JSONDecoder refuses, and 422 for numbers float64 cannot hold: each
+/// with words a person can act on and, where there is one, the pointer of the value.
 @Suite struct DecodingErrorTests {
     let harness = RouterHarness()
 
-    @Test(arguments: [
-        "", "not json", #"{"predictions":[[0.2,0.7,0.1]],"labels":[1"#, "[1,2]", "42",
-        #"{"predictions":[[NaN,0.7,0.3]],"labels":[1]}"#,
-        #"{"predictions":[[Infinity,0.7,0.3]],"labels":[1]}"#,
-        #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]} trailing"#,
-    ])
-    func malformedBodiesAre400(body: String) {
-        let answer = harness.post("/cce", body)
-        #expect(answer.status == 400)
-        #expect(answer.contentType == "application/problem+json")
-        #expect(answer.json["type"]?.string == "urn:cross-entropy-service:problem:invalid-json")
+    struct Case: Sendable, CustomStringConvertible {
+        let body: String
+        let status: Int
+        let detail: String
+        let pointer: String
+        var description: String { body }
     }
 
-    @Test func wrongTypeInsideTheMatrixPointsAtTheValue() {
-        let answer = harness.post("/cce", #"{"predictions":[[0.2,0.7,0.1],[0.5,"x",0.5]],"labels":[1,0]}"#)
-        #expect(answer.status == 400)
-        #expect(answer.pointers == ["/predictions/1/1"])
+    static let numberOutOfRange =
+        "the number is out of float64 range (beyond ±1.8e308, or a non-zero value below 4.9e-324)"
+    static let malformedNumber = "not a JSON number (RFC 8259: no leading zeros; digits after '-', '.' and 'e')"
+    static let notANumber = "NaN and Infinity are not JSON numbers; send null or drop the sample"
+
+    @Test(arguments: [
+        Case(body: "", status: 400, detail: "the body is empty; send a JSON object", pointer: ""),
+        Case(body: " \r\n\t", status: 400, detail: "the body is empty; send a JSON object", pointer: ""),
+        Case(body: "not json", status: 400, detail: "not valid JSON", pointer: ""),
+        Case(body: #"{"predictions":[[0.2,0.7,0.1]],"labels":[1"#, status: 400, detail: "not valid JSON", pointer: ""),
+        Case(
+            body: #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]} x"#, status: 400, detail: "not valid JSON", pointer: ""
+        ),
+        Case(body: "[1,2]", status: 400, detail: "the body must be a JSON object", pointer: ""),
+        Case(
+            body: #"{"predictions":[[NaN,0.7,0.3]],"labels":[1]}"#, status: 400, detail: notANumber,
+            pointer: "/predictions/0/0"),
+        Case(
+            body: #"{"predictions":[[0.3,0.7]],"labels":[1],"sample_weights":[-Infinity]}"#, status: 400,
+            detail: notANumber, pointer: "/sample_weights/0"),
+        Case(
+            body: "{\"predictions\":[[0.3,0.7]],\"labels\":[1] // a comment\n}", status: 400,
+            detail: "not valid JSON: comments, single quotes, unquoted names and other JSON5 syntax are not accepted",
+            pointer: ""),
+        Case(
+            body: #"{"predictions":[[1e400,0.5]],"labels":[1]}"#, status: 422, detail: numberOutOfRange,
+            pointer: "/predictions/0/0"),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1e-400]}"#, status: 422, detail: numberOutOfRange,
+            pointer: "/labels/0"),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1],"epsilon":-1e999}"#, status: 422, detail: numberOutOfRange,
+            pointer: "/epsilon"),
+        Case(
+            body: #"{"predictions":{"shape":[1,2],"data":[0.5,2e308]},"labels":[1]}"#, status: 422,
+            detail: numberOutOfRange, pointer: "/predictions/data/1"),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":["1"]}"#, status: 400,
+            detail: "labels must be class indices (integers) or rows of numbers, or a tensor object",
+            pointer: "/labels/0"),
+        Case(
+            body: #"{"predictions":[[0.2,0.7,0.1],[0.5,"x",0.5]],"labels":[1,0]}"#, status: 400,
+            detail: #"predictions must be rows of numbers, or a tensor object {"shape", "data" or "data_base64"}"#,
+            pointer: "/predictions/1/1"),
+        Case(
+            body: #"{"predictions":{"shape":"1x2","data":[0.5,0.5]},"labels":[1]}"#, status: 400,
+            detail: "predictions.shape must be [n] or [n, C]: an array of whole numbers", pointer: "/predictions/shape"),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1],"per_sample":"no"}"#, status: 400,
+            detail: "per_sample must be true or false", pointer: "/per_sample"),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1],"base":true}"#, status: 400,
+            detail: #"base must be 2, "e" or 10"#, pointer: "/base"),
+        Case(
+            body: #"{"predictions":[[01,0.5]],"labels":[1]}"#, status: 400, detail: malformedNumber,
+            pointer: "/predictions/0/0"),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1],"label_smoothing":1.}"#, status: 400,
+            detail: malformedNumber, pointer: "/label_smoothing"),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"predictions":[[01, -, 1.e5]],"labels":[1]}"#, status: 400,
+            detail: "the member 'predictions' occurs more than once in its object; send it once",
+            pointer: "/predictions"),
+        Case(
+            body: #"{"predictions":{"shape":[1,2],"data":[0.5,0.5],"shape":[2,1]},"labels":[1]}"#, status: 400,
+            detail: "the member 'shape' occurs more than once in its object; send it once",
+            pointer: "/predictions/shape"),
+    ])
+    func malformedBodiesSayWhatIsWrong(_ test: Case) {
+        let answer = harness.post("/cce", test.body)
+        #expect(answer.status == test.status)
+        #expect(answer.contentType == "application/problem+json")
+        #expect(answer.json["detail"]?.string == test.detail)
+        #expect(answer.pointers == [test.pointer])
     }
 
     @Test func wrongTypesOfOptionsPointAtTheField() {
-        #expect(
-            harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[1],"per_sample":"no"}"#).pointers == [
-                "/per_sample"
-            ])
-        #expect(harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[1],"base":true}"#).pointers == ["/base"])
         #expect(harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[1],"input":3}"#).pointers == ["/input"])
         #expect(harness.post("/cce", #"{"predictions":[0.5,0.5],"labels":[1]}"#).pointers == ["/predictions/0"])
         #expect(harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[[1,0],3]}"#).pointers == ["/labels/1"])
     }
 
-    @Test func numbersOutsideFloat64AreRejected() {
-        let answer = harness.post("/cce", #"{"predictions":[[1e400,0.5]],"labels":[1]}"#)
+    @Test func aBatchJobThatIsNoObjectOrHasANumberOutOfRangeFailsAlone() {
+        let answer = harness.post(
+            "/batch",
+            #"{"jobs":[1,{"id":"a","loss":"cce","predictions":[[1e999,0]],"labels":[0]},"#
+                + #"{"id":"b","loss":"cce","predictions":[[0.5,0.5]],"labels":[0]}]}"#)
+        #expect(answer.status == 200)
+        let results = answer.json["results"]?.array ?? []
+        #expect(results.map { $0["status"]?.int } == [400, 422, 200])
+        #expect(results[0]["error"]?["detail"]?.string == "each job must be an object")
+        #expect(results[1]["error"]?["errors"]?[0]?["pointer"]?.string == "/jobs/1/predictions/0/0")
+    }
+
+    @Test func aDuplicateInsideABatchJobNamesItsJob() {
+        let answer = harness.post(
+            "/batch", #"{"jobs":[{"id":"a","loss":"cce","loss":"bce","predictions":[[0.5,0.5]],"labels":[0]}]}"#)
         #expect(answer.status == 400)
+        #expect(answer.pointers == ["/jobs/0/loss"])
+    }
+
+    /// JSONDecoder accepts trailing commas (beyond RFC 8259); the README says so.
+    @Test func trailingCommasAreAccepted() {
+        #expect(harness.post("/cce", #"{"predictions":[[0.3,0.7],],"labels":[1,],}"#).status == 200)
     }
 
     @Test func nullMeansAbsent() {

@@ -32,12 +32,18 @@ private struct DecodedJob: Decodable {
     private(set) var id: String?
 
     init(from decoder: any Decoder) {
+        let object: KeyedDecodingContainer<FieldKey>
         do {
-            outcome = .success(try ScoringRequest(from: decoder, context: .batchJob))
+            object = try decoder.container(keyedBy: FieldKey.self)
         } catch {
             outcome = .failure(DecodingProblem.problem(for: error))
-            id = try? decoder.container(keyedBy: FieldKey.self).decodeIfPresent(
-                String.self, forKey: FieldKey(stringValue: ScoringField.id.rawValue))
+            return
+        }
+        do {
+            outcome = .success(try ScoringRequest(object, context: .batchJob))
+        } catch {
+            outcome = .failure(DecodingProblem.problem(for: error))
+            id = try? object.decodeIfPresent(String.self, forKey: FieldKey(stringValue: ScoringField.id.rawValue))
         }
     }
 }

@@ -1,34 +1,117 @@
-/// Turns a JSONDecoder error into a 400 problem whose pointer is the decoder's coding path.
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Turns a JSONDecoder error into a problem a person can act on: the pointer is the decoder's
+/// coding path, and the words are the contract's ("labels must be class indices…"), never a
+/// Swift type name.
+///
+/// On Linux JSONDecoder keeps no position for a syntax error, and no second parser is allowed,
+/// so a syntax error names no line or column; what can be told apart is told apart (an empty
+/// body, NaN or Infinity, JSON5 syntax, a number beyond float64).
 enum DecodingProblem {
     static func problem(for error: any Error) -> Problem {
-        guard let error = error as? DecodingError else {
-            return Problem(.invalidJSON, detail: "the body could not be read: \(error)")
+        if let error = error as? InvalidNumber {
+            guard error.isOutOfRange else {
+                return invalid(
+                    at: error.codingPath,
+                    "not a JSON number (RFC 8259: no leading zeros; digits after '-', '.' and 'e')")
+            }
+            return .validation([
+                Problem.Detail(
+                    pointer: JSONPointer.from(error.codingPath),
+                    detail: "the number is out of float64 range (beyond ±1.8e308, or a non-zero value below 4.9e-324)")
+            ])
         }
-        let (context, detail): (DecodingError.Context, String)
+        guard let error = error as? DecodingError else {
+            return Problem(.invalidJSON, detail: "the body could not be read")
+        }
         switch error {
-        case .typeMismatch(_, let c):
-            (context, detail) = (c, c.debugDescription)
-        case .valueNotFound(_, let c):
-            (context, detail) = (c, "a value is required here, not null")
-        case .keyNotFound(let key, let c):
-            (context, detail) = (c, "missing member '\(key.stringValue)'")
-        case .dataCorrupted(let c):
-            (context, detail) = (c, corruptedDetail(c))
+        case .typeMismatch(_, let context):
+            return invalid(at: context.codingPath, expectation(at: context.codingPath))
+        case .valueNotFound(_, let context):
+            return invalid(at: context.codingPath, "a value is required here, not null")
+        case .keyNotFound(let key, let context):
+            return invalid(at: context.codingPath, "missing member '\(ClientText.cut(key.stringValue))'")
+        case .dataCorrupted(let context):
+            return invalid(at: context.codingPath, "not valid JSON")
         @unknown default:
             return Problem(.invalidJSON, detail: "the body could not be read")
         }
-        let pointer = JSONPointer.from(context.codingPath)
-        return Problem(
-            .invalidJSON,
-            detail: detail,
-            errors: [Problem.Detail(pointer: pointer, detail: detail)]
-        )
     }
 
-    /// Syntax errors carry the position in the underlying error; say it plainly.
-    private static func corruptedDetail(_ context: DecodingError.Context) -> String {
-        guard let underlying = context.underlyingError else { return context.debugDescription }
-        let text = String(describing: underlying)
-        return text.isEmpty ? context.debugDescription : "\(context.debugDescription) \(text)"
+    /// A 400 for the body as a whole, whose syntax JSONDecoder refused: tells NaN and Infinity
+    /// (with their pointer) and JSON5 syntax apart from other errors by decoding `body` again
+    /// with JSON5 allowed. Runs on the error path only.
+    static func syntaxProblem(in body: Data) -> Problem {
+        let lenient = JSONDecoder()
+        lenient.allowsJSON5 = true
+        let finder = NonFiniteNumberFinder.Found()
+        if let key = NonFiniteNumberFinder.key { lenient.userInfo[key] = finder }
+        guard (try? lenient.decode(NonFiniteNumberFinder.self, from: body)) != nil else {
+            return invalid(at: [], "not valid JSON")
+        }
+        if let path = finder.path {
+            return invalid(at: path, "NaN and Infinity are not JSON numbers; send null or drop the sample")
+        }
+        return invalid(
+            at: [], "not valid JSON: comments, single quotes, unquoted names and other JSON5 syntax are not accepted")
+    }
+
+    /// An empty (or all-whitespace) body.
+    static let emptyBody = invalid(at: [], "the body is empty; send a JSON object")
+
+    private static func invalid(at path: [any CodingKey], _ detail: String) -> Problem {
+        Problem(.invalidJSON, detail: detail, errors: [Problem.Detail(pointer: JSONPointer.from(path), detail: detail)])
+    }
+
+    /// "labels must be class indices (integers) or rows of numbers, or a tensor object", from
+    /// the deepest named member on the path.
+    private static func expectation(at path: [any CodingKey]) -> String {
+        let names = path.compactMap { $0.intValue == nil ? $0.stringValue : nil }
+        if path.count == 2 && names == [BatchField.jobs.rawValue] { return "each job must be an object" }
+        guard let last = names.last else { return "the body must be a JSON object" }
+        if names.count >= 2, let field = Tensor.Field(rawValue: last),
+            let owner = ScoringField(rawValue: names[names.count - 2]), owner == .predictions || owner == .labels
+        {
+            return "\(owner.rawValue).\(field.rawValue) must be \(field.expected)"
+        }
+        if let field = ScoringField(rawValue: last) { return "\(field.rawValue) must be \(field.expected)" }
+        if BatchField(rawValue: last) == .jobs { return "jobs must be an array of job objects" }
+        return "\(ClientText.cut(last)) has the wrong JSON type"
+    }
+}
+
+/// Walks any JSON document and records the path of its first non-finite number (JSON5's NaN
+/// and Infinity), reporting it through `userInfo`.
+private struct NonFiniteNumberFinder: Decodable {
+    /// Where the first non-finite number was found.
+    final class Found: @unchecked Sendable {
+        var path: [any CodingKey]?
+    }
+
+    static let key = CodingUserInfoKey(rawValue: "cross-entropy-service.non-finite")
+
+    init(from decoder: any Decoder) throws {
+        guard let key = Self.key, let found = decoder.userInfo[key] as? Found, found.path == nil else { return }
+        if let object = try? decoder.container(keyedBy: FieldKey.self) {
+            for key in object.allKeys where found.path == nil {
+                _ = try? object.decode(NonFiniteNumberFinder.self, forKey: key)
+            }
+        } else if var array = try? decoder.unkeyedContainer() {
+            while !array.isAtEnd && found.path == nil {
+                let index = array.currentIndex
+                if let number = try? array.decode(Double.self) {
+                    if !number.isFinite { found.path = array.codingPath + [IndexKey(index)] }
+                } else {
+                    _ = try? array.decode(NonFiniteNumberFinder.self)
+                }
+                if array.currentIndex == index { return }  // nothing more can be read here
+            }
+        } else if let number = try? decoder.singleValueContainer().decode(Double.self), !number.isFinite {
+            found.path = decoder.codingPath
+        }
     }
 }

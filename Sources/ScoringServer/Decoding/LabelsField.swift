@@ -13,9 +13,9 @@ enum LabelsField: Decodable, Sendable {
             return
         }
         // Index labels (the common case) probe without throwing: a first element that is a
-        // number means a flat array; anything else is decoded as rows (and reported from there).
-        var probe = outer
-        if !probe.isAtEnd, (try? probe.decode(Double.self)) == nil {
+        // number (even one out of range, reported from FlatNumbers) means a flat array;
+        // anything else is decoded as rows (and reported from there).
+        if !outer.isAtEnd, !outer.nextIsNumber() {
             self = .rows(try NumberMatrix(from: decoder))
             return
         }
@@ -23,7 +23,7 @@ enum LabelsField: Decodable, Sendable {
     }
 
     private static func tensor(from decoder: any Decoder) throws -> LabelsField {
-        switch try Tensor.decode(from: decoder) {
+        switch try Tensor.decode(try decoder.container(keyedBy: FieldKey.self)) {
         case .failure(let problem):
             return .invalid(problem)
         case .success(let tensor) where tensor.shape.count == 1:

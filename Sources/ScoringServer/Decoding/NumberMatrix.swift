@@ -24,7 +24,7 @@ struct NumberMatrix: Decodable, Sendable {
             try decodeRows(&outer, decoder: decoder)
             return
         }
-        guard (try? decoder.container(keyedBy: FieldKey.self)) != nil else {
+        guard let object = try? decoder.container(keyedBy: FieldKey.self) else {
             throw DecodingError.typeMismatch(
                 NumberMatrix.self,
                 DecodingError.Context(
@@ -34,7 +34,7 @@ struct NumberMatrix: Decodable, Sendable {
                 )
             )
         }
-        switch try Tensor.decode(from: decoder) {
+        switch try Tensor.decode(object) {
         case .failure(let problem):
             shapeProblem = problem
         case .success(let tensor) where tensor.shape.count == 2:
@@ -53,7 +53,7 @@ struct NumberMatrix: Decodable, Sendable {
             }
             var count = 0
             while !row.isAtEnd {
-                values.append(try row.decode(Double.self))
+                values.append(try row.decodeNumber())
                 count += 1
             }
             if count != columns && shapeProblem == nil {

@@ -17,6 +17,22 @@ enum ScoringField: String, CaseIterable, Sendable {
     case id
     case loss
 
+    /// What the member must be, in the contract's words (for a 400 when its JSON type is wrong).
+    var expected: String {
+        switch self {
+        case .predictions: "rows of numbers, or a tensor object {\"shape\", \"data\" or \"data_base64\"}"
+        case .labels: "class indices (integers) or rows of numbers, or a tensor object"
+        case .input: "\"probabilities\" or \"logits\""
+        case .base: "2, \"e\" or 10"
+        case .perSample: "true or false"
+        case .sampleWeights, .classWeights, .positiveWeights: "an array of numbers"
+        case .labelSmoothing, .epsilon: "a number"
+        case .convention: "\"document\", \"sklearn\", \"pytorch\" or \"keras\""
+        case .id: "a string"
+        case .loss: "\"cce\" or \"bce\""
+        }
+    }
+
     /// Whether the member belongs to batch jobs only.
     var isBatchJobOnly: Bool { self == .id || self == .loss }
 
@@ -56,7 +72,12 @@ struct ScoringRequest: Sendable {
     var unknownFields = UnknownFields()
 
     init(from decoder: any Decoder, context: Context) throws {
-        let object = try decoder.container(keyedBy: FieldKey.self)
+        try self.init(try decoder.container(keyedBy: FieldKey.self), context: context)
+    }
+
+    /// Reads the members of `object` (each object's container is made once: a second one would
+    /// make every member look duplicated to `DuplicateMembers`).
+    init(_ object: KeyedDecodingContainer<FieldKey>, context: Context) throws {
         for key in object.allKeys {
             guard let field = ScoringField(rawValue: key.stringValue), context == .batchJob || !field.isBatchJobOnly
             else {
@@ -72,8 +93,8 @@ struct ScoringRequest: Sendable {
             case .sampleWeights: sampleWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
             case .classWeights: classWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
             case .positiveWeights: positiveWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            case .labelSmoothing: labelSmoothing = try object.decodeIfPresent(Double.self, forKey: key)
-            case .epsilon: epsilon = try object.decodeIfPresent(Double.self, forKey: key)
+            case .labelSmoothing: labelSmoothing = try object.decodeNumberIfPresent(forKey: key)
+            case .epsilon: epsilon = try object.decodeNumberIfPresent(forKey: key)
             case .convention: convention = try object.decodeIfPresent(String.self, forKey: key)
             case .id: id = try object.decodeIfPresent(String.self, forKey: key)
             case .loss: loss = try object.decodeIfPresent(String.self, forKey: key)

@@ -19,22 +19,31 @@ struct Tensor: Sendable {
         case data
 
         static let known = allCases.map(\.rawValue)
+
+        /// What the member must be, in the contract's words.
+        var expected: String {
+            switch self {
+            case .shape: "[n] or [n, C]: an array of whole numbers"
+            case .dtype: "\"float32\" or \"float64\""
+            case .dataBase64: "a base64 string"
+            case .data: "an array of numbers"
+            }
+        }
     }
 
     let shape: [Int]
     let values: [Double]
 
-    /// Decodes the object; JSON type errors throw (400), a broken rule comes back as a 422's
+    /// Decodes the tensor object; JSON type errors throw (400), a broken rule comes back as a 422's
     /// detail whose pointer is below the tensor's own.
-    static func decode(from decoder: any Decoder) throws -> Result<Tensor, Problem.Detail> {
-        let object = try decoder.container(keyedBy: FieldKey.self)
-        var shape: [Int]?
+    static func decode(_ object: KeyedDecodingContainer<FieldKey>) throws -> Result<Tensor, Problem.Detail> {
+        var sizes: [Double]?
         var dtype: String?
         var encoded: String?
         var data: [Double]?
         for key in object.allKeys {
             switch Field(rawValue: key.stringValue) {
-            case .shape?: shape = try object.decodeIfPresent([Int].self, forKey: key)
+            case .shape?: sizes = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
             case .dtype?: dtype = try object.decodeIfPresent(String.self, forKey: key)
             case .dataBase64?: encoded = try object.decodeIfPresent(String.self, forKey: key)
             case .data?: data = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
@@ -43,12 +52,16 @@ struct Tensor: Sendable {
                 return .failure(FieldSuggestion.unknownField(key.stringValue, known: Field.known, pointer: pointer))
             }
         }
-        guard let shape else {
+        guard let sizes else {
             return .failure(Problem.Detail(pointer: "/shape", detail: "missing required field 'shape'"))
         }
-        guard (1...2).contains(shape.count), shape.allSatisfy({ $0 >= 0 }) else {
-            return .failure(Problem.Detail(pointer: "/shape", detail: "shape must be [n] or [n, C] with sizes >= 0"))
+        // Sizes are read as numbers and checked here, so 1.5 or 1e30 is a 422 rather than a
+        // conversion error; 2^53 keeps the conversion to Int exact.
+        guard (1...2).contains(sizes.count), sizes.allSatisfy({ $0 >= 0 && $0 <= 0x1p53 && $0.rounded() == $0 }) else {
+            return .failure(
+                Problem.Detail(pointer: "/shape", detail: "shape must be [n] or [n, C] with whole sizes >= 0"))
         }
+        let shape = sizes.map { Int($0) }
         let (count, overflow) = shape.reduce((1, false)) { partial, size in
             let (product, overflowed) = partial.0.multipliedReportingOverflow(by: size)
             return (product, partial.1 || overflowed)
@@ -167,6 +180,6 @@ struct FlatNumbers: Decodable {
     init(from decoder: any Decoder) throws {
         var array = try decoder.unkeyedContainer()
         values.reserveCapacity(BodyCapacity.reservation(rows: array.count ?? 0, columns: 1, in: decoder))
-        while !array.isAtEnd { values.append(try array.decode(Double.self)) }
+        while !array.isAtEnd { values.append(try array.decodeNumber()) }
     }
 }
