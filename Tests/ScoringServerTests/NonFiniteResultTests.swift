@@ -49,9 +49,11 @@ import Testing
     @Test func aZeroClassWeightOnAnInfiniteLogIsZero() {
         // 0 · (-infinity) is NaN in float64; a term with weight 0 contributes exactly 0.
         let answer = harness.post(
-            "/cce", #"{"predictions":[[-1.7e308,1.7e308]],"labels":[0],"input":"logits","class_weights":[0,1]}"#)
+            "/cce",
+            #"{"predictions":[[-1.7e308,1.7e308],[0,0]],"labels":[0,1],"input":"logits","class_weights":[0,1]}"#)
         #expect(answer.status == 200)
-        #expect(answer.json["loss"]?.double == 0)
+        #expect(answer.json["losses"]?.doubles == [0, 1])
+        #expect(answer.json["loss"]?.double == 0.5)
     }
 
     @Test func theWriterNeverTraps() {

@@ -5,7 +5,10 @@
 /// each class's base rate for binary ones, after label smoothing. Because the loss is linear in
 /// the targets, the constant predictor's loss is -Σ_j w_j q_j log q_j (categorical) and
 /// -Σ_j [w_j r_j log r_j + (1 - r_j) log(1 - r_j)] (binary), with the same clipping.
-/// Nil when the prior's loss is 0 (every label the same), where the ratio means nothing.
+/// Nil when the labels as given (before smoothing) leave nothing to predict: for categorical
+/// labels when one class holds every sample, for binary ones when every column is constant
+/// (among samples of positive weight). The prior's loss is then 0, or only what clipping and
+/// smoothing add to it, and the ratio would be noise (3.5 million for one sample under Keras).
 public enum NormalizedEntropy {
     public static func categorical(loss: Double, labels: CategoricalLabels, classes: Int, options: LossOptions)
         -> Double?
@@ -30,6 +33,8 @@ public enum NormalizedEntropy {
         case .distributions(let targets):
             prior = meanTargets(rows: targets.rows, classes: classes, options: options) { i, j in targets[i, j] }
         }
+        // One class holds every sample exactly when the prior puts all its weight on it.
+        if prior.contains(1) { return nil }
         let smoothing = options.labelSmoothing
         var priorLoss = CompensatedSum()
         for (j, rate) in prior.enumerated() {
@@ -41,6 +46,7 @@ public enum NormalizedEntropy {
 
     public static func binary(loss: Double, targets: Matrix, options: LossOptions) -> Double? {
         let options = options.scalingSampleWeights().options  // the prior is a ratio
+        if everyColumnIsConstant(targets, options: options) { return nil }
         let prior = meanTargets(rows: targets.rows, classes: targets.columns, options: options) { i, j in targets[i, j]
         }
         let smoothing = options.labelSmoothing
@@ -71,6 +77,18 @@ public enum NormalizedEntropy {
             }
         }
         return sums.map { $0.value / total.value }
+    }
+
+    private static func everyColumnIsConstant(_ targets: Matrix, options: LossOptions) -> Bool {
+        var first: Int?
+        for i in 0..<targets.rows where options.sampleWeight(i) != 0 {
+            guard let reference = first else {
+                first = i
+                continue
+            }
+            for j in 0..<targets.columns where targets[i, j] != targets[reference, j] { return false }
+        }
+        return true
     }
 
     private static func ratio(_ loss: Double, _ priorLoss: Double) -> Double? {

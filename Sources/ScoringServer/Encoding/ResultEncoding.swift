@@ -15,20 +15,21 @@ enum ResultEncoding {
         classes: Int,
         indexLabels: Bool,
         options: LossOptions,
+        measure: BandMeasure,
         evaluation: Evaluation,
         perSample: Bool,
         to json: inout JSONWriter
     ) {
-        let band = { (loss: Double) in CategoricalBand.of(loss: loss, classes: classes, base: options.base).rawValue }
+        let band = { (loss: Double) in measure.categoricalBand(loss, classes: classes).rawValue }
         json.raw("{")
         json.member("loss", result.mean)
         writeCommon(sum: result.sum, n: result.losses.count, classes: classes, base: options.base, to: &json)
-        json.nextMember("band", band(result.mean))
+        json.nextMember("band", band(measure.mean))
         writeEvaluation(evaluation, to: &json)
         SettingsEncoding.write(options, loss: .cce, indexLabels: indexLabels, to: &json)
         if perSample {
             json.comma()
-            writePerSample(result.losses, band: band, to: &json)
+            writePerSample(result.losses, bands: measure.losses.lazy.map(band), to: &json)
         }
         json.raw("}")
     }
@@ -36,11 +37,12 @@ enum ResultEncoding {
     static func writeBinary(
         _ result: BinaryLoss,
         options: LossOptions,
+        measure: BandMeasure,
         evaluation: Evaluation,
         perSample: Bool,
         to json: inout JSONWriter
     ) {
-        let band = { (loss: Double) in BinaryBand.of(loss: loss, base: options.base).rawValue }
+        let band = { (loss: Double) in measure.binaryBand(loss).rawValue }
         json.raw("{")
         json.member("loss", result.mean)
         json.nextMember("mean_per_element", result.meanPerElement)
@@ -51,7 +53,7 @@ enum ResultEncoding {
             base: options.base,
             to: &json
         )
-        json.nextMember("band", band(result.mean))
+        json.nextMember("band", band(measure.mean))
         writeEvaluation(evaluation, to: &json)
         SettingsEncoding.write(options, loss: .bce, indexLabels: false, to: &json)
         json.comma()
@@ -59,7 +61,7 @@ enum ResultEncoding {
         json.numbers(result.classLosses)
         if perSample {
             json.comma()
-            writePerSample(result.losses, band: band, to: &json)
+            writePerSample(result.losses, bands: measure.losses.lazy.map(band), to: &json)
         }
         json.raw("}")
     }
@@ -96,15 +98,18 @@ enum ResultEncoding {
         }
     }
 
-    private static func writePerSample(_ losses: [Double], band: (Double) -> String, to json: inout JSONWriter) {
+    /// `"losses":[…],"bands":[…]`: each sample's reported loss, and the band of its measure.
+    private static func writePerSample<Bands: Sequence<String>>(
+        _ losses: [Double], bands: Bands, to json: inout JSONWriter
+    ) {
         json.key("losses")
         json.numbers(losses)
         json.comma()
         json.key("bands")
         json.raw("[")
-        for (i, loss) in losses.enumerated() {
+        for (i, band) in bands.enumerated() {
             if i > 0 { json.comma() }
-            json.string(band(loss))
+            json.string(band)
         }
         json.raw("]")
     }

@@ -13,7 +13,10 @@ enum BandsEndpoint {
     static let body: [UInt8] = {
         var json = JSONWriter(capacity: 2048)
         json.raw("{\"cce\":{")
-        json.member("measure", "effective true-class probability p = base^(-loss); independent of the base")
+        json.member(
+            "measure",
+            "effective true-class probability p = base^(-loss) of the document's cross-entropy of the true class(es), without class weights or label smoothing, whatever the convention"
+        )
         json.nextMember("relative_tolerance", BandTolerance.relative)
         json.comma()
         json.key("bands")
@@ -36,7 +39,10 @@ enum BandsEndpoint {
         json.raw("},{\"name\":\"wrong\",\"condition\":\"p < 1/classes\",")
         json.member("description", CategoricalBand.wrong.summary)
         json.raw("}]},\"bce\":{")
-        json.member("measure", "per-sample loss summed over classes, converted to bits")
+        json.member(
+            "measure",
+            "the document's per-sample loss summed over classes, in bits, without pos_weight or label smoothing, whatever the convention"
+        )
         json.nextMember("relative_tolerance", BandTolerance.relative)
         json.comma()
         json.key("bands")

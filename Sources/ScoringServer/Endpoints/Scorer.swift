@@ -27,6 +27,8 @@ enum Scorer {
                 classes: classes,
                 indexLabels: labels.isIndices,
                 options: options,
+                measure: BandMeasure.categorical(
+                    predictions: predictions, labels: labels, options: options, reported: result),
                 evaluation: evaluation,
                 perSample: perSample,
                 to: &json
@@ -42,8 +44,10 @@ enum Scorer {
                 normalizedEntropy: NormalizedEntropy.binary(
                     loss: result.weightedMean, targets: targets, options: options)
             )
+            let measure = BandMeasure.binary(
+                predictions: predictions, targets: targets, options: options, reported: result)
             ResultEncoding.writeBinary(
-                result, options: options, evaluation: evaluation, perSample: perSample, to: &json)
+                result, options: options, measure: measure, evaluation: evaluation, perSample: perSample, to: &json)
         }
     }
 

@@ -62,23 +62,13 @@ struct ConventionRules {
         }
     }
 
-    /// scikit-learn takes class labels only; PyTorch's class-weighted mean must not divide by 0.
-    func checkLabels(_ labels: CategoricalLabels, options: LossOptions, _ problems: inout ValidationProblems) {
-        switch (convention, labels) {
-        case (.sklearn, .distributions(let targets)):
-            if !targets.values.allSatisfy({ $0 == 0 || $0 == 1 }) {
-                problems.add(
-                    pointer("labels"), "scikit-learn's log_loss takes class labels (or one-hot rows), not soft targets")
-            }
-        case (.pytorch, .indices(let indices)):
-            if let weights = options.classWeights, indices.allSatisfy({ weights[$0] == 0 }) {
-                problems.add(
-                    pointer("class_weights"),
-                    "the labelled classes' weights are all 0; PyTorch's weighted mean would divide by 0"
-                )
-            }
-        default:
-            break
+    /// scikit-learn takes class labels (or one-hot rows) only.
+    func checkLabels(_ labels: CategoricalLabels, _ problems: inout ValidationProblems) {
+        if convention == .sklearn, case .distributions(let targets) = labels,
+            !targets.values.allSatisfy({ $0 == 0 || $0 == 1 })
+        {
+            problems.add(
+                pointer("labels"), "scikit-learn's log_loss takes class labels (or one-hot rows), not soft targets")
         }
     }
 

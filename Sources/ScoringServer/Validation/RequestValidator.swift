@@ -45,18 +45,21 @@ struct RequestValidator {
             }
             let categorical = categoricalLabels(labels, rows: matrix.rows, classes: matrix.columns, &problems)
             try problems.check()
-            rules.checkLabels(categorical!, options: options, &problems)
+            guard let categorical else { throw Problem.validation(problems.details) }
+            rules.checkLabels(categorical, &problems)
+            checkClassWeightsInUse(categorical, options: options, &problems)
             try problems.check()
-            return .categorical(predictions: matrix, labels: categorical!, options: options, perSample: perSample)
+            return .categorical(predictions: matrix, labels: categorical, options: options, perSample: perSample)
         case .bce:
             if predictionKind == .probabilities {
                 checkProbabilities(matrix, field: "predictions", rows: .free, &problems)
             }
             let targets = binaryTargets(labels, rows: matrix.rows, classes: matrix.columns, &problems)
             try problems.check()
-            rules.checkBinaryTargets(targets!, &problems)
+            guard let targets else { throw Problem.validation(problems.details) }
+            rules.checkBinaryTargets(targets, &problems)
             try problems.check()
-            return .binary(predictions: matrix, targets: targets!, options: options, perSample: perSample)
+            return .binary(predictions: matrix, targets: targets, options: options, perSample: perSample)
         }
     }
 
@@ -84,8 +87,13 @@ struct RequestValidator {
         if let epsilon = request.epsilon {
             if predictionKind == .logits {
                 problems.add(pointer("epsilon"), "epsilon clips probabilities; logits are never clipped")
-            } else if epsilon > 0 && epsilon < 0.5 {
+            } else if epsilon > 0 && epsilon < 0.5 && 1 - epsilon < 1 {
                 options.clipping = Clipping(epsilon: epsilon)
+            } else if epsilon > 0 && epsilon < 0.5 {
+                problems.add(
+                    pointer("epsilon"),
+                    "epsilon must be above 2^-54 (5.55e-17): below it 1 - epsilon rounds to 1 in float64 and the upper clip does nothing; got \(epsilon.shortDescription)"
+                )
             } else {
                 problems.add(pointer("epsilon"), "epsilon must be in (0, 0.5); got \(epsilon.shortDescription)")
             }
@@ -112,6 +120,35 @@ struct RequestValidator {
         }
         try problems.check()
         return options
+    }
+
+    /// Class weights that are 0 on every labelled class make every loss 0 whatever the prediction
+    /// (and PyTorch's weighted mean divide by 0): Σ_i s_i Σ_j y_ij w_j must not be 0, as sample
+    /// weights must not all be 0. Tested term by term, so tiny weights cannot round it to 0.
+    private func checkClassWeightsInUse(
+        _ labels: CategoricalLabels, options: LossOptions, _ problems: inout ValidationProblems
+    ) {
+        guard let weights = options.classWeights else { return }
+        let sampleWeight = { (i: Int) in options.sampleWeights?[i] ?? 1 }
+        let inUse: Bool
+        if options.labelSmoothing > 0 {
+            inUse = weights.contains { $0 != 0 }  // smoothing gives every class a positive target
+        } else {
+            switch labels {
+            case .indices(let indices):
+                inUse = indices.indices.contains { sampleWeight($0) != 0 && weights[indices[$0]] != 0 }
+            case .distributions(let targets):
+                inUse = (0..<targets.rows).contains { i in
+                    sampleWeight(i) != 0 && (0..<targets.columns).contains { targets[i, $0] != 0 && weights[$0] != 0 }
+                }
+            }
+        }
+        if !inUse {
+            problems.add(
+                pointer("class_weights"),
+                "the labelled classes' class_weights are all 0 (sum of s_i * w_y_i is 0): every loss would be 0 whatever the prediction"
+            )
+        }
     }
 
     /// n or C values, each ≥ 0.
