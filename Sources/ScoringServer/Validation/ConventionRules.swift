@@ -5,7 +5,7 @@ import CrossEntropy
 struct ConventionRules {
     let convention: Convention
     let kind: LossKind
-    let pointer: (String) -> String
+    let pointer: FieldPointer
 
     /// Rules on the options, checked before the matrices are read.
     func checkOptions(_ request: ScoringRequest, predictionKind: PredictionKind, _ problems: inout ValidationProblems) {

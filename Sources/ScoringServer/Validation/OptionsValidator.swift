@@ -1,0 +1,157 @@
+import CrossEntropy
+
+/// Checks a request's options (convention, input, base, weights, smoothing, clipping) and
+/// yields the core library's `LossOptions`, or the problems found, each at its field.
+struct OptionsValidator {
+    let pointer: FieldPointer
+
+    // MARK: - Option names
+
+    func convention(_ name: String?, _ problems: inout ValidationProblems) -> Convention? {
+        guard let name else { return .document }
+        if let convention = Convention(rawValue: name) { return convention }
+        let names = Convention.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        problems.add(pointer("convention"), "unknown convention '\(ClientText.cut(name))'; expected one of \(names)")
+        return nil
+    }
+
+    func predictionKind(
+        _ input: String?,
+        default defaultKind: PredictionKind,
+        _ problems: inout ValidationProblems
+    ) -> PredictionKind? {
+        switch input {
+        case nil: return defaultKind
+        case "probabilities": return .probabilities
+        case "logits": return .logits
+        case let other?:
+            problems.add(
+                pointer("input"), "unknown input '\(ClientText.cut(other))'; expected 'probabilities' or 'logits'")
+            return nil
+        }
+    }
+
+    func base(_ base: BaseField?, default defaultBase: LogBase, _ problems: inout ValidationProblems)
+        -> LogBase?
+    {
+        switch base {
+        case nil: return defaultBase
+        case .number(2): return .two
+        case .number(10): return .ten
+        case .name("e"): return .e
+        case .number(let other)?:
+            problems.add(pointer("base"), "unknown base \(other.shortDescription); expected 2, \"e\" or 10")
+        case .name(let other)?:
+            problems.add(pointer("base"), "unknown base \"\(ClientText.cut(other))\"; expected 2, \"e\" or 10")
+        }
+        return nil
+    }
+
+    // MARK: - Weights, smoothing, clipping
+
+    func lossOptions(
+        _ request: ScoringRequest,
+        kind: LossKind,
+        convention: Convention,
+        predictionKind: PredictionKind,
+        base: LogBase,
+        matrix: Matrix
+    ) throws(Problem) -> LossOptions {
+        var problems = ValidationProblems()
+        var options = LossOptions(convention: convention, predictionKind: predictionKind)
+        options.base = base
+        if let smoothing = request.labelSmoothing {
+            if (0..<1).contains(smoothing) {
+                options.labelSmoothing = smoothing
+            } else {
+                problems.add(
+                    pointer("label_smoothing"), "label_smoothing must be in [0, 1); got \(smoothing.shortDescription)")
+            }
+        }
+        if let epsilon = request.epsilon {
+            if predictionKind == .logits {
+                problems.add(pointer("epsilon"), "epsilon clips probabilities; logits are never clipped")
+            } else if epsilon > 0 && epsilon < 0.5 && 1 - epsilon < 1 {
+                options.clipping = Clipping(epsilon: epsilon)
+            } else if epsilon > 0 && epsilon < 0.5 {
+                problems.add(
+                    pointer("epsilon"),
+                    "epsilon must be above 2^-54 (5.55e-17): below it 1 - epsilon rounds to 1 in float64 and the upper clip does nothing; got \(epsilon.shortDescription)"
+                )
+            } else {
+                problems.add(pointer("epsilon"), "epsilon must be in (0, 0.5); got \(epsilon.shortDescription)")
+            }
+        }
+        if let weights = request.sampleWeights {
+            if checkWeights(weights, field: "sample_weights", count: matrix.rows, what: "samples", &problems) {
+                if weights.allSatisfy({ $0 == 0 }) {
+                    problems.add(pointer("sample_weights"), "sample_weights are all 0; at least one must be positive")
+                } else {
+                    options.sampleWeights = weights
+                }
+            }
+        }
+        let (field, other) = kind == .cce ? ("class_weights", "pos_weight") : ("pos_weight", "class_weights")
+        let misplaced = kind == .cce ? request.positiveWeights : request.classWeights
+        if misplaced != nil {
+            problems.add(
+                pointer(other), "\(other) is for /\(kind == .cce ? "bce" : "cce"); /\(kind.rawValue) takes \(field)")
+        }
+        if let weights = kind == .cce ? request.classWeights : request.positiveWeights,
+            checkWeights(weights, field: field, count: matrix.columns, what: "classes", &problems)
+        {
+            options.classWeights = weights
+        }
+        try problems.check()
+        return options
+    }
+
+    /// Class weights that are 0 on every labelled class make every loss 0 whatever the prediction
+    /// (and PyTorch's weighted mean divide by 0): Σ_i s_i Σ_j y_ij w_j must not be 0, as sample
+    /// weights must not all be 0. Tested term by term, so tiny weights cannot round it to 0.
+    func checkClassWeightsInUse(
+        _ labels: CategoricalLabels, options: LossOptions, _ problems: inout ValidationProblems
+    ) {
+        guard let weights = options.classWeights else { return }
+        let sampleWeight = { (i: Int) in options.sampleWeights?[i] ?? 1 }
+        let inUse: Bool
+        if options.labelSmoothing > 0 {
+            inUse = weights.contains { $0 != 0 }  // smoothing gives every class a positive target
+        } else {
+            switch labels {
+            case .indices(let indices):
+                inUse = indices.indices.contains { sampleWeight($0) != 0 && weights[indices[$0]] != 0 }
+            case .distributions(let targets):
+                inUse = (0..<targets.rows).contains { i in
+                    sampleWeight(i) != 0 && (0..<targets.columns).contains { targets[i, $0] != 0 && weights[$0] != 0 }
+                }
+            }
+        }
+        if !inUse {
+            problems.add(
+                pointer("class_weights"),
+                "the labelled classes' class_weights are all 0 (sum of s_i * w_y_i is 0): every loss would be 0 whatever the prediction"
+            )
+        }
+    }
+
+    /// n or C values, each ≥ 0.
+    private func checkWeights(
+        _ weights: [Double],
+        field: String,
+        count: Int,
+        what: String,
+        _ problems: inout ValidationProblems
+    ) -> Bool {
+        guard weights.count == count else {
+            problems.add(pointer(field), "\(weights.count) \(field) for \(count) \(what)")
+            return false
+        }
+        var valid = true
+        for (i, weight) in weights.enumerated() where weight < 0 {
+            problems.add(pointer(field, i), "\(weight.shortDescription) is negative; weights must be ≥ 0")
+            valid = false
+        }
+        return valid
+    }
+}
