@@ -24,10 +24,10 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     static let routeLabels = [
         "/", "/bands", "/batch", "/bce", "/cce", "/healthz", "/metrics", "/openapi.yaml", "/readyz", "unmatched",
     ]
-    static let statuses = [200, 400, 404, 405, 413, 415, 422, 503]
+    static let statuses = [200, 400, 404, 405, 413, 415, 422, 501, 503]
     static let reasons = [
         "bad_request", "body_too_large", "draining", "invalid_json", "limits", "method_not_allowed", "not_found",
-        "other", "overloaded", "unknown_field", "unsupported_media_type", "validation",
+        "not_implemented", "other", "overloaded", "slow_body", "unknown_field", "unsupported_media_type", "validation",
     ]
     static let bodyByteBuckets: [Double] = [
         256, 1024, 4096, 16384, 65536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864,
@@ -95,6 +95,10 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     public var metricsFactory: any MetricsFactory { factory }
 
     public func observe(_ exchange: Exchange) {
+        if let closed = exchange.closed {  // no answer: a rejection, not a request answered
+            rejections[closed.rawValue]?.increment()
+            return
+        }
         if let route = routes[exchange.route], let counter = route.byStatus[exchange.status] {
             counter.increment()
             route.duration.recordNanoseconds(Int64(clamping: exchange.durationNanoseconds))
@@ -149,6 +153,7 @@ extension Problem {
         switch status {
         case 413: "body_too_large"
         case 415: "unsupported_media_type"
+        case 501: "not_implemented"
         case 404: "not_found"
         case 405: "method_not_allowed"
         case 503: type == ProblemType.overloaded.uri ? "overloaded" : "draining"

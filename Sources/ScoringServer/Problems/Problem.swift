@@ -39,6 +39,7 @@ public enum ProblemType: String, Sendable {
     case limitExceeded = "limit-exceeded"
     case draining = "service-unavailable"
     case overloaded = "overloaded"
+    case notImplemented = "not-implemented"
 
     public var uri: String { "urn:cross-entropy-service:problem:\(rawValue)" }
 
@@ -55,6 +56,7 @@ public enum ProblemType: String, Sendable {
         case .limitExceeded: "The request is larger than the service's structural limits"
         case .draining: "The service is shutting down"
         case .overloaded: "The service is reading too many bodies at once"
+        case .notImplemented: "The service does not implement what the request needs"
         }
     }
 }

@@ -1,3 +1,4 @@
+import HTTPTransport
 import Synchronization
 
 /// The service's routes.
