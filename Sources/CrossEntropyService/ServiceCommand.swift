@@ -131,7 +131,8 @@ struct ServiceCommand: ParsableCommand {
                 limits: settings.limits,
                 state: state,
                 metrics: metrics,
-                requestsInFlight: { running.withLock { $0?.requestsInFlight ?? 0 } }
+                requestsInFlight: { running.withLock { $0?.requestsInFlight ?? 0 } },
+                memoryCharged: { running.withLock { $0?.memoryCharged ?? 0 } }
             )
         )
         let server: HTTPServer

@@ -69,6 +69,8 @@ import Testing
         #expect(try retried.readResponse().status == 200)
         let metrics = try httpRequest(port: port, "GET", "/metrics").text
         #expect(metrics.contains(#"requests_rejected_total{reason="overloaded"} 2"#))
+        // Every exchange but the scrape itself (bodiless: charged nothing) is done.
+        #expect(metrics.contains("memory_budget_charged_bytes 0"))
     }
 
     /// A body whose charge is larger than a whole budget (here one address's share) can never be

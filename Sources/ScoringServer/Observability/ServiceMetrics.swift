@@ -17,6 +17,7 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     private let rejections: [String: Metrics.Counter]
     private let bodyBytes: Metrics.Recorder
     private let inFlight: Metrics.Gauge
+    private let memoryCharged: Metrics.Gauge
     private let samples: [LossKind: Metrics.Counter]
     /// Routes and statuses not known in advance are counted here, under a lock.
     private let otherCounters = Mutex<[String: Metrics.Counter]>([:])
@@ -80,6 +81,7 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         bodyBytes = Metrics.Recorder(
             label: "http_request_body_bytes", dimensions: [], aggregate: true, factory: factory)
         inFlight = Metrics.Gauge(label: "http_requests_in_flight", dimensions: [], factory: factory)
+        memoryCharged = Metrics.Gauge(label: "memory_budget_charged_bytes", dimensions: [], factory: factory)
         var samples: [LossKind: Metrics.Counter] = [:]
         for kind in LossKind.allCases {
             samples[kind] = Metrics.Counter(
@@ -119,9 +121,10 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         samples[loss]?.increment(by: count)
     }
 
-    /// The Prometheus text exposition, with the in-flight gauge read now.
-    func exposition(requestsInFlight: Int) -> [UInt8] {
+    /// The Prometheus text exposition, with the in-flight and memory-budget gauges read now.
+    func exposition(requestsInFlight: Int, memoryCharged charged: UInt64 = 0) -> [UInt8] {
         inFlight.record(requestsInFlight)
+        memoryCharged.record(Int64(clamping: charged))
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16384)
         registry.emit(into: &buffer)
