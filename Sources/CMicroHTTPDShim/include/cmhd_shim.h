@@ -38,10 +38,8 @@ cmhd_server *cmhd_start(const cmhd_config *config, cmhd_handler handler, void *c
 uint16_t cmhd_bound_port(const cmhd_server *server);
 // Stops accepting new connections; requests already in progress carry on.
 void cmhd_quiesce(cmhd_server *server);
-// Requests whose headers have arrived and whose exchange has not finished.
-unsigned int cmhd_requests_in_flight(const cmhd_server *server);
-// Bytes charged to the memory budget right now.
-uint64_t cmhd_memory_charged(const cmhd_server *server);
+unsigned int cmhd_requests_in_flight(const cmhd_server *server); // headers in, exchange not finished
+uint64_t cmhd_memory_charged(const cmhd_server *server);         // bytes charged to the budget now
 // Closes every connection and frees the server.
 void cmhd_stop(cmhd_server *server);
 
@@ -50,7 +48,7 @@ const char *cmhd_request_method(const cmhd_request *request);
 const char *cmhd_request_path(const cmhd_request *request);
 // The first value of a header (case-insensitive name), or NULL.
 const char *cmhd_request_header(const cmhd_request *request, const char *name);
-// A value the application keeps with the request (the Swift side keeps its start time here).
+// A value the application keeps with the request (Swift keeps its start time here).
 void cmhd_request_set_tag(cmhd_request *request, uint64_t tag);
 uint64_t cmhd_request_tag(const cmhd_request *request);
 
