@@ -69,8 +69,22 @@ import Testing
         #expect(try retried.readResponse().status == 200)
         let metrics = try httpRequest(port: port, "GET", "/metrics").text
         #expect(metrics.contains(#"requests_rejected_total{reason="overloaded"} 2"#))
-        // Every exchange but the scrape itself (bodiless: charged nothing) is done.
-        #expect(metrics.contains("memory_budget_charged_bytes 0"))
+        // Every exchange but the scrape itself (bodiless: charged nothing) is done; the last
+        // answer's charge goes when libmicrohttpd reports it complete, just after the client has it.
+        #expect(try charged(port, until: { $0 == 0 }) == 0)
+    }
+
+    /// memory_budget_charged_bytes, polled (up to 30 s) until `done` holds.
+    private func charged(_ port: UInt16, until done: (Int) -> Bool) throws -> Int {
+        var value = -1
+        for _ in 0..<150 {
+            let text = try httpRequest(port: port, "GET", "/metrics").text
+            let line = text.split(separator: "\n").first { $0.hasPrefix("memory_budget_charged_bytes ") }
+            value = line.flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) } ?? -1
+            if done(value) { return value }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return value
     }
 
     /// A body whose charge is larger than a whole budget (here one address's share) can never be
@@ -101,5 +115,29 @@ import Testing
         ])
         #expect(run.status == 2)
         #expect(run.stderr.contains("--memory-budget-bytes (MEMORY_BUDGET_BYTES) must be 0 or at least"))
+    }
+
+    /// An answer is charged from when it is queued until the client has read it: a client that
+    /// never reads a large answer holds budget, not hidden memory.
+    @Test func answersNotYetReadAreCharged() throws {
+        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--threads", "2"])
+        defer { service.stop() }
+        // 600,000 one-column rows: a 4.8 MB body, an answer of about 20 MB (a loss and a band per
+        // row), more than loopback's socket buffers take.
+        let rows = 600_000
+        let body = Array(
+            ("{\"predictions\":[" + Array(repeating: "[0.5]", count: rows).joined(separator: ",")
+                + "],\"labels\":[" + Array(repeating: "1", count: rows).joined(separator: ",") + "]}").utf8)
+        let reader = try HTTPConnection(port: service.port, timeoutSeconds: 60)
+        try reader.send("POST", "/bce", headers: [("Content-Type", "application/json")], body: body)
+        // While the body is decoded it is charged body × factor; once answered, the answer alone.
+        let bodyCharge = body.count * Int(MemoryCharge.scoring)
+        let held = try charged(service.port, until: { (5_000_000..<bodyCharge).contains($0) })
+        #expect((5_000_000..<bodyCharge).contains(held), "charged \(held) bytes while a large answer was unread")
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try charged(service.port, until: { _ in true }) == held, "the unread answer's charge stays")
+        let answer = try reader.readResponse()
+        #expect(answer.status == 200)
+        #expect(try charged(service.port, until: { $0 == 0 }) == 0)
     }
 }
