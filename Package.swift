@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "cross-entropy-service", targets: ["CrossEntropyService"]),
         .library(name: "CrossEntropy", targets: ["CrossEntropy"]),
         .library(name: "ScoringServer", targets: ["ScoringServer"]),
+        .library(name: "HTTPTransport", targets: ["HTTPTransport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -22,16 +23,22 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
-        // The thin C layer: daemon start, body accumulation, response queueing.
+        // The thin C layer: daemon start, framing checks, memory budget, slow-body cuts, body
+        // accumulation, response queueing.
         .target(name: "CMicroHTTPDShim", dependencies: ["CLibMicroHTTPD"]),
+        // What an HTTP application and a transport share: request heads, responses, the
+        // protocol an application implements. Pure Swift: no libmicrohttpd.
+        .target(name: "HTTPTransport"),
+        // The HTTP server: libmicrohttpd through the shim, serving an HTTPApplication.
+        .target(name: "MicroHTTPDServer", dependencies: ["HTTPTransport", "CMicroHTTPDShim"]),
         // Pure maths: losses, clipping, bases, bands. No I/O, no HTTP.
         .target(name: "CrossEntropy"),
-        // HTTP/JSON layer: routes, decoding, validation, response writing.
+        // HTTP/JSON layer: routes, decoding, validation, response writing. No sockets.
         .target(
             name: "ScoringServer",
             dependencies: [
                 "CrossEntropy",
-                "CMicroHTTPDShim",
+                "HTTPTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -41,6 +48,7 @@ let package = Package(
             name: "CrossEntropyService",
             dependencies: [
                 "ScoringServer",
+                "MicroHTTPDServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

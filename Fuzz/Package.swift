@@ -10,7 +10,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "ScoringFuzzer",
-            dependencies: [.product(name: "ScoringServer", package: "cross-entropy-service")],
+            dependencies: [
+                .product(name: "ScoringServer", package: "cross-entropy-service"),
+                .product(name: "HTTPTransport", package: "cross-entropy-service"),
+            ],
             // libFuzzer brings main(); this target only defines LLVMFuzzerTestOneInput.
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         )

@@ -1,6 +1,8 @@
 import ArgumentParser
+import HTTPTransport
 import Logging
 import Metrics
+import MicroHTTPDServer
 import ScoringServer
 import Synchronization
 
@@ -38,9 +40,27 @@ struct ServiceCommand: ParsableCommand {
 
     @Option(
         help:
-            "Bytes of request bodies held at once, all connections together; past it, 503 with Retry-After; 0 for no limit (env MAX_BUFFERED_BYTES; default 1073741824)."
+            "Memory all requests may be charged at once: each body × its route's decoding factor until answered, plus answers not yet read; past it, 503 with Retry-After, beyond it whole, 413; 0 for no limit (env MEMORY_BUDGET_BYTES; default 2147483648)."
     )
-    var maxBufferedBytes: Int?
+    var memoryBudgetBytes: Int?
+
+    @Option(
+        help:
+            "The most of the memory budget one client address may hold; 0 for no limit (env MEMORY_BUDGET_PER_ADDRESS_BYTES; default 0)."
+    )
+    var memoryBudgetPerAddressBytes: Int?
+
+    @Option(
+        help:
+            "Bytes per second a request body must arrive at, over windows of --max-body-gap; slower connections are closed; 0 turns it off (env MIN_BODY_RATE; default 262144)."
+    )
+    var minBodyRate: Int?
+
+    @Option(
+        help:
+            "Seconds a request body may go without a byte before the connection is closed; 0 leaves it to --connection-timeout (env MAX_BODY_GAP; default 10)."
+    )
+    var maxBodyGap: Int?
 
     @Option(help: "Most connections open at once; 0 keeps libmicrohttpd's default (env MAX_CONNECTIONS).")
     var maxConnections: Int?
@@ -111,15 +131,16 @@ struct ServiceCommand: ParsableCommand {
                 limits: settings.limits,
                 state: state,
                 metrics: metrics,
-                requestsInFlight: { running.withLock { $0?.requestsInFlight ?? 0 } }
+                requestsInFlight: { running.withLock { $0?.requestsInFlight ?? 0 } },
+                memoryCharged: { running.withLock { $0?.memoryCharged ?? 0 } }
             )
         )
         let server: HTTPServer
         do {
             server = try HTTPServer(
                 configuration: settings.server,
-                router: router,
-                observers: [metrics, AccessLog(logger: Logger(label: "access"))]
+                application: ScoringApplication(
+                    router: router, observers: [metrics, AccessLog(logger: Logger(label: "access"))])
             )
         } catch {
             ServiceCommand.writeLine("cannot start: \(error)", to: 2)

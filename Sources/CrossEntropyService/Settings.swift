@@ -1,4 +1,5 @@
 import ArgumentParser
+import HTTPTransport
 import Logging
 import ScoringServer
 
@@ -71,23 +72,38 @@ struct Settings {
                     range: 1...(1 << 40)
                 )
             ),
-            maxBufferedBytes: UInt64(
+            memoryBudgetBytes: UInt64(
                 try value(
-                    command.maxBufferedBytes,
-                    "MAX_BUFFERED_BYTES",
-                    default: Int(ServerConfiguration.defaultMaxBufferedBytes),
+                    command.memoryBudgetBytes,
+                    "MEMORY_BUDGET_BYTES",
+                    default: Int(ServerConfiguration.defaultMemoryBudgetBytes),
                     range: 0...(1 << 50)
                 )
+            ),
+            memoryBudgetPerAddressBytes: UInt64(
+                try value(
+                    command.memoryBudgetPerAddressBytes, "MEMORY_BUDGET_PER_ADDRESS_BYTES", default: 0,
+                    range: 0...(1 << 50))
             ),
             connectionLimit: try value(command.maxConnections, "MAX_CONNECTIONS", default: 0, range: 0...1_000_000),
             perIPConnectionLimit: try value(
                 command.maxConnectionsPerIp, "MAX_CONNECTIONS_PER_IP", default: 0, range: 0...1_000_000),
             connectionTimeout: try value(
-                command.connectionTimeout, "CONNECTION_TIMEOUT", default: 30, range: 0...86_400)
+                command.connectionTimeout, "CONNECTION_TIMEOUT", default: 30, range: 0...86_400),
+            minBodyRate: UInt64(
+                try value(
+                    command.minBodyRate, "MIN_BODY_RATE", default: Int(ServerConfiguration.defaultMinBodyRate),
+                    range: 0...(1 << 40))
+            ),
+            maxBodyGap: try value(
+                command.maxBodyGap, "MAX_BODY_GAP", default: ServerConfiguration.defaultMaxBodyGap, range: 0...86_400)
         )
-        if server.maxBufferedBytes != 0 && server.maxBufferedBytes < server.maxBodyBytes {
+        // One largest body at the largest decoding factor must always fit, or it would get 413
+        // although it is within --max-body-bytes.
+        let (largestCharge, overflow) = server.maxBodyBytes.multipliedReportingOverflow(by: MemoryCharge.largest)
+        if server.memoryBudgetBytes != 0 && (overflow || server.memoryBudgetBytes < largestCharge) {
             throw ValidationError(
-                "--max-buffered-bytes (MAX_BUFFERED_BYTES) must be 0 or at least --max-body-bytes (\(server.maxBodyBytes)); got \(server.maxBufferedBytes)"
+                "--memory-budget-bytes (MEMORY_BUDGET_BYTES) must be 0 or at least --max-body-bytes × \(MemoryCharge.largest) (\(largestCharge)); got \(server.memoryBudgetBytes)"
             )
         }
         let defaults = ScoringLimits.default

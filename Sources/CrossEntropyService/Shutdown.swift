@@ -1,3 +1,4 @@
+import MicroHTTPDServer
 import ScoringServer
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import HTTPTransport
 import Testing
 
 @testable import ScoringServer

@@ -1,3 +1,4 @@
+import HTTPTransport
 import TestSupport
 
 @testable import ScoringServer

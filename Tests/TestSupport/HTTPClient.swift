@@ -97,6 +97,19 @@ public final class HTTPConnection: @unchecked Sendable {  // used by one thread 
         }
     }
 
+    /// Every byte the server sends until it closes the connection (or the read times out),
+    /// unparsed: to count status lines.
+    public func readUntilClosed() -> [UInt8] {
+        var all = buffer
+        buffer.removeAll()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let received = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if received <= 0 { return all }
+            all.append(contentsOf: chunk[..<received])
+        }
+    }
+
     /// True when the server has closed the connection (reads end of stream).
     public func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0

@@ -1,3 +1,4 @@
+import HTTPTransport
 import ScoringServer
 
 /// The router the real service uses, with a 1 MiB body limit.

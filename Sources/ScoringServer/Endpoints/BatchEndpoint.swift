@@ -1,4 +1,5 @@
 import Dispatch
+import HTTPTransport
 
 /// POST /batch: many jobs in one body, answered in order; one bad job fails alone.
 /// Jobs are scored (and their results written) in parallel across the cores.

@@ -82,6 +82,7 @@ enum OpenAPIDocument {
                 '400': { $ref: '#/components/responses/InvalidJSON' }
                 '405': { $ref: '#/components/responses/MethodNotAllowed' }
                 '413': { $ref: '#/components/responses/BodyTooLarge' }
+                '501': { $ref: '#/components/responses/NotImplemented' }
                 '503': { $ref: '#/components/responses/Overloaded' }
                 '415': { $ref: '#/components/responses/UnsupportedMediaType' }
                 '422': { $ref: '#/components/responses/ValidationFailed' }
@@ -127,6 +128,7 @@ enum OpenAPIDocument {
                 '400': { $ref: '#/components/responses/InvalidJSON' }
                 '405': { $ref: '#/components/responses/MethodNotAllowed' }
                 '413': { $ref: '#/components/responses/BodyTooLarge' }
+                '501': { $ref: '#/components/responses/NotImplemented' }
                 '503': { $ref: '#/components/responses/Overloaded' }
                 '415': { $ref: '#/components/responses/UnsupportedMediaType' }
                 '422': { $ref: '#/components/responses/ValidationFailed' }
@@ -159,6 +161,7 @@ enum OpenAPIDocument {
                 '400': { $ref: '#/components/responses/InvalidJSON' }
                 '405': { $ref: '#/components/responses/MethodNotAllowed' }
                 '413': { $ref: '#/components/responses/BodyTooLarge' }
+                '501': { $ref: '#/components/responses/NotImplemented' }
                 '503': { $ref: '#/components/responses/Overloaded' }
                 '415': { $ref: '#/components/responses/UnsupportedMediaType' }
                 '422': { $ref: '#/components/responses/ValidationFailed' }
@@ -584,18 +587,27 @@ enum OpenAPIDocument {
                 application/problem+json:
                   schema: { $ref: '#/components/schemas/Problem' }
             BodyTooLarge:
-              description: The body is over --max-body-bytes (default 64 MiB); decided from Content-Length before the body is read
+              description: |
+                The body is over --max-body-bytes (default 64 MiB), or its memory charge (body bytes times the route's
+                decoding factor) is more than a whole --memory-budget-bytes or --memory-budget-per-address-bytes;
+                decided from Content-Length before the body is read
               content:
                 application/problem+json:
                   schema: { $ref: '#/components/schemas/Problem' }
             Overloaded:
               description: |
-                The bodies being read at once, all connections together, would pass --max-buffered-bytes
-                (default 1 GiB): decided from Content-Length before the body is read, or as a chunked body
-                grows. Retry after the seconds Retry-After gives.
+                The memory charged by all requests at once (each body times its route's decoding factor, and
+                answers not yet read) would pass --memory-budget-bytes (default 2 GiB): decided from
+                Content-Length before the body is read, or as a chunked body grows. Retry after the seconds
+                Retry-After gives.
               headers:
                 Retry-After:
                   schema: { type: integer }
+              content:
+                application/problem+json:
+                  schema: { $ref: '#/components/schemas/Problem' }
+            NotImplemented:
+              description: A Transfer-Encoding other than chunked (RFC 9112 §6.1); the connection is closed
               content:
                 application/problem+json:
                   schema: { $ref: '#/components/schemas/Problem' }

@@ -1,3 +1,5 @@
+import HTTPTransport
+
 /// POST /cce and POST /bce: decode, validate, score, answer.
 struct ScoreEndpoint: Sendable {
     let loss: LossKind

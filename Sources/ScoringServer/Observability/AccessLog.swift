@@ -37,6 +37,9 @@ struct AccessRecord: CustomStringConvertible, Sendable {
         json.nextMember("bytes_in", exchange.bytesIn)
         json.nextMember("bytes_out", exchange.bytesOut)
         json.nextMember("duration_ms", Double(exchange.durationNanoseconds / 1000) / 1000)
+        if let closed = exchange.closed {
+            json.nextMember("closed", closed.rawValue)
+        }
         if let problem = exchange.problem {
             json.nextMember("problem", problem.type.uri)
             if includeDetail { json.nextMember("detail", problem.detail) }

@@ -1,5 +1,3 @@
-import CMicroHTTPDShim
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -27,7 +25,7 @@ public enum MemoryTrimmer {
                     let seconds = context!.assumingMemoryBound(to: UInt32.self).pointee
                     while true {
                         sleep(seconds)
-                        cmhd_trim_memory()
+                        _ = glibcMallocTrim(0)
                     }
                 },
                 interval
@@ -36,3 +34,9 @@ public enum MemoryTrimmer {
         #endif
     }
 }
+
+#if canImport(Glibc)
+    /// glibc's `malloc_trim`, declared in <malloc.h>, which the Glibc module does not export.
+    @_silgen_name("malloc_trim")
+    private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif

@@ -10,6 +10,7 @@ enum MetricFamily: CaseIterable {
     case requestsInFlight
     case samplesScored
     case requestsRejected
+    case memoryBudgetCharged
 
     var descriptor: MetricNameDescriptor {
         switch self {
@@ -35,6 +36,10 @@ enum MetricFamily: CaseIterable {
             MetricNameDescriptor(
                 metricName: "requests_rejected", unitName: "total",
                 helpText: "Requests refused or cut off, by reason (a problem kind, or slow_body).")
+        case .memoryBudgetCharged:
+            MetricNameDescriptor(
+                metricName: "memory_budget_charged", unitName: "bytes",
+                helpText: "Bytes charged to the memory budget now: bodies being read or decoded, answers not yet sent.")
         }
     }
 }

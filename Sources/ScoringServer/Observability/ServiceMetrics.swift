@@ -1,4 +1,5 @@
 import CrossEntropy
+import HTTPTransport
 import Metrics
 
 import class Prometheus.Counter
@@ -19,12 +20,17 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     private let rejections: [String: Counter]
     private let bodyBytes: ValueHistogram
     private let inFlight: Gauge
+    private let memoryCharged: Gauge
     private let samples: [LossKind: Counter]
 
     /// Every status an answer can have: 200, and each problem kind's.
     static let statuses = Array(Set([200] + ProblemType.allCases.map(\.status))).sorted()
-    /// Every `reason` of `requests_rejected_total`.
-    static let reasons = Array(Set(ProblemType.allCases.map(\.reason))).sorted()
+    /// Every `reason` of `requests_rejected_total`: each problem kind's, and the closes without
+    /// an answer that are counted (slow bodies).
+    static let reasons = Array(
+        Set(ProblemType.allCases.map(\.reason) + [FinishedExchange.CloseReason.slowBody.rawValue])
+    )
+    .sorted()
     static let bodyByteBuckets: [Double] = [
         256, 1024, 4096, 16384, 65536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864,
     ]
@@ -65,6 +71,7 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         bodyBytes = registry.makeValueHistogram(
             descriptor: MetricFamily.requestBodyBytes.descriptor, buckets: Self.bodyByteBuckets)
         inFlight = registry.makeGauge(descriptor: MetricFamily.requestsInFlight.descriptor)
+        memoryCharged = registry.makeGauge(descriptor: MetricFamily.memoryBudgetCharged.descriptor)
         var samples: [LossKind: Counter] = [:]
         for kind in LossKind.allCases {
             samples[kind] = registry.makeCounter(
@@ -78,6 +85,10 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     public var metricsFactory: any MetricsFactory { PrometheusMetricsFactory(registry: registry) }
 
     public func observe(_ exchange: Exchange) {
+        if let closed = exchange.closed {  // no answer: a rejection, not a request answered
+            rejections[closed.rawValue]?.increment()
+            return
+        }
         // Every route label and status is made up front; anything else would be a bug, and is
         // left uncounted rather than registered lazily.
         if let route = routes[exchange.route] {
@@ -95,9 +106,10 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         samples[loss]?.increment(by: Int64(count))
     }
 
-    /// The Prometheus text exposition, with the in-flight gauge read now.
-    func exposition(requestsInFlight: Int) -> [UInt8] {
+    /// The Prometheus text exposition, with the in-flight and memory-budget gauges read now.
+    func exposition(requestsInFlight: Int, memoryCharged charged: UInt64 = 0) -> [UInt8] {
         inFlight.set(Int64(requestsInFlight))
+        memoryCharged.set(Int64(clamping: charged))
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16384)
         registry.emit(into: &buffer)

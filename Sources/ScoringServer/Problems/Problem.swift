@@ -51,6 +51,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case limitExceeded = "limit-exceeded"
     case draining = "service-unavailable"
     case overloaded = "overloaded"
+    case notImplemented = "not-implemented"
 
     /// The RFC 9457 `type` member.
     public var uri: String { "urn:cross-entropy-service:problem:\(rawValue)" }
@@ -63,6 +64,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .bodyTooLarge: 413
         case .unsupportedMediaType: 415
         case .validation, .unknownField, .limitExceeded: 422
+        case .notImplemented: 501
         case .draining, .overloaded: 503
         }
     }
@@ -80,6 +82,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .limitExceeded: "The request is larger than the service's structural limits"
         case .draining: "The service is shutting down"
         case .overloaded: "The service is reading too many bodies at once"
+        case .notImplemented: "The service does not implement what the request needs"
         }
     }
 
@@ -97,6 +100,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .limitExceeded: "limits"
         case .draining: "draining"
         case .overloaded: "overloaded"
+        case .notImplemented: "not_implemented"
         }
     }
 }

@@ -1,3 +1,5 @@
+import HTTPTransport
+
 /// One route: a path, the method it answers, and how it answers.
 struct Route: Sendable {
     enum Handler: Sendable {

@@ -1,3 +1,5 @@
+import HTTPTransport
+
 /// Finds the route of a request and screens it as soon as its headers arrive, so that bad
 /// requests (404, 405, 415, 413, duplicate Content-Length) are answered before any body is read.
 public struct Router: Sendable {
@@ -58,7 +60,7 @@ public struct Router: Sendable {
     public enum DroppedBody: Sendable {
         /// It grew past --max-body-bytes (413).
         case tooLarge
-        /// It grew past what --max-buffered-bytes had left (503).
+        /// It grew past what --memory-budget-bytes had left (503).
         case overBudget
     }
 
@@ -84,12 +86,12 @@ public struct Router: Sendable {
         }
     }
 
-    /// 503 for a body the buffered-bytes budget cannot take right now.
+    /// 503 for a body the memory budget cannot take right now.
     public func busy() -> HTTPResponse {
         .problem(
             Problem(
                 .overloaded,
-                detail: "too many request bodies are being read at once (--max-buffered-bytes); retry shortly"),
+                detail: "too many request bodies are being read at once (--memory-budget-bytes); retry shortly"),
             headers: [("Retry-After", "1")]
         )
     }

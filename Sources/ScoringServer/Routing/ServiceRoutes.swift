@@ -1,3 +1,4 @@
+import HTTPTransport
 import Synchronization
 
 /// The service's routes.
@@ -12,19 +13,23 @@ public enum ServiceRoutes {
         public var metrics: ServiceMetrics
         /// Requests being served now, read when /metrics is scraped.
         public var requestsInFlight: @Sendable () -> Int
+        /// Bytes charged to the transport's memory budget now, read when /metrics is scraped.
+        public var memoryCharged: @Sendable () -> UInt64
 
         public init(
             maxBodyBytes: UInt64,
             limits: ScoringLimits = .default,
             state: ServiceState = ServiceState(),
             metrics: ServiceMetrics = ServiceMetrics(),
-            requestsInFlight: @escaping @Sendable () -> Int = { 0 }
+            requestsInFlight: @escaping @Sendable () -> Int = { 0 },
+            memoryCharged: @escaping @Sendable () -> UInt64 = { 0 }
         ) {
             self.maxBodyBytes = maxBodyBytes
             self.limits = limits
             self.state = state
             self.metrics = metrics
             self.requestsInFlight = requestsInFlight
+            self.memoryCharged = memoryCharged
         }
     }
 
@@ -36,6 +41,7 @@ public enum ServiceRoutes {
         let metrics = dependencies.metrics
         let state = dependencies.state
         let inFlight = dependencies.requestsInFlight
+        let charged = dependencies.memoryCharged
         let limits = dependencies.limits
         let cce = ScoreEndpoint(loss: .cce, metrics: metrics, limits: limits)
         let bce = ScoreEndpoint(loss: .bce, metrics: metrics, limits: limits)
@@ -55,7 +61,7 @@ public enum ServiceRoutes {
                         HTTPResponse(
                             status: 200,
                             contentType: "text/plain; version=0.0.4",
-                            body: metrics.exposition(requestsInFlight: inFlight())
+                            body: metrics.exposition(requestsInFlight: inFlight(), memoryCharged: charged())
                         )
                     }
                 case .openAPI:

@@ -2,21 +2,24 @@ import Synchronization
 
 /// The `X-Request-Id` of an exchange: the caller's, when it is printable ASCII of at most 128
 /// characters, or a fresh random one (32 hex digits).
-enum RequestID {
-    static let maximumLength = 128
+public enum RequestID {
+    /// The longest caller id echoed as it is.
+    public static let maximumLength = 128
 
-    static func resolve(_ incoming: String?) -> String {
+    /// The caller's id when acceptable, else a fresh one.
+    public static func resolve(_ incoming: String?) -> String {
         if let incoming, isAcceptable(incoming) { return incoming }
         return fresh()
     }
 
-    static func isAcceptable(_ value: String) -> Bool {
+    /// Printable ASCII without spaces, 1 to `maximumLength` bytes.
+    public static func isAcceptable(_ value: String) -> Bool {
         let bytes = value.utf8
         return !bytes.isEmpty && bytes.count <= maximumLength && bytes.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
     /// A random process prefix and a counter: unique, and no system call per request.
-    static func fresh() -> String {
+    public static func fresh() -> String {
         let value = counter.wrappingAdd(1, ordering: .relaxed).newValue &* 0x9E37_79B9_7F4A_7C15
         return String(unsafeUninitializedCapacity: 32) { buffer in
             for (i, digit) in prefixDigits.enumerated() { buffer[i] = digit }

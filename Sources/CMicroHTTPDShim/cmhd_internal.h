@@ -1,0 +1,74 @@
+// What the shim's files share; not part of the module's interface.
+#ifndef CMHD_INTERNAL_H
+#define CMHD_INTERNAL_H
+
+#include "cmhd_shim.h"
+
+#include <microhttpd.h>
+#include <stdatomic.h>
+
+// Client addresses are hashed into this many shares of the per-address budget: two addresses
+// that collide share one (stricter, never looser).
+enum { CMHD_ADDRESS_SHARES = 4096 };
+
+struct cmhd_server {
+    struct MHD_Daemon *daemon;
+    cmhd_handler handler;
+    void *context;
+    cmhd_config config;
+    _Atomic uint64_t charged;
+    _Atomic uint64_t *address_charged;  // CMHD_ADDRESS_SHARES counters when per-address budgets are on
+    uint16_t port;
+    atomic_uint in_flight;
+};
+
+struct cmhd_request {
+    cmhd_server *server;
+    struct MHD_Connection *connection;
+    const char *method;
+    const char *path;
+    uint64_t tag;
+    size_t address_share;
+    cmhd_framing framing;
+    // Body and its charge: `factor` budget bytes for each byte of capacity.
+    uint64_t factor;
+    uint8_t *body;
+    size_t length;
+    size_t capacity;
+    uint64_t body_charge;
+    uint64_t answer_charge;  // the queued answer, held until libmicrohttpd is done with it
+    cmhd_body_state body_state;
+    // Slow-body detection while the body is read.
+    bool reading_body;
+    bool slow;
+    bool answered;
+    uint64_t window_start_ns;
+    uint64_t window_bytes;
+    uint64_t last_chunk_ns;
+    cmhd_close_reason close_reason;
+    struct MHD_Response *response;
+    unsigned int status;
+};
+
+// CLOCK_MONOTONIC in nanoseconds, for the rate check (Swift keeps its own clock for durations).
+uint64_t cmhd_now_ns(void);
+
+// Memory budget (cmhd_budget.c).
+size_t cmhd_address_share(struct MHD_Connection *connection);
+// Adds `amount` to the request's charges unless a budget would pass its limit (`force` adds anyway).
+bool cmhd_charge(cmhd_request *request, uint64_t amount, bool force);
+// Gives `*amount` back and zeroes it.
+void cmhd_release(cmhd_request *request, uint64_t *amount);
+// Grows the body's charge to cover `capacity` bytes; false when the budget cannot take it.
+bool cmhd_charge_capacity(cmhd_request *request, size_t capacity);
+// Frees the body buffer and gives its charge back.
+void cmhd_discard_body(cmhd_request *request);
+
+// Body (cmhd_body.c).
+void cmhd_append_chunk(cmhd_request *request, const char *data, size_t size);
+bool cmhd_body_rate_ok(cmhd_request *request, size_t size);
+
+// Framing (cmhd_framing.c): the header walk of the headers phase.
+cmhd_framing cmhd_check_framing(struct MHD_Connection *connection);
+
+#endif

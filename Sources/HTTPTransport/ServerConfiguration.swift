@@ -1,0 +1,58 @@
+/// Everything the HTTP server needs to start.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: UInt16
+    public var threads: Int
+    public var maxBodyBytes: UInt64
+    /// Memory charged by all requests at once, together (0: no limit): each admitted body costs
+    /// its bytes times the application's factor until answered, each answer its bytes until
+    /// the client has read it. Past it, 503 with Retry-After; a charge larger than the whole
+    /// budget, 413.
+    public var memoryBudgetBytes: UInt64
+    /// The most one client address may have charged at once (0: no per-address limit).
+    public var memoryBudgetPerAddressBytes: UInt64
+    /// 0 keeps libmicrohttpd's default (about 1020).
+    public var connectionLimit: Int
+    /// 0 means no per-address limit.
+    public var perIPConnectionLimit: Int
+    /// Seconds of inactivity before a connection is closed; 0 means never.
+    public var connectionTimeout: Int
+    /// Bytes per second a body must arrive at, measured over windows of `maxBodyGap` (0: off).
+    public var minBodyRate: UInt64
+    /// Seconds a body may go without a byte (0: the connection timeout applies).
+    public var maxBodyGap: Int
+
+    public static let defaultMaxBodyBytes: UInt64 = 64 * 1024 * 1024
+    /// One largest body at the largest factor (64 MiB × 25 = 1.6 GiB) fits, with room for
+    /// small requests beside it.
+    public static let defaultMemoryBudgetBytes: UInt64 = 2 * 1024 * 1024 * 1024
+    /// 2 Mbit/s: a fraction of any link between services; only a stalled or hostile peer is slower.
+    public static let defaultMinBodyRate: UInt64 = 256 * 1024
+    public static let defaultMaxBodyGap = 10
+
+    public init(
+        host: String = "0.0.0.0",
+        port: UInt16 = 8080,
+        threads: Int = 2,
+        maxBodyBytes: UInt64 = ServerConfiguration.defaultMaxBodyBytes,
+        memoryBudgetBytes: UInt64 = ServerConfiguration.defaultMemoryBudgetBytes,
+        memoryBudgetPerAddressBytes: UInt64 = 0,
+        connectionLimit: Int = 0,
+        perIPConnectionLimit: Int = 0,
+        connectionTimeout: Int = 30,
+        minBodyRate: UInt64 = ServerConfiguration.defaultMinBodyRate,
+        maxBodyGap: Int = ServerConfiguration.defaultMaxBodyGap
+    ) {
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.maxBodyBytes = maxBodyBytes
+        self.memoryBudgetBytes = memoryBudgetBytes
+        self.memoryBudgetPerAddressBytes = memoryBudgetPerAddressBytes
+        self.connectionLimit = connectionLimit
+        self.perIPConnectionLimit = perIPConnectionLimit
+        self.connectionTimeout = connectionTimeout
+        self.minBodyRate = minBodyRate
+        self.maxBodyGap = maxBodyGap
+    }
+}

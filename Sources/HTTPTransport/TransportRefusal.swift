@@ -1,0 +1,14 @@
+/// Why the transport refuses a request; the application words the answer.
+public enum TransportRefusal: Sendable, Equatable {
+    /// 400: broken framing (RFC 9112): a bad header name, a repeated or malformed
+    /// Content-Length, more than one Transfer-Encoding, both framings, `chunked` not last.
+    case malformedFraming(String)
+    /// 501: a transfer coding the transport does not implement (only `chunked` is).
+    case unsupportedTransferCoding(String)
+    /// 413: the body is (or grew) larger than the largest accepted.
+    case bodyTooLarge
+    /// 413: the body's memory charge is more than the whole budget: it can never be taken.
+    case neverFits
+    /// 503 with Retry-After: the memory budget cannot take the body now.
+    case overBudget
+}

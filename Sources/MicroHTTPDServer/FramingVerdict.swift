@@ -1,0 +1,28 @@
+import CMicroHTTPDShim
+import HTTPTransport
+
+/// Words the shim's framing findings as refusals (RFC 9112 §5.1, §6.1, §6.3).
+enum FramingVerdict {
+    static func refusal(_ request: OpaquePointer) -> TransportRefusal? {
+        switch cmhd_request_framing(request) {
+        case .CMHD_FRAMING_OK:
+            nil
+        case .CMHD_FRAMING_BAD_HEADER_NAME:
+            .malformedFraming("a header name holds whitespace or another character a field name cannot have")
+        case .CMHD_FRAMING_REPEATED_CONTENT_LENGTH:
+            .malformedFraming("the request has more than one Content-Length header")
+        case .CMHD_FRAMING_BAD_CONTENT_LENGTH:
+            .malformedFraming("Content-Length is not a decimal number of bytes")
+        case .CMHD_FRAMING_REPEATED_TRANSFER_ENCODING:
+            .malformedFraming("the request has more than one Transfer-Encoding header")
+        case .CMHD_FRAMING_LENGTH_AND_ENCODING:
+            .malformedFraming("the request has both Content-Length and Transfer-Encoding")
+        case .CMHD_FRAMING_CHUNKED_NOT_LAST:
+            .malformedFraming("Transfer-Encoding must end with chunked, once")
+        case .CMHD_FRAMING_UNKNOWN_CODING:
+            .unsupportedTransferCoding(
+                cmhd_request_header(request, "Transfer-Encoding").map { String(cString: $0) } ?? "")
+        }
+    }
+
+}

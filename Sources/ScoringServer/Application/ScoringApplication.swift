@@ -1,0 +1,72 @@
+import HTTPTransport
+
+/// The scoring service as the transport sees it: the router screens and answers, transport
+/// refusals become problems, finished exchanges go to the observers (metrics, access log).
+public struct ScoringApplication: HTTPApplication {
+    public let router: Router
+    private let observers: [any ExchangeObserver]
+
+    public init(router: Router, observers: [any ExchangeObserver] = []) {
+        self.router = router
+        self.observers = observers
+    }
+
+    public func screen(_ head: RequestHead) -> Admission {
+        if let early = router.screen(head) { return .answer(early) }
+        return .admit(memoryPerByte: MemoryCharge.factor(forPath: head.path))
+    }
+
+    public func respond(_ head: RequestHead, body: UnsafeRawBufferPointer) -> HTTPResponse {
+        router.respond(head, body: body)
+    }
+
+    public func refuse(_ head: RequestHead, _ refusal: TransportRefusal) -> HTTPResponse {
+        switch refusal {
+        case .malformedFraming(let detail):
+            .problem(Problem(.badRequest, detail: detail))
+        case .unsupportedTransferCoding(let coding):
+            .problem(
+                Problem(
+                    .notImplemented,
+                    detail:
+                        "Transfer-Encoding '\(ClientText.cut(coding))' is not implemented; send the body as is or chunked"
+                ))
+        case .bodyTooLarge:
+            router.respond(head, body: UnsafeRawBufferPointer(start: nil, count: 0), dropped: .tooLarge)
+        case .neverFits:
+            .problem(
+                Problem(
+                    .bodyTooLarge,
+                    detail:
+                        "decoding this body would need more memory than the whole --memory-budget-bytes; send a smaller body"
+                ))
+        case .overBudget:
+            router.busy()
+        }
+    }
+
+    public func routeLabel(for path: String) -> String {
+        router.routeLabel(for: path)
+    }
+
+    public func finished(_ finished: FinishedExchange) {
+        guard !observers.isEmpty else { return }
+        let exchange: Exchange
+        switch finished.outcome {
+        case .answered(let response):
+            exchange = Exchange(
+                requestID: finished.requestID, method: finished.head.method, path: finished.head.path,
+                route: finished.route, status: response.status, bytesIn: finished.bytesIn,
+                bytesOut: response.body.count, durationNanoseconds: finished.durationNanoseconds,
+                problem: response.problem)
+        case .closed(.slowBody):
+            exchange = Exchange(
+                requestID: finished.requestID, method: finished.head.method, path: finished.head.path,
+                route: finished.route, status: 0, bytesIn: finished.bytesIn, bytesOut: 0,
+                durationNanoseconds: finished.durationNanoseconds, problem: nil, closed: .slowBody)
+        case .closed(.aborted):
+            return  // the client left: nothing to count
+        }
+        for observer in observers { observer.observe(exchange) }
+    }
+}

@@ -1,0 +1,76 @@
+import HTTPTransport
+import Testing
+
+@testable import ScoringServer
+
+/// The scoring service as the transport sees it, without sockets: admission factors, the
+/// wording of transport refusals, and what finished exchanges record.
+@Suite struct ScoringApplicationTests {
+    let metrics = ServiceMetrics()
+    var application: ScoringApplication {
+        ScoringApplication(router: ServiceRoutes.router(maxBodyBytes: 1 << 20), observers: [metrics])
+    }
+
+    private func head(_ method: String = "POST", _ path: String = "/cce") -> RequestHead {
+        RequestHead(
+            method: method, path: path, contentType: "application/json", contentLength: 10, contentLengthCount: 1)
+    }
+
+    @Test func scoringRoutesAreAdmittedWithTheirDecodingFactor() {
+        for (path, factor) in [
+            ("/cce", MemoryCharge.scoring), ("/bce", MemoryCharge.scoring), ("/batch", MemoryCharge.batch),
+        ] {
+            guard case .admit(let perByte) = application.screen(head("POST", path)) else {
+                Issue.record("\(path) was not admitted")
+                continue
+            }
+            #expect(perByte == factor)
+        }
+        #expect(MemoryCharge.largest >= max(MemoryCharge.scoring, MemoryCharge.batch))
+    }
+
+    @Test func badRequestsAreAnsweredAtTheHeaders() {
+        guard case .answer(let response) = application.screen(head("POST", "/nope")) else {
+            Issue.record("an unknown route was admitted")
+            return
+        }
+        #expect(response.status == 404)
+    }
+
+    @Test func refusalsArePlainProblems() {
+        let cases: [(TransportRefusal, Int, ProblemType)] = [
+            (.malformedFraming("two lengths"), 400, .badRequest),
+            (.unsupportedTransferCoding("gzip"), 501, .notImplemented),
+            (.bodyTooLarge, 413, .bodyTooLarge),
+            (.neverFits, 413, .bodyTooLarge),
+            (.overBudget, 503, .overloaded),
+        ]
+        for (refusal, status, type) in cases {
+            let response = application.refuse(head(), refusal)
+            #expect(response.status == status)
+            #expect(response.contentType == "application/problem+json")
+            #expect(response.problem?.type == type)
+            #expect(response.problem?.status == status)
+        }
+        #expect(application.refuse(head(), .overBudget).headers.contains { $0.name == "Retry-After" })
+        #expect(application.refuse(head(), .malformedFraming("x")).problem?.detail == "x")
+    }
+
+    @Test func slowBodiesAreCountedAndAbortsAreNot() {
+        for reason in [FinishedExchange.CloseReason.slowBody, .aborted, .slowBody] {
+            application.finished(
+                FinishedExchange(
+                    requestID: "r", head: head(), route: "/cce", outcome: .closed(reason), bytesIn: 0,
+                    durationNanoseconds: 1))
+        }
+        application.finished(
+            FinishedExchange(
+                requestID: "r", head: head(), route: "/cce",
+                outcome: .answered(application.refuse(head(), .unsupportedTransferCoding("gzip"))), bytesIn: 0,
+                durationNanoseconds: 1))
+        let text = String(decoding: metrics.exposition(requestsInFlight: 0), as: UTF8.self)
+        #expect(text.contains(#"requests_rejected_total{reason="slow_body"} 2"#))
+        #expect(text.contains(#"requests_rejected_total{reason="not_implemented"} 1"#))
+        #expect(text.contains(#"http_requests_total{route="/cce",status="501"} 1"#))
+    }
+}

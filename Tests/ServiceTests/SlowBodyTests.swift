@@ -1,0 +1,93 @@
+import Foundation
+import ScoringServer
+import TestSupport
+import Testing
+
+/// Slow uploads: a body that stops for longer than --max-body-gap, or arrives below
+/// --min-body-rate, has its connection closed without an answer (libmicrohttpd 0.9.75 can
+/// answer only at the headers or after the last byte), counted as slow_body, and its memory
+/// charge returns to the budget.
+@Suite struct SlowBodyTests {
+    private static let head =
+        "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+
+    private func service(_ extra: [String] = []) throws -> ServiceProcess {
+        try ServiceProcess(
+            arguments: ["--host", "127.0.0.1", "--port", "0", "--max-body-gap", "2", "--min-body-rate", "1000"] + extra)
+    }
+
+    /// Seconds until the server closes `connection`, or nil if it answered something first.
+    private func secondsUntilClosed(_ connection: HTTPConnection) -> Double? {
+        let start = Date()
+        let bytes = connection.readUntilClosed()
+        return bytes.isEmpty ? Date().timeIntervalSince(start) : nil
+    }
+
+    @Test func aBodyThatStopsIsClosedAfterTheGap() throws {
+        let service = try service()
+        defer { service.stop() }
+        let connection = try HTTPConnection(port: service.port, timeoutSeconds: 10)
+        try connection.send(Self.head + "{\"predictions\"")
+        let waited = try #require(secondsUntilClosed(connection), "an answer came instead of a close")
+        #expect(waited >= 1 && waited < 6)
+        let metrics = try httpRequest(port: service.port, "GET", "/metrics").text
+        #expect(metrics.contains(#"requests_rejected_total{reason="slow_body"} 1"#))
+    }
+
+    @Test func aBodyBelowTheMinimumRateIsClosed() throws {
+        let service = try service()
+        defer { service.stop() }
+        let connection = try HTTPConnection(port: service.port, timeoutSeconds: 10)
+        try connection.send(Self.head)
+        // A byte every half second: never silent for the 2 s gap, far below 1,000 bytes/s.
+        let start = Date()
+        var closed = false
+        while Date().timeIntervalSince(start) < 8 {
+            Thread.sleep(forTimeInterval: 0.5)
+            do { try connection.send(" ") } catch {
+                closed = true
+                break
+            }
+        }
+        #expect(closed || connection.isClosedByPeer())
+        #expect(Date().timeIntervalSince(start) < 6)
+        let metrics = try httpRequest(port: service.port, "GET", "/metrics").text
+        #expect(metrics.contains(#"requests_rejected_total{reason="slow_body"} 1"#))
+        #expect(metrics.contains(#"http_requests_in_flight 1"#))  // the scrape itself
+    }
+
+    /// The attack of issue 10: slow uploads that declare a large body hold the whole budget,
+    /// and every scoring request gets 503 until they are cut; then the budget is back.
+    @Test func slowUploadsReleaseTheBudgetWhenCut() throws {
+        let budget = 100_000 * Int(MemoryCharge.largest)
+        let service = try service(["--max-body-bytes", "100000", "--memory-budget-bytes", String(budget)])
+        defer { service.stop() }
+        let holders = try (0..<2).map { _ in try HTTPConnection(port: service.port, timeoutSeconds: 10) }
+        for holder in holders {
+            try holder.send(
+                "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{")
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        let example = #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#
+        let padded = example + String(repeating: " ", count: 60_000 - example.utf8.count)
+        #expect(try httpRequest(port: service.port, "POST", "/cce", json: padded).status == 503)
+        for holder in holders { _ = holder.readUntilClosed() }
+        #expect(try httpRequest(port: service.port, "POST", "/cce", json: padded).status == 200)
+    }
+
+    @Test func aSteadyBodyIsNotCut() throws {
+        let service = try service()
+        defer { service.stop() }
+        let connection = try HTTPConnection(port: service.port, timeoutSeconds: 10)
+        let example = Array(#"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#.utf8)
+        let body = example + [UInt8](repeating: 0x20, count: 3000 - example.count)
+        try connection.send(
+            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3000\r\n\r\n")
+        // 1,500 bytes/s in pieces a second apart: above the rate, within the gap.
+        for start in stride(from: 0, to: body.count, by: 1500) {
+            try connection.send(Array(body[start..<min(start + 1500, body.count)]))
+            Thread.sleep(forTimeInterval: 1)
+        }
+        #expect(try connection.readResponse().status == 200)
+    }
+}
