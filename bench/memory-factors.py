@@ -57,8 +57,9 @@ def forms(size):
         dense(job_rows, columns), "[" + ",".join(["0"] * job_rows) + "]")
     tiny = '{"id":"j","loss":"bce","predictions":[[1]],"labels":[1]}'
     yield "batch of 10,000 one-sample jobs", "/batch", '{"jobs":[%s]}' % ",".join([tiny] * 10_000)
+    samples = min(size // 6, 1_000_000)  # --max-samples
     yield "bce, one column, per-sample answers", "/bce", '{"predictions":%s,"labels":%s}' % (
-        dense(size // 6, 1, "1"), "[" + ",".join(["1"] * (size // 6)) + "]")
+        dense(samples, 1, "1"), "[" + ",".join(["1"] * samples) + "]")
     yield "batch of nested jobs, one-digit", "/batch", '{"jobs":[%s]}' % ",".join([job] * jobs)
     jobs = max(1, base64_rows // job_rows)
     yield "batch of base64 jobs", "/batch", '{"jobs":[%s]}' % ",".join([
@@ -86,7 +87,7 @@ def post(port, path, body):
 def measure(binary, path, body):
     process = subprocess.Popen(
         [binary, "--host", "127.0.0.1", "--port", "0", "--threads", "1", "--log-level", "error",
-         "--max-body-bytes", str(1 << 30), "--max-elements", str(1 << 30), "--max-buffered-bytes", "0"],
+         "--max-body-bytes", str(1 << 30), "--max-elements", str(1 << 30), "--memory-budget-bytes", "0"],
         stdout=subprocess.PIPE, text=True)
     try:
         port = int(process.stdout.readline().rsplit(":", 1)[1])

@@ -78,7 +78,7 @@ def bodies(max_body, max_elements):
     """The largest admissible bodies: one-digit logits (JSONDecoder's worst case per byte),
     as nested rows and as a batch of nested jobs."""
     columns = 1000
-    rows = min(max_elements // columns, (max_body - 200) // (2 * columns + 2))
+    rows = min(max_elements // columns, (max_body - 200) // (2 * columns + 4))
     labels = "[" + ",".join(["0"] * rows) + "]"
     row = "[" + ",".join(["0"] * columns) + "]"
     nested = '{"predictions":[%s],"labels":%s,"input":"logits","per_sample":false}' % (

@@ -4,7 +4,8 @@
 #   Kubernetes manifests (kubernetes-validate); the README's curl examples against the real
 #   binary; schemathesis against openapi.yaml and the live binary; every Swift test (core
 #   maths, HTTP layer, the real binary over HTTP on ephemeral ports); the suite and the service under AddressSanitizer/LeakSanitizer and ThreadSanitizer
-#   (scripts/sanitizers.sh); and, as root, the container runtime smoke test.
+#   (scripts/sanitizers.sh); and, as root, the container runtime smoke test and the manifest's
+#   memory limit enforced by a cgroup (scripts/memory_limit.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,8 +33,10 @@ scripts/schemathesis.sh "$binary"
 if [ -z "${SKIP_SLOW:-}" ]; then
     if [ "$(id -u)" -eq 0 ]; then
         scripts/container-smoke.sh
+        # The shipped manifest under a kernel memory limit, with the image's own binary.
+        scripts/memory_limit.py "$(swift build -c release --static-swift-stdlib --scratch-path .build-smoke/swift --show-bin-path)/cross-entropy-service" 8
     else
-        echo "container smoke: skipped (needs root for debootstrap and chroot)"
+        echo "container smoke and memory limit: skipped (need root for debootstrap, chroot and cgroups)"
     fi
     scripts/sanitizers.sh
 fi

@@ -40,7 +40,7 @@ struct ServiceCommand: ParsableCommand {
 
     @Option(
         help:
-            "Memory all requests may be charged at once: each body × its route's decoding factor until answered, plus answers not yet read; past it, 503 with Retry-After, beyond it whole, 413; 0 for no limit (env MEMORY_BUDGET_BYTES; default 2147483648)."
+            "Memory all requests may be charged at once: each body × its route's decoding factor until answered, plus answers not yet read; past it, 503 with Retry-After, beyond it whole, 413; 0 for no limit (env MEMORY_BUDGET_BYTES; default 3221225472)."
     )
     var memoryBudgetBytes: Int?
 

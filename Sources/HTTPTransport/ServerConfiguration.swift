@@ -23,9 +23,9 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyGap: Int
 
     public static let defaultMaxBodyBytes: UInt64 = 64 * 1024 * 1024
-    /// One largest body at the largest factor (64 MiB × 25 = 1.6 GiB) fits, with room for
-    /// small requests beside it.
-    public static let defaultMemoryBudgetBytes: UInt64 = 2 * 1024 * 1024 * 1024
+    /// One largest body at the service's largest factor (64 MiB × 40 = 2.5 GiB, ScoringServer's
+    /// MemoryCharge) fits, with room for small requests beside it.
+    public static let defaultMemoryBudgetBytes: UInt64 = 3 * 1024 * 1024 * 1024
     /// 2 Mbit/s: a fraction of any link between services; only a stalled or hostile peer is slower.
     public static let defaultMinBodyRate: UInt64 = 256 * 1024
     public static let defaultMaxBodyGap = 10

@@ -2,13 +2,17 @@
 /// budget from its headers until it is answered: JSONDecoder holds its whole working set
 /// before any of our code sees a value, so the body's size is the only handle on it.
 ///
-/// The one place the factors live. Placeholders until measured (RELIABILITY.md will give the
-/// measurement); the budget must be at least `--max-body-bytes` × `largest`.
+/// The one place the factors live. Each is the worst (peak − idle RSS) / body measured by
+/// `bench/memory-factors.py` over every form a body can take, rounded up (RELIABILITY.md, "Memory
+/// per body byte"): JSONDecoder's working set grows with the count of numbers, so one-digit
+/// numbers (2 bytes each) are the worst case per byte. The budget must be at least
+/// `--max-body-bytes` × `largest`.
 public enum MemoryCharge {
-    /// /cce and /bce: nested JSON arrays, flat arrays or base64 tensors.
-    public static let scoring: UInt64 = 25
-    /// /batch: many jobs in one body.
-    public static let batch: UInt64 = 25
+    /// /cce and /bce: 24.9× measured for one-digit numbers, nested or flat; base64 tensors 2.8×.
+    public static let scoring: UInt64 = 26
+    /// /batch: 24.8× for jobs of one-digit numbers, but the per-job cost (about 2 KB a job)
+    /// dominates tiny jobs: 33.6× for 10,000 one-sample jobs (the default --max-jobs).
+    public static let batch: UInt64 = 40
     /// Routes without a body.
     public static let bodiless: UInt64 = 1
 

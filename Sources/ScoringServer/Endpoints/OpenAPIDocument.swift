@@ -597,7 +597,7 @@ enum OpenAPIDocument {
             Overloaded:
               description: |
                 The memory charged by all requests at once (each body times its route's decoding factor, and
-                answers not yet read) would pass --memory-budget-bytes (default 2 GiB): decided from
+                answers not yet read) would pass --memory-budget-bytes (default 3 GiB): decided from
                 Content-Length before the body is read, or as a chunked body grows. Retry after the seconds
                 Retry-After gives.
               headers:
