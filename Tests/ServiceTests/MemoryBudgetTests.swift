@@ -25,7 +25,9 @@ import Testing
     @Test func bodiesBeyondTheBudgetAre503() throws {
         let service = try ServiceProcess(arguments: [
             "--host", "127.0.0.1", "--port", "0", "--max-body-bytes", "100000",
-            "--memory-budget-bytes", String(charge(150_000)),
+            // Room for one and a half 100,000-byte bodies, and at least one whole /batch body
+            // of the largest size (which start-up requires).
+            "--memory-budget-bytes", String(max(charge(155_000), 100_000 * Int(MemoryCharge.largest))),
         ])
         defer { service.stop() }
         let port = service.port
