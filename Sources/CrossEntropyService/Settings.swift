@@ -54,6 +54,9 @@ struct Settings {
         }
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let host = command.host ?? environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "0.0.0.0"
+        guard resolves(host) else {
+            throw ValidationError("--host (HOST) '\(host)' is neither an IP address nor a name this machine resolves")
+        }
         let levelText = command.logLevel ?? environment["LOG_LEVEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "info"
         guard let logLevel = Logger.Level(rawValue: levelText.lowercased()) else {
             throw ValidationError(
@@ -118,4 +121,18 @@ struct Settings {
         )
         return Settings(server: server, limits: limits, logLevel: logLevel)
     }
+}
+
+/// Whether `host` is an address or a name the service could listen on: checked with the
+/// resolver the transport uses, so a bad value is an invalid setting (exit 2), not a failed
+/// start (exit 1).
+private func resolves(_ host: String) -> Bool {
+    var hints = addrinfo()
+    hints.ai_flags = AI_PASSIVE
+    hints.ai_family = AF_UNSPEC
+    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+    var found: UnsafeMutablePointer<addrinfo>?
+    guard getaddrinfo(host, nil, &hints, &found) == 0 else { return false }
+    freeaddrinfo(found)
+    return true
 }

@@ -11,6 +11,8 @@ public struct RequestHead: Sendable {
     public var requestID: String?
     /// Whether a Transfer-Encoding header came too.
     public var hasTransferEncoding: Bool
+    /// The Content-Encoding header (gzip, …), if any.
+    public var contentEncoding: String?
 
     public init(
         method: String,
@@ -19,7 +21,8 @@ public struct RequestHead: Sendable {
         contentLength: UInt64?,
         contentLengthCount: Int,
         requestID: String? = nil,
-        hasTransferEncoding: Bool = false
+        hasTransferEncoding: Bool = false,
+        contentEncoding: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -28,5 +31,6 @@ public struct RequestHead: Sendable {
         self.contentLengthCount = contentLengthCount
         self.requestID = requestID
         self.hasTransferEncoding = hasTransferEncoding
+        self.contentEncoding = contentEncoding
     }
 }

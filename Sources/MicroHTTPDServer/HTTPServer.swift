@@ -168,7 +168,8 @@ private func requestHead(_ request: OpaquePointer) -> RequestHead {
         contentLength: length,
         contentLengthCount: length == nil ? 0 : 1,
         requestID: cmhd_request_header(request, "X-Request-Id").map { String(cString: $0) },
-        hasTransferEncoding: cmhd_request_header(request, "Transfer-Encoding") != nil
+        hasTransferEncoding: cmhd_request_header(request, "Transfer-Encoding") != nil,
+        contentEncoding: cmhd_request_header(request, "Content-Encoding").map { String(cString: $0) }
     )
 }
 

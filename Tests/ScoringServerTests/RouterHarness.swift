@@ -22,17 +22,20 @@ struct RouterHarness {
         _ method: String,
         _ path: String,
         body: String = "",
+        bytes: [UInt8]? = nil,
         contentType: String? = "application/json",
+        contentEncoding: String? = nil,
         contentLength: UInt64? = nil,
         contentLengthCount: Int = 1
     ) -> Answer {
-        let bytes = Array(body.utf8)
+        let bytes = bytes ?? Array(body.utf8)
         let head = RequestHead(
             method: method,
             path: path,
             contentType: contentType,
             contentLength: contentLength ?? UInt64(bytes.count),
-            contentLengthCount: contentLengthCount
+            contentLengthCount: contentLengthCount,
+            contentEncoding: contentEncoding
         )
         let response = bytes.withUnsafeBytes { router.handle(head, body: $0) }
         return Answer(

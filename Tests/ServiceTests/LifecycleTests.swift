@@ -18,7 +18,10 @@ import Testing
         #expect(service.port != 8080 && service.port != 0)
     }
 
-    @Test(arguments: [["--port", "70000"], ["--threads", "0"], ["--port", "x"], ["--bogus"]])
+    @Test(arguments: [
+        ["--port", "70000"], ["--threads", "0"], ["--port", "x"], ["--bogus"], ["--host", "256.1.1.1"],
+        ["--host", "no.such.host.invalid"],
+    ])
     func invalidSettingsExitWithCode2(arguments: [String]) throws {
         let result = try ServiceProcess.run(arguments: arguments)
         #expect(result.status == 2)

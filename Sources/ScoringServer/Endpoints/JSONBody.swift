@@ -16,6 +16,7 @@ enum JSONBody {
         }
         // One decoder per body: its userInfo carries the body's size, which bounds every
         // reservation made while decoding (a fresh JSONDecoder with its userInfo set costs about 0.24 µs).
+        if let problem = MediaTypeRules.refusal(body: body) { throw problem }
         let decoder = JSONDecoder()
         if let key = BodyCapacity.key { decoder.userInfo[key] = body.count }
         let duplicates = DuplicateMembers()

@@ -42,13 +42,8 @@ public struct Router: Sendable {
             )
         }
         guard case .body = route.handler else { return nil }
-        if let contentType = head.contentType, !Self.isJSON(contentType) {
-            return .problem(
-                Problem(
-                    .unsupportedMediaType,
-                    detail: "Content-Type is '\(ClientText.cut(contentType))'; send application/json"
-                )
-            )
+        if let refusal = MediaTypeRules.refusal(contentType: head.contentType, contentEncoding: head.contentEncoding) {
+            return refusal
         }
         if let length = head.contentLength, length > maxBodyBytes {
             return tooLarge()
@@ -102,20 +97,5 @@ public struct Router: Sendable {
                 .bodyTooLarge,
                 detail: "the body is larger than \(maxBodyBytes) bytes (--max-body-bytes)")
         )
-    }
-
-    /// application/json, or any application/*+json, with or without parameters; any case.
-    /// Compared byte by byte: this runs for every POST.
-    static func isJSON(_ contentType: String) -> Bool {
-        var utf8 = Array(contentType.utf8)
-        if let semicolon = utf8.firstIndex(of: UInt8(ascii: ";")) { utf8.removeSubrange(semicolon...) }
-        while let last = utf8.last, last == 0x20 || last == 0x09 { utf8.removeLast() }
-        let start = utf8.firstIndex { $0 != 0x20 && $0 != 0x09 } ?? utf8.endIndex
-        let name = utf8[start...].map { $0 | ($0 >= 0x41 && $0 <= 0x5A ? 0x20 : 0) }  // ASCII lower case
-        let application = Array("application/".utf8)
-        guard name.starts(with: application) else { return false }
-        let subtype = name.dropFirst(application.count)
-        return subtype.elementsEqual("json".utf8)
-            || (subtype.count > 5 && subtype.suffix(5).elementsEqual("+json".utf8))
     }
 }
