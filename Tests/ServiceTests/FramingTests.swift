@@ -81,7 +81,7 @@ import Testing
 
     /// Framing refusals are counted as bad requests and unknown codings as not implemented.
     @Test func refusalsAreCountedByReason() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
+        let service = try ServiceProcess.start()
         defer { service.stop() }
         for head in [post("Content-Length : 44\r\n"), post("Transfer-Encoding: gzip\r\n")] {
             let connection = try HTTPConnection(port: service.port, timeoutSeconds: 5)

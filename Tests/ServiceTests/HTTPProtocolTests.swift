@@ -88,7 +88,7 @@ import Testing
 
     @Test func declaredOversizeBodyIsRefusedWithoutReadingIt() throws {
         // The body is never sent: the answer must come from the headers alone.
-        let small = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--max-body-bytes", "1000"])
+        let small = try ServiceProcess.start(extraArguments: ["--max-body-bytes", "1000"])
         defer { small.stop() }
         let connection = try HTTPConnection(port: small.port, timeoutSeconds: 10)
         try connection.send(
@@ -103,7 +103,7 @@ import Testing
     }
 
     @Test func chunkedBodyGrowingPastTheLimitIs413() throws {
-        let small = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--max-body-bytes", "1000"])
+        let small = try ServiceProcess.start(extraArguments: ["--max-body-bytes", "1000"])
         defer { small.stop() }
         let connection = try HTTPConnection(port: small.port, timeoutSeconds: 10)
         var request =

@@ -5,7 +5,7 @@ import Testing
 /// The binary's outside: the listening line, flags and environment, exit codes, signals.
 @Suite struct LifecycleTests {
     @Test func printsTheRealPort() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
+        let service = try ServiceProcess.start()
         defer { service.stop() }
         #expect(service.listeningLine == "listening on http://127.0.0.1:\(service.port)")
         #expect(service.port != 0)
@@ -45,13 +45,13 @@ import Testing
 
     @Test(arguments: [SIGTERM, SIGINT])
     func stopSignalsExitCleanly(signal: Int32) throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
+        let service = try ServiceProcess.start()
         #expect(try httpRequest(port: service.port, "GET", "/bands").status == 200)
         #expect(service.stop(signal: signal) == 0)
     }
 
     @Test func healthcheckSubcommandProbesTheService() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
+        let service = try ServiceProcess.start()
         let healthy = try ServiceProcess.run(arguments: ["healthcheck", "--port", "\(service.port)"])
         #expect(healthy.status == 0)
         #expect(service.stop() == 0)

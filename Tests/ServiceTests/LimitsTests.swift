@@ -5,8 +5,8 @@ import Testing
 /// Structural limits: 422 naming the limit, counted as rejections.
 @Suite struct LimitsTests {
     @Test func structuralLimitsAreEnforcedAndNamed() throws {
-        let service = try ServiceProcess(arguments: [
-            "--host", "127.0.0.1", "--port", "0", "--max-samples", "3", "--max-classes", "4", "--max-elements", "10",
+        let service = try ServiceProcess.start(extraArguments: [
+            "--max-samples", "3", "--max-classes", "4", "--max-elements", "10",
             "--max-jobs", "2",
         ])
         defer { service.stop() }

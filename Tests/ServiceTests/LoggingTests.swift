@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func oneStructuredLinePerRequest() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
+        let service = try ServiceProcess.start()
         defer { service.stop() }
         let secret = "0.123456789"
         let body = "{\"predictions\":[[\(secret),0.876543211]],\"labels\":[0]}"
@@ -46,15 +46,14 @@ import Testing
     }
 
     @Test func levelFromTheEnvironmentSilencesRequests() throws {
-        let service = try ServiceProcess(
-            arguments: ["--host", "127.0.0.1", "--port", "0"], environment: ["LOG_LEVEL": "warning"])
+        let service = try ServiceProcess.start(environment: ["LOG_LEVEL": "warning"])
         _ = try httpRequest(port: service.port, "GET", "/healthz", headers: [("X-Request-Id", "quiet-1")])
         #expect(service.stop() == 0)
         #expect(!service.outputLines.contains { $0.contains("quiet-1") })
     }
 
     @Test func debugLevelAddsProblemDetails() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--log-level", "debug"])
+        let service = try ServiceProcess.start(extraArguments: ["--log-level", "debug"])
         defer { service.stop() }
         _ = try httpRequest(
             port: service.port, "POST", "/cce", json: #"{"predictions":[[1,0]],"labels":[0],"x":1}"#,

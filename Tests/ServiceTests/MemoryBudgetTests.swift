@@ -23,8 +23,8 @@ import Testing
     /// declares its length, at its end when chunked), and the budget comes back when a body is
     /// done with.
     @Test func bodiesBeyondTheBudgetAre503() throws {
-        let service = try ServiceProcess(arguments: [
-            "--host", "127.0.0.1", "--port", "0", "--max-body-bytes", "100000",
+        let service = try ServiceProcess.start(extraArguments: [
+            "--max-body-bytes", "100000",
             // Room for one and a half 100,000-byte bodies, and at least one whole /batch body
             // of the largest size (which start-up requires).
             "--memory-budget-bytes", String(max(charge(155_000), 100_000 * Int(MemoryCharge.largest))),
@@ -92,8 +92,8 @@ import Testing
     /// A body whose charge is larger than a whole budget (here one address's share) can never be
     /// taken: 413 from its headers, not a 503 to retry for ever. Other addresses are unaffected.
     @Test func aChargeBeyondAWholeBudgetIs413() throws {
-        let service = try ServiceProcess(arguments: [
-            "--host", "127.0.0.1", "--port", "0", "--max-body-bytes", "100000",
+        let service = try ServiceProcess.start(extraArguments: [
+            "--max-body-bytes", "100000",
             "--memory-budget-per-address-bytes", String(charge(50_000)),
         ])
         defer { service.stop() }
@@ -122,7 +122,7 @@ import Testing
     /// An answer is charged from when it is queued until the client has read it: a client that
     /// never reads a large answer holds budget, not hidden memory.
     @Test func answersNotYetReadAreCharged() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--threads", "2"])
+        let service = try ServiceProcess.start(extraArguments: ["--threads", "2"])
         defer { service.stop() }
         // 600,000 one-column rows: a 4.8 MB body, an answer of about 20 MB (a loss and a band per
         // row), more than loopback's socket buffers take.

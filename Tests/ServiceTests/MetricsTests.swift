@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func countersAreExactUnderConcurrency() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--threads", "4"])
+        let service = try ServiceProcess.start(extraArguments: ["--threads", "4"])
         defer { service.stop() }
         let clients = 12
         let each = 40
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func rejectionsAreCountedByReason() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--max-body-bytes", "100"])
+        let service = try ServiceProcess.start(extraArguments: ["--max-body-bytes", "100"])
         defer { service.stop() }
         _ = try httpRequest(port: service.port, "POST", "/cce", json: String(repeating: " ", count: 200))
         _ = try httpRequest(port: service.port, "POST", "/cce", json: "a=b", headers: [("Content-Type", "text/plain")])

@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func abortedRequestsLeaveNothingBehind() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
+        let service = try ServiceProcess.start()
         defer { service.stop() }
         let port = service.port
         DispatchQueue.concurrentPerform(iterations: 8) { worker in
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func slowClientsDoNotDelayOthers() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0"])
+        let service = try ServiceProcess.start()
         defer { service.stop() }
         let port = service.port
         let slow = try (0..<100).map { _ in try HTTPConnection(port: port) }
@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func idleConnectionsAreDroppedAfterTheTimeout() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--connection-timeout", "1"])
+        let service = try ServiceProcess.start(extraArguments: ["--connection-timeout", "1"])
         defer { service.stop() }
         let idle = try HTTPConnection(port: service.port, timeoutSeconds: 5)
         try idle.send("POST /cce HTTP/1.1\r\nHost: x\r\n")  // and then nothing
@@ -91,9 +91,7 @@ import Testing
     }
 
     @Test func perAddressConnectionLimit() throws {
-        let service = try ServiceProcess(arguments: [
-            "--host", "127.0.0.1", "--port", "0", "--max-connections-per-ip", "2",
-        ])
+        let service = try ServiceProcess.start(extraArguments: ["--max-connections-per-ip", "2"])
         defer { service.stop() }
         let first = try HTTPConnection(port: service.port)
         let second = try HTTPConnection(port: service.port)

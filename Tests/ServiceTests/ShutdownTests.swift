@@ -14,7 +14,7 @@ import Testing
     }()
 
     @Test func slowLargeRequestsInFlightAllFinish() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--drain-seconds", "20"])
+        let service = try ServiceProcess.start(extraArguments: ["--drain-seconds", "20"])
         let body = Self.largeBody
         let connections = try (0..<6).map { _ in try HTTPConnection(port: service.port) }
         // Every request has its headers and half its body sent before the signal.
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func drainIsBoundedByDrainSeconds() throws {
-        let service = try ServiceProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--drain-seconds", "1"])
+        let service = try ServiceProcess.start(extraArguments: ["--drain-seconds", "1"])
         let stuck = try HTTPConnection(port: service.port)
         try stuck.send(
             "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")

@@ -12,8 +12,7 @@ import Testing
         "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
 
     private func service(_ extra: [String] = []) throws -> ServiceProcess {
-        try ServiceProcess(
-            arguments: ["--host", "127.0.0.1", "--port", "0", "--max-body-gap", "2", "--min-body-rate", "1000"] + extra)
+        try ServiceProcess.start(extraArguments: ["--max-body-gap", "2", "--min-body-rate", "1000"] + extra)
     }
 
     /// Seconds until the server closes `connection`, or nil if it answered something first.
