@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 
 /// Bodies are UTF-8 JSON sent as is: other content codings, charsets and encodings are 415s
 /// that say how to send the body right.
 @Suite struct MediaTypeTests {
     let harness = RouterHarness()
-    let body = #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#
+    let body = Fixtures.seedCCE
 
     @Test(arguments: ["application/json; charset=utf-8", "application/json;charset=\"UTF-8\"", "application/json"])
     func utf8IsAccepted(contentType: String) {

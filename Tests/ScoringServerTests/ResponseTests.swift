@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The 200 answers: every field of the contract, in the requested base.
@@ -6,7 +7,7 @@ import Testing
     let harness = RouterHarness()
 
     @Test func categoricalAnswerHasEveryField() {
-        let answer = harness.post("/cce", #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#)
+        let answer = harness.post("/cce", Fixtures.seedCCE)
         #expect(answer.status == 200)
         #expect(answer.contentType == "application/json")
         let text = String(decoding: answer.body, as: UTF8.self)
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func binaryAnswerHasEveryField() {
-        let answer = harness.post("/bce", #"{"predictions":[[0.8,0.4,0.6]],"labels":[[1,0,1]]}"#)
+        let answer = harness.post("/bce", Fixtures.seedBCE)
         let text = String(decoding: answer.body, as: UTF8.self)
         #expect(
             text

@@ -1,4 +1,5 @@
 import HTTPTransport
+import TestSupport
 import Testing
 
 @testable import ScoringServer
@@ -35,7 +36,7 @@ import Testing
         let answer = harness.send(
             "POST",
             "/cce",
-            body: #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#,
+            body: Fixtures.seedCCE,
             contentType: contentType
         )
         #expect(answer.status == 200)

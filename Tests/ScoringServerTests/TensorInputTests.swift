@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Matrices sent as tensor objects: base64 (float64 or float32, little-endian) or flat data.
@@ -18,7 +19,7 @@ import Testing
     }
 
     @Test func base64Float64GivesTheSameAnswerAsArrays() {
-        let arrays = harness.post("/cce", #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#)
+        let arrays = harness.post("/cce", Fixtures.seedCCE)
         let tensor = harness.post(
             "/cce",
             "{\"predictions\":{\"shape\":[1,3],\"dtype\":\"float64\",\"data_base64\":\"\(base64([0.2, 0.7, 0.1]))\"},\"labels\":[1]}"

@@ -7,7 +7,7 @@ import Testing
 /// are 501. The server keeps serving after each.
 @Suite struct FramingTests {
     let port = ServiceProcess.shared.port
-    let example = #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#
+    let example = Fixtures.seedCCE
 
     /// Sends raw bytes on a fresh connection and reads everything until the server closes it.
     private func exchange(_ head: String, body: String = "") throws -> (text: String, statusLines: Int, status: Int?) {

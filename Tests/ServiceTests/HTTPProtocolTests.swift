@@ -4,7 +4,7 @@ import Testing
 /// HTTP behaviour: routing errors, body limits, keep-alive, 100-continue, chunked bodies.
 @Suite struct HTTPProtocolTests {
     var port: UInt16 { ServiceProcess.shared.port }
-    let example = Array(#"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#.utf8)
+    let example = Array(Fixtures.seedCCE.utf8)
 
     @Test func unknownRouteAndWrongMethod() throws {
         let missing = try httpRequest(port: port, "GET", "/nowhere")

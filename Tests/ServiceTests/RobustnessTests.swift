@@ -6,7 +6,7 @@ import Testing
 
 /// Hostile and broken clients: the server answers cleanly or closes, and keeps serving.
 @Suite struct RobustnessTests {
-    private let example = #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#
+    private let example = Fixtures.seedCCE
 
     /// Sockets of this server's port in CLOSE-WAIT (state 08 in /proc/net/tcp).
     private func closeWaitCount(port: UInt16) -> Int {

@@ -6,7 +6,7 @@ import Testing
     var port: UInt16 { ServiceProcess.shared.port }
 
     @Test func documentCategoricalExample() throws {
-        let answer = try httpRequest(port: port, "POST", "/cce", json: #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#)
+        let answer = try httpRequest(port: port, "POST", "/cce", json: Fixtures.seedCCE)
         #expect(answer.status == 200)
         #expect(answer.header("Content-Type") == "application/json")
         #expect(answer.json["loss"]?.double == 0.514_573_172_829_758_3)
@@ -17,7 +17,7 @@ import Testing
 
     @Test func documentBinaryExample() throws {
         let answer = try httpRequest(
-            port: port, "POST", "/bce", json: #"{"predictions":[[0.8,0.4,0.6]],"labels":[[1,0,1]]}"#)
+            port: port, "POST", "/bce", json: Fixtures.seedBCE)
         #expect(answer.status == 200)
         #expect(answer.json["loss"]?.double == 1.795_859_283_219_774_8)
         #expect(answer.json["band"]?.string == "moderately_wrong")

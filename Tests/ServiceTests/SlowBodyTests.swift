@@ -67,7 +67,7 @@ import Testing
                 "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{")
         }
         Thread.sleep(forTimeInterval: 0.3)
-        let example = #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#
+        let example = Fixtures.seedCCE
         let padded = example + String(repeating: " ", count: 60_000 - example.utf8.count)
         #expect(try httpRequest(port: service.port, "POST", "/cce", json: padded).status == 503)
         for holder in holders { _ = holder.readUntilClosed() }
@@ -78,7 +78,7 @@ import Testing
         let service = try service()
         defer { service.stop() }
         let connection = try HTTPConnection(port: service.port, timeoutSeconds: 10)
-        let example = Array(#"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#.utf8)
+        let example = Array(Fixtures.seedCCE.utf8)
         let body = example + [UInt8](repeating: 0x20, count: 3000 - example.count)
         try connection.send(
             "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3000\r\n\r\n")
