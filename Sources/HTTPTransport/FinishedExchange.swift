@@ -16,15 +16,20 @@ public struct FinishedExchange: Sendable {
         case aborted
     }
 
+    /// The X-Request-Id of the exchange (the caller's, or a fresh one).
     public let requestID: String
+    /// What the headers said.
     public let head: RequestHead
     /// `routeLabel(for:)` of the path.
     public let route: String
+    /// The answer queued, or why the connection was closed without one.
     public let outcome: Outcome
+    /// Body bytes received.
     public let bytesIn: Int
     /// From the headers' arrival to the answer being queued (or the close).
     public let durationNanoseconds: UInt64
 
+    /// Made by the transport for `HTTPApplication.finished`.
     public init(
         requestID: String, head: RequestHead, route: String, outcome: Outcome, bytesIn: Int,
         durationNanoseconds: UInt64

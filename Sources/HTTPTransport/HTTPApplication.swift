@@ -22,5 +22,6 @@ public protocol HTTPApplication: Sendable {
 }
 
 extension HTTPApplication {
+    /// Applications that observe nothing need not implement `finished`.
     public func finished(_ exchange: FinishedExchange) {}
 }

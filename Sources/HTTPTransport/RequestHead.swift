@@ -1,7 +1,10 @@
 /// What is known of a request when its headers have arrived, before its body is read.
 public struct RequestHead: Sendable {
+    /// The request method, as sent.
     public var method: String
+    /// The path, without the query string.
     public var path: String
+    /// The Content-Type header, if any.
     public var contentType: String?
     /// The declared body length, when there is exactly one valid Content-Length header.
     public var contentLength: UInt64?
@@ -14,6 +17,7 @@ public struct RequestHead: Sendable {
     /// The Content-Encoding header (gzip, …), if any.
     public var contentEncoding: String?
 
+    /// A head as the transport builds it (tests and the fuzzer build their own).
     public init(
         method: String,
         path: String,

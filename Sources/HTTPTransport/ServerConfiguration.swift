@@ -1,8 +1,13 @@
 /// Everything the HTTP server needs to start.
 public struct ServerConfiguration: Sendable {
+    /// Address or name to listen on.
     public var host: String
+    /// Port to listen on; 0 picks a free one.
     public var port: UInt16
+    /// Polling threads; each serves its connections in turn, so this is also how many bodies
+    /// are decoded at once.
     public var threads: Int
+    /// Bodies past this are refused (413) and never buffered.
     public var maxBodyBytes: UInt64
     /// Memory charged by all requests at once, together (0: no limit): each admitted body costs
     /// its bytes times the application's factor until answered, each answer its bytes until
@@ -22,14 +27,17 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a body may go without a byte (0: the connection timeout applies).
     public var maxBodyGap: Int
 
+    /// 64 MiB.
     public static let defaultMaxBodyBytes: UInt64 = 64 * 1024 * 1024
     /// One largest body at the service's largest factor (64 MiB × 40 = 2.5 GiB, ScoringServer's
     /// MemoryCharge) fits, with room for small requests beside it.
     public static let defaultMemoryBudgetBytes: UInt64 = 3 * 1024 * 1024 * 1024
     /// 2 Mbit/s: a fraction of any link between services; only a stalled or hostile peer is slower.
     public static let defaultMinBodyRate: UInt64 = 256 * 1024
+    /// Seconds a body may pause.
     public static let defaultMaxBodyGap = 10
 
+    /// Defaults for a service on its own machine; the shipped manifest sets its own.
     public init(
         host: String = "0.0.0.0",
         port: UInt16 = 8080,

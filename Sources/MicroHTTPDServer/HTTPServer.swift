@@ -6,8 +6,11 @@ import Synchronization
 /// and the thread pool; each request is answered synchronously on the pool thread that read it,
 /// by an `HTTPApplication`.
 public final class HTTPServer: Sendable {
+    /// Why the server did not start (the address is taken or not permitted, the host does not
+    /// resolve).
     public enum StartError: Error, CustomStringConvertible {
         case cannotStart(String)
+        /// One line for the operator.
         public var description: String {
             switch self {
             case .cannotStart(let message): message
@@ -19,6 +22,7 @@ public final class HTTPServer: Sendable {
     private let handle: Mutex<OpaquePointer?>
     /// Kept alive for as long as libmicrohttpd may call back with it.
     private let context: Unmanaged<ServerContext>
+    /// The port actually bound (the free one picked for port 0).
     public let port: UInt16
 
     /// Starts serving at once.

@@ -3,23 +3,30 @@ import HTTPTransport
 /// The scoring service as the transport sees it: the router screens and answers, transport
 /// refusals become problems, finished exchanges go to the observers (metrics, access log).
 public struct ScoringApplication: HTTPApplication {
+    /// The routes; also usable without the transport (tests, the fuzzer) through `Router.handle`.
     public let router: Router
     private let observers: [any ExchangeObserver]
 
+    /// Wires `router` to the transport; `observers` (metrics, access log) hear of every exchange
+    /// once it is finished, on the transport thread that finished it: keep them cheap.
     public init(router: Router, observers: [any ExchangeObserver] = []) {
         self.router = router
         self.observers = observers
     }
 
+    /// Early answers from the router (404, 405, 415, 413, framing), else admission at the route's
+    /// memory charge per body byte (`MemoryCharge`).
     public func screen(_ head: RequestHead) -> Admission {
         if let early = router.screen(head) { return .answer(early) }
         return .admit(memoryPerByte: MemoryCharge.factor(forPath: head.path))
     }
 
+    /// The router's answer to a complete body.
     public func respond(_ head: RequestHead, body: UnsafeRawBufferPointer) -> HTTPResponse {
         router.respond(head, body: body)
     }
 
+    /// Transport refusals as problems: 400 framing, 501 transfer codings, 413 size, 503 budget.
     public func refuse(_ head: RequestHead, _ refusal: TransportRefusal) -> HTTPResponse {
         switch refusal {
         case .malformedFraming(let detail):
@@ -45,10 +52,13 @@ public struct ScoringApplication: HTTPApplication {
         }
     }
 
+    /// The route table's path, or "unmatched": bounded metric labels.
     public func routeLabel(for path: String) -> String {
         router.routeLabel(for: path)
     }
 
+    /// Reports answered exchanges and slow-body closes to the observers; client aborts are not
+    /// counted (nothing was refused).
     public func finished(_ finished: FinishedExchange) {
         guard !observers.isEmpty else { return }
         let exchange: Exchange

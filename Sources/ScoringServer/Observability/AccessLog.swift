@@ -10,11 +10,13 @@ public struct AccessLog: ExchangeObserver {
     private let logger: Logger
     private let includeDetail: Bool
 
+    /// Logs through `logger` (at info; problem details too when its level is debug or lower).
     public init(logger: Logger) {
         self.logger = logger
         self.includeDetail = logger.logLevel <= .debug
     }
 
+    /// Writes the exchange's line, unless the logger's level is above info.
     public func observe(_ exchange: Exchange) {
         guard logger.logLevel <= .info else { return }
         let record = AccessRecord(exchange: exchange, includeDetail: includeDetail)

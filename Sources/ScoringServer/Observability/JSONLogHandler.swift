@@ -9,22 +9,28 @@ import Logging
 /// A swift-log handler that writes one JSON object per line: timestamp (UTC, milliseconds),
 /// level, message, the logger's label as `logger`, then metadata members in name order.
 public struct JSONLogHandler: LogHandler {
+    /// Events below this level are dropped before anything is formatted.
     public var logLevel: Logger.Level
+    /// Metadata written into every line (the event's own wins on a clash).
     public var metadata: Logger.Metadata = [:]
     private let label: String
     private let sink: LogSink
 
+    /// A handler writing lines labelled `label` into `sink`; share one sink between handlers so
+    /// their lines are batched together.
     public init(label: String, sink: LogSink, level: Logger.Level) {
         self.label = label
         self.sink = sink
         self.logLevel = level
     }
 
+    /// One metadata value of this handler.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Formats the event as one JSON line and hands it to the sink (errors are flushed at once).
     public func log(event: LogEvent) {
         var json = JSONWriter(capacity: 320)
         json.raw("{")

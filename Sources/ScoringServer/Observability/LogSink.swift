@@ -14,11 +14,14 @@ public final class LogSink: Sendable {
     private let buffer = Mutex<[UInt8]>([])
     private let flushThreshold = 32 * 1024
 
+    /// Buffers lines for `descriptor` (stdout by default) and starts the 100 ms flusher thread;
+    /// make one per process.
     public init(descriptor: Int32 = 1) {
         self.descriptor = descriptor
         startFlusher()
     }
 
+    /// Appends one whole line; `urgent` (errors) writes it out at once.
     public func write(_ line: [UInt8], urgent: Bool = false) {
         let full = buffer.withLock { pending in
             pending.append(contentsOf: line)
@@ -27,6 +30,7 @@ public final class LogSink: Sendable {
         if full || urgent { flush() }
     }
 
+    /// Writes out everything buffered; call before the process exits.
     public func flush() {
         let pending = buffer.withLock { pending in
             let taken = pending

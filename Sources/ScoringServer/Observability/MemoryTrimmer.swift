@@ -13,6 +13,7 @@
 /// a fresh mapping: page faults, and mmap_lock contention between concurrent requests, made two
 /// clients sending large bodies 5–25% slower (BENCHMARKS.md, "what was tried and dropped"). So: trim instead.
 public enum MemoryTrimmer {
+    /// Starts the background thread; call once, after the server has started.
     public static func start(everySeconds seconds: UInt32 = 10) {
         #if canImport(Glibc)
             var thread = pthread_t()

@@ -15,6 +15,7 @@ import typealias Prometheus.ValueHistogram
 /// the route table and the problem kinds, so a request costs a few atomic increments (no
 /// registry look-up, no lock, no string building), and no handle is ever made lazily.
 public final class ServiceMetrics: ExchangeObserver, Sendable {
+    /// The registry every handle lives in; `GET /metrics` emits it.
     public let registry: PrometheusCollectorRegistry
     private let routes: [String: RouteMetrics]
     private let rejections: [String: Counter]
@@ -46,6 +47,8 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         let byStatus: [Int: Counter]
     }
 
+    /// Makes every handle up front in `registry`; make one per process (a second instance on the
+    /// same registry reuses the same series).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         var routes: [String: RouteMetrics] = [:]
@@ -84,6 +87,8 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     /// swift-metrics. The service's own handles never go through it.
     public var metricsFactory: any MetricsFactory { PrometheusMetricsFactory(registry: registry) }
 
+    /// Counts the exchange: by route and status, its duration and body size, and its rejection
+    /// reason if any. A few atomic increments.
     public func observe(_ exchange: Exchange) {
         if let closed = exchange.closed {  // no answer: a rejection, not a request answered
             rejections[closed.rawValue]?.increment()

@@ -4,12 +4,15 @@
 public struct Problem: Error, Sendable, Equatable {
     /// One offending value: a JSON pointer into the request body and what is wrong there.
     public struct Detail: Sendable, Equatable {
+        /// RFC 6901 pointer into the request body ("" for the body as a whole).
         public let pointer: String
+        /// What is wrong there, in words a caller can act on.
         public let detail: String
         /// Whether this detail reports a member the service does not know (a 422 made only of
         /// these is typed `unknown-field`).
         public let isUnknownField: Bool
 
+        /// One offending value; `isUnknownField` for members the service does not know.
         public init(pointer: String, detail: String, isUnknownField: Bool = false) {
             self.pointer = pointer
             self.detail = detail
@@ -22,13 +25,17 @@ public struct Problem: Error, Sendable, Equatable {
         }
     }
 
+    /// The kind: it decides the status, title, URI and metric reason.
     public let type: ProblemType
+    /// What went wrong in this request (the first problem, or a count of them).
     public let detail: String
+    /// Each offending value, at most `ValidationProblems.limit`.
     public let errors: [Detail]
 
     /// The HTTP status of the answer, owned by the kind.
     public var status: Int { type.status }
 
+    /// A problem of kind `type`; give `errors` whenever the problem lies in the body.
     public init(_ type: ProblemType, detail: String, errors: [Detail] = []) {
         self.type = type
         self.detail = detail
@@ -56,6 +63,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     /// The RFC 9457 `type` member.
     public var uri: String { "urn:cross-entropy-service:problem:\(rawValue)" }
 
+    /// The HTTP status of answers of this kind.
     public var status: Int {
         switch self {
         case .invalidJSON, .badRequest: 400
@@ -69,6 +77,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         }
     }
 
+    /// The RFC 9457 `title`: the same for every problem of the kind.
     public var title: String {
         switch self {
         case .invalidJSON: "The body is not valid JSON of the expected shape"

@@ -4,6 +4,7 @@ import HTTPTransport
 /// requests (404, 405, 415, 413, duplicate Content-Length) are answered before any body is read.
 public struct Router: Sendable {
     private let routes: [String: Route]
+    /// The body limit the 413s name (the same value the transport enforces).
     public let maxBodyBytes: UInt64
 
     init(routes: [Route], maxBodyBytes: UInt64) {

@@ -11,6 +11,7 @@ public enum ServiceRoute: String, CaseIterable, Sendable {
     case metrics = "/metrics"
     case openAPI = "/openapi.yaml"
 
+    /// The route's path, also its metric label.
     public var path: String { rawValue }
 
     /// The method the route answers (GET routes answer HEAD too).

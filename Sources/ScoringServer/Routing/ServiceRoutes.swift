@@ -3,19 +3,25 @@ import Synchronization
 
 /// The service's routes.
 public enum ServiceRoutes {
+    /// The service's version, in `GET /` and the logs.
     public static let version = "1.0.0"
 
     /// What the routes need from the running service.
     public struct Dependencies: Sendable {
+        /// The body limit (`--max-body-bytes`), for the router's 413s.
         public var maxBodyBytes: UInt64
+        /// Structural limits on each request.
         public var limits: ScoringLimits
+        /// Draining or not, for readiness.
         public var state: ServiceState
+        /// Where samples are counted and `/metrics` is read from.
         public var metrics: ServiceMetrics
         /// Requests being served now, read when /metrics is scraped.
         public var requestsInFlight: @Sendable () -> Int
         /// Bytes charged to the transport's memory budget now, read when /metrics is scraped.
         public var memoryCharged: @Sendable () -> UInt64
 
+        /// Defaults fit tests: fresh state and metrics, nothing in flight.
         public init(
             maxBodyBytes: UInt64,
             limits: ScoringLimits = .default,
@@ -33,10 +39,12 @@ public enum ServiceRoutes {
         }
     }
 
+    /// A router with default dependencies (tests, the fuzzer).
     public static func router(maxBodyBytes: UInt64) -> Router {
         router(Dependencies(maxBodyBytes: maxBodyBytes))
     }
 
+    /// The router of the running service: one handler per `ServiceRoute`.
     public static func router(_ dependencies: Dependencies) -> Router {
         let metrics = dependencies.metrics
         let state = dependencies.state

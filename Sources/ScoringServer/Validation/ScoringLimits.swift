@@ -10,6 +10,7 @@ public struct ScoringLimits: Sendable, Equatable {
     /// Jobs in one /batch request.
     public var maxJobs: Int
 
+    /// Limits sized for a 2-core, few-GiB pod; every one is a flag of the service.
     public init(
         maxSamples: Int = 1_000_000, maxClasses: Int = 1_000_000, maxElements: Int = 16_000_000, maxJobs: Int = 10_000
     ) {
@@ -19,6 +20,7 @@ public struct ScoringLimits: Sendable, Equatable {
         self.maxJobs = maxJobs
     }
 
+    /// The service's defaults.
     public static let `default` = ScoringLimits()
 }
 
