@@ -36,26 +36,64 @@ public func binaryCrossEntropy(
                 nonisolated(unsafe) let exponentsOut = exponentsOut
                 nonisolated(unsafe) let totalsOut = totalsOut
                 RowChunks.forEach(rows: n, columns: classes) { chunk, rows in
-                    var classTotals = [ScaledSum](repeating: ScaledSum(), count: classes)
+                    // Rows whose every element and weighted element is a plain float64 (the
+                    // common case) are summed as plain compensated sums, as fast as ever; a row
+                    // with anything at float64's edges is summed again, part by part, scaled.
+                    var plainTotals = [CompensatedSum](repeating: CompensatedSum(), count: classes)
+                    var scaledTotals: [ScaledSum] = []
+                    var wholes = [Double](repeating: 0, count: classes)
                     for i in rows {
-                        var sample = ScaledSum()
                         let weight = options.sampleWeight(i)
+                        var sample = CompensatedSum()
+                        var plain = true
                         for j in 0..<classes {
-                            let positiveWeight = options.classWeights?[j] ?? 1
                             let parts = elementParts(
                                 prediction: predictions[i, j],
                                 target: targets[i, j],
-                                positiveWeight: positiveWeight,
+                                positiveWeight: options.classWeights?[j] ?? 1,
                                 options: options
                             )
-                            sample.add(parts.positive, times: parts.weight, and: parts.target)
-                            sample.add(parts.negative)
-                            classTotals[j].add(parts.positive, times: parts.weight, and: parts.target, and: weight)
-                            classTotals[j].add(parts.negative, times: weight)
+                            // w·y·(-log p) + (-(1-y) log(1-p)), rounded as float64 rounds it.
+                            let weightedTarget = parts.weight * parts.target
+                            let positive = weightedTarget * parts.positive
+                            let whole = positive + parts.negative
+                            // Both parts are ≥ 0, so a plain whole bounds the positive part too.
+                            plain =
+                                plain && (parts.positive == 0 || ScaledSum.isPlain(weightedTarget))
+                                && (whole == 0
+                                    || ScaledSum.isPlain(whole)
+                                        && (weight == 0 || ScaledSum.isPlain(weight * whole)))
+                            wholes[j] = whole
+                            sample.add(whole)
                         }
-                        (significandsOut[i], exponentsOut[i]) = sample.parts
+                        if plain {
+                            (significandsOut[i], exponentsOut[i]) = (sample.value, 0)
+                            if weight != 0 {
+                                for j in 0..<classes { plainTotals[j].add(weight * wholes[j]) }
+                            }
+                            continue
+                        }
+                        if scaledTotals.isEmpty { scaledTotals = [ScaledSum](repeating: ScaledSum(), count: classes) }
+                        var scaledSample = ScaledSum()
+                        for j in 0..<classes {
+                            let parts = elementParts(
+                                prediction: predictions[i, j],
+                                target: targets[i, j],
+                                positiveWeight: options.classWeights?[j] ?? 1,
+                                options: options
+                            )
+                            scaledSample.add(parts.positive, times: parts.weight, and: parts.target)
+                            scaledSample.add(parts.negative)
+                            scaledTotals[j].add(parts.positive, times: parts.weight, and: parts.target, and: weight)
+                            scaledTotals[j].add(parts.negative, times: weight)
+                        }
+                        (significandsOut[i], exponentsOut[i]) = scaledSample.parts
                     }
-                    for j in 0..<classes { totalsOut[chunk * classes + j] = classTotals[j] }
+                    for j in 0..<classes {
+                        var total = ScaledSum(plainTotals[j].value)
+                        if !scaledTotals.isEmpty { total.add(scaledTotals[j]) }
+                        totalsOut[chunk * classes + j] = total
+                    }
                 }
             }
         }

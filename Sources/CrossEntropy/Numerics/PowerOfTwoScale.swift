@@ -28,6 +28,7 @@ struct PowerOfTwoScale: Sendable {
 
 /// x · 2^e, correctly rounded whatever e (a plain multiplication by 2^e would overflow for
 /// e ≥ 1024 even when x · 2^e does not).
+@inline(__always)
 func scaled(_ x: Double, by e: Int) -> Double {
-    Double(sign: .plus, exponent: e, significand: x)
+    e == 0 ? x : Double(sign: .plus, exponent: e, significand: x)
 }
