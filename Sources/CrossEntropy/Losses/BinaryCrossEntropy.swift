@@ -137,12 +137,6 @@ public func binaryCrossEntropy(
     )
 }
 
-/// -[w y log p + (1-y) log(1-p)] for one element, in the requested base, after smoothing.
-func elementLoss(prediction x: Double, target label: Double, positiveWeight w: Double, options: LossOptions) -> Double {
-    let parts = elementParts(prediction: x, target: label, positiveWeight: w, options: options)
-    return positiveZero(parts.weight * parts.target * parts.positive + parts.negative)
-}
-
 /// An element's loss as weight · target · positive + negative, each part ≥ 0: w, y (after
 /// smoothing), -log p and -(1-y) log(1-p), kept apart so that no product of them is rounded
 /// before it is weighed; for PyTorch, whose expression mixes the parts, 1, 1, 0 and the whole.
