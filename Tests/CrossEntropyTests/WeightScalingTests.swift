@@ -1,10 +1,11 @@
-import CrossEntropy
 import Foundation
 import Testing
 
-/// Weights at float64's corners: divided by the power of two of their largest before any sum,
-/// results scaled back, so totals neither overflow (1e308) nor lose small weights (5e-324), and
-/// ordinary weights give the same bits as before.
+@testable import CrossEntropy
+
+/// Weights at float64's corners: every weighted term is divided by the power of two of the
+/// largest before it is summed (`ScaledSum`) and results are scaled back, so totals neither
+/// overflow (1e308) nor lose small weights (5e-324), and ordinary weights give the same bits.
 @Suite struct WeightScalingTests {
     let seed = Matrix([[0.2, 0.7, 0.1], [0.2, 0.7, 0.1]])
     let seedLoss = 0.5145731728297583  // -log2 0.7
@@ -90,6 +91,40 @@ import Testing
         #expect(result.mean == 1.7e308)
         #expect(result.classLosses == [1.7e308])
         #expect(isClose(result.sum, 3.4e8, relative: 1e-15))
+    }
+
+    @Test func classWeightsOfAnyRangeGiveEachSampleItsOwnLoss() {
+        // 1e-290 and 1e300 in one array: neither is rounded away beside the other.
+        var options = LossOptions()
+        options.classWeights = [1e-290, 1e300, 1]
+        let result = categoricalCrossEntropy(
+            predictions: Matrix([[0.2, 0.7, 0.1], [0.2, 0.7, 0.1]]), labels: .indices([0, 1]), options: options)
+        #expect(result.losses == [1e-290 * -log2(0.2), 1e300 * seedLoss])
+        #expect(isClose(result.mean, 1e300 * seedLoss / 2, relative: 1e-15))
+    }
+
+    @Test func aSubnormalTargetTimesTheLargestPosWeightIsNotRoundedAway() {
+        // y = 5e-324 times -log p rounds to a subnormal with 6 significant bits; times the
+        // largest weight it is 3.2e-14, which must keep all 53.
+        var options = LossOptions(base: .e)
+        options.classWeights = [.greatestFiniteMagnitude]
+        let result = binaryCrossEntropy(
+            predictions: Matrix([[0.25]]), targets: Matrix([[5e-324]]), options: options)
+        let expected = .greatestFiniteMagnitude * 5e-324 * -log(0.25) + (1 - 5e-324) * -log(0.75)
+        #expect(isClose(result.classLosses[0], expected, relative: 1e-15))
+        #expect(isClose(result.losses[0], expected, relative: 1e-15))
+    }
+
+    @Test func aScaledSumOfExtremeProductsIsExact() {
+        var sum = ScaledSum()
+        sum.add(1e300, times: 1e300)  // 1e600: beyond float64 on its own
+        sum.add(1e300, times: 1e300)
+        #expect(isClose(ScaledSum.ratio(sum, ScaledSum(1e300)), 2e300, relative: 1e-15))
+        var tiny = ScaledSum()
+        tiny.add(5e-324, times: 0.5)  // 2.5e-324: below float64 on its own
+        tiny.add(3, times: 5e-324, and: 0.5)
+        #expect(ScaledSum.ratio(tiny, ScaledSum(5e-324)) == 2)
+        #expect(sum.value == .infinity)
     }
 
     @Test func anInfiniteTermKeepsACompensatedSumInfinite() {

@@ -95,3 +95,23 @@ public enum NormalizedEntropy {
         priorLoss > BandTolerance.perfect && priorLoss.isFinite ? loss / priorLoss : nil
     }
 }
+
+/// The options with class weights divided by the power of two just above the largest in use:
+/// the labelled classes' with index labels and no smoothing (the only ones that enter the
+/// loss), every class's otherwise. Class weights multiply every term, so they factor out of
+/// each per-sample loss exactly.
+private func scalingClassWeights(_ options: LossOptions, labels: CategoricalLabels) -> (LossOptions, PowerOfTwoScale) {
+    guard let weights = options.classWeights else { return (options, .one) }
+    let scale: PowerOfTwoScale
+    if case .indices(let indices) = labels, options.labelSmoothing == 0 {
+        var inUse = [Bool](repeating: false, count: weights.count)
+        for y in indices { inUse[y] = true }
+        scale = PowerOfTwoScale(largestOf: zip(weights, inUse).lazy.filter { $0.1 }.map { $0.0 })
+    } else {
+        scale = PowerOfTwoScale(largestOf: weights)
+    }
+    guard scale.exponent != 0 else { return (options, scale) }
+    var scaled = options
+    scaled.classWeights = weights.map(scale.down)
+    return (scaled, scale)
+}

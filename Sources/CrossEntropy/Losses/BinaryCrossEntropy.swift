@@ -18,56 +18,101 @@ public func binaryCrossEntropy(
     options: LossOptions = LossOptions()
 ) -> BinaryLoss {
     precondition(predictions.rows == targets.rows && predictions.columns == targets.columns, "shape mismatch")
-    // Sample weights are divided by the power of two of their largest before any sum (see
-    // categoricalCrossEntropy). Positive weights are not: w enters -[w y log p + (1-y) log(1-p)]
-    // beside an unweighted term, so it does not factor out; each element is computed whole,
-    // and since every term is ≥ 0, a sum is infinite only when its exact value overflows.
-    let (options, sampleScale) = options.scalingSampleWeights()
+    // Every sum with a weight in it is a `ScaledSum` (see categoricalCrossEntropy). A positive
+    // weight multiplies one of the element's two terms only, so it does not factor out of the
+    // element: the parts are kept apart and each is weighed on its own, w·(-y log p) and
+    // -(1-y) log(1-p), so neither a 1e308 nor a 5e-324 weight loses the other part.
     let n = predictions.rows
     let classes = predictions.columns
-    var losses = [Double](repeating: 0, count: n)
+    var significands = [Double](repeating: 0, count: n)
+    var exponents = [Int](repeating: 0, count: n)
     // Each chunk of rows sums its own class terms; chunks are then added in order.
     let chunks = RowChunks.count(rows: n)
-    var chunkTotals = [Double](repeating: 0, count: chunks * classes)
-    losses.withUnsafeMutableBufferPointer { out in
-        chunkTotals.withUnsafeMutableBufferPointer { totalsOut in
-            nonisolated(unsafe) let out = out
-            nonisolated(unsafe) let totalsOut = totalsOut
-            RowChunks.forEach(rows: n, columns: classes) { chunk, rows in
-                var classTotals = [CompensatedSum](repeating: CompensatedSum(), count: classes)
-                for i in rows {
-                    var sample = CompensatedSum()
-                    let weight = options.sampleWeight(i)
-                    for j in 0..<classes {
-                        let term = elementLoss(
-                            prediction: predictions[i, j],
-                            target: targets[i, j],
-                            positiveWeight: options.classWeights?[j] ?? 1,
-                            options: options
-                        )
-                        sample.add(term)
-                        if weight != 0 { classTotals[j].add(weight * term) }
+    var chunkTotals = [ScaledSum](repeating: ScaledSum(), count: chunks * classes)
+    significands.withUnsafeMutableBufferPointer { significandsOut in
+        exponents.withUnsafeMutableBufferPointer { exponentsOut in
+            chunkTotals.withUnsafeMutableBufferPointer { totalsOut in
+                nonisolated(unsafe) let significandsOut = significandsOut
+                nonisolated(unsafe) let exponentsOut = exponentsOut
+                nonisolated(unsafe) let totalsOut = totalsOut
+                RowChunks.forEach(rows: n, columns: classes) { chunk, rows in
+                    // Rows whose every element and weighted element is a plain float64 (the
+                    // common case) are summed as plain compensated sums, as fast as ever; a row
+                    // with anything at float64's edges is summed again, part by part, scaled.
+                    var plainTotals = [CompensatedSum](repeating: CompensatedSum(), count: classes)
+                    var scaledTotals: [ScaledSum] = []
+                    var wholes = [Double](repeating: 0, count: classes)
+                    for i in rows {
+                        let weight = options.sampleWeight(i)
+                        var sample = CompensatedSum()
+                        var plain = true
+                        for j in 0..<classes {
+                            let parts = elementParts(
+                                prediction: predictions[i, j],
+                                target: targets[i, j],
+                                positiveWeight: options.classWeights?[j] ?? 1,
+                                options: options
+                            )
+                            // w·y·(-log p) + (-(1-y) log(1-p)), rounded as float64 rounds it.
+                            let weightedTarget = parts.weight * parts.target
+                            let positive = weightedTarget * parts.positive
+                            let whole = positive + parts.negative
+                            // Both parts are ≥ 0, so a plain whole bounds the positive part too.
+                            plain =
+                                plain && (parts.positive == 0 || ScaledSum.isPlain(weightedTarget))
+                                && (whole == 0
+                                    || ScaledSum.isPlain(whole)
+                                        && (weight == 0 || ScaledSum.isPlain(weight * whole)))
+                            wholes[j] = whole
+                            sample.add(whole)
+                        }
+                        if plain {
+                            (significandsOut[i], exponentsOut[i]) = (sample.value, 0)
+                            if weight != 0 {
+                                for j in 0..<classes { plainTotals[j].add(weight * wholes[j]) }
+                            }
+                            continue
+                        }
+                        if scaledTotals.isEmpty { scaledTotals = [ScaledSum](repeating: ScaledSum(), count: classes) }
+                        var scaledSample = ScaledSum()
+                        for j in 0..<classes {
+                            let parts = elementParts(
+                                prediction: predictions[i, j],
+                                target: targets[i, j],
+                                positiveWeight: options.classWeights?[j] ?? 1,
+                                options: options
+                            )
+                            scaledSample.add(parts.positive, times: parts.weight, and: parts.target)
+                            scaledSample.add(parts.negative)
+                            scaledTotals[j].add(parts.positive, times: parts.weight, and: parts.target, and: weight)
+                            scaledTotals[j].add(parts.negative, times: weight)
+                        }
+                        (significandsOut[i], exponentsOut[i]) = scaledSample.parts
                     }
-                    out[i] = positiveZero(sample.value)
+                    for j in 0..<classes {
+                        var total = ScaledSum(plainTotals[j].value)
+                        if !scaledTotals.isEmpty { total.add(scaledTotals[j]) }
+                        totalsOut[chunk * classes + j] = total
+                    }
                 }
-                for j in 0..<classes { totalsOut[chunk * classes + j] = classTotals[j].value }
             }
         }
     }
-    var classTotals = [CompensatedSum](repeating: CompensatedSum(), count: classes)
+    var classTotals = [ScaledSum](repeating: ScaledSum(), count: classes)
     for chunk in 0..<chunks {
         for j in 0..<classes { classTotals[j].add(chunkTotals[chunk * classes + j]) }
     }
-    let totals = options.weightedTotals(losses)
-    let weight = max(totals.weight, .leastNonzeroMagnitude)
-    let weightedMean = totals.mean()
-    let meanPerElement = weightedMean / Double(max(classes, 1))
-    var classLosses = classTotals.map { $0.value / weight }
-    if classLosses.contains(where: { !$0.isFinite }) && losses.allSatisfy(\.isFinite) {
-        // Only when terms near float64's largest add up past it: again, each scaled down first.
-        classLosses = scaledClassLosses(losses: losses, predictions: predictions, targets: targets, options: options)
+    var total = ScaledSum()
+    var weight = ScaledSum()
+    for i in 0..<n {
+        let s = options.sampleWeight(i)
+        total.add(significands[i], times: s, exponent: exponents[i])
+        weight.add(s)
     }
-    var sum = totals.sum(times: sampleScale)
+    var losses = (0..<n).map { positiveZero(scaled(significands[$0], by: exponents[$0])) }
+    let weightedMean = ScaledSum.ratio(total, weight)
+    let meanPerElement = weightedMean / Double(max(classes, 1))
+    var sum = total.value
     let mean: Double
     switch options.convention {
     case .document, .sklearn:
@@ -79,13 +124,12 @@ public func binaryCrossEntropy(
         // divides the (weighted) sum by n.
         let columns = Double(max(classes, 1))
         for i in losses.indices { losses[i] /= columns }
-        let kerasTotals = options.weightedTotals(losses)
-        sum = kerasTotals.sum(times: sampleScale)
-        mean = kerasTotals.divided(by: Double(max(n, 1)), times: sampleScale)
+        sum = ScaledSum.ratio(total, ScaledSum(columns))
+        mean = ScaledSum.ratio(total, ScaledSum(columns * Double(max(n, 1))))
     }
     return BinaryLoss(
         losses: losses,
-        classLosses: classLosses,
+        classLosses: classTotals.map { ScaledSum.ratio($0, weight) },
         sum: sum,
         mean: mean,
         weightedMean: weightedMean,
@@ -93,52 +137,33 @@ public func binaryCrossEntropy(
     )
 }
 
-/// Σ_i s_i t_ij / Σ_i s_i for each class j, with each element loss t_ij divided by the power
-/// of two of the largest per-sample loss first (t_ij ≤ L_i). The slow path, taken only when
-/// the plain sums overflow.
-private func scaledClassLosses(losses: [Double], predictions: Matrix, targets: Matrix, options: LossOptions)
-    -> [Double]
+/// An element's loss as weight · target · positive + negative, each part ≥ 0: w, y (after
+/// smoothing), -log p and -(1-y) log(1-p), kept apart so that no product of them is rounded
+/// before it is weighed; for PyTorch, whose expression mixes the parts, 1, 1, 0 and the whole.
+func elementParts(prediction x: Double, target label: Double, positiveWeight w: Double, options: LossOptions)
+    -> (weight: Double, target: Double, positive: Double, negative: Double)
 {
-    let scale = PowerOfTwoScale(largestOf: losses)
-    var totals = [CompensatedSum](repeating: CompensatedSum(), count: predictions.columns)
-    var weight = CompensatedSum()
-    for i in 0..<predictions.rows {
-        let s = options.sampleWeight(i)
-        weight.add(s)
-        guard s != 0 else { continue }
-        for j in 0..<predictions.columns {
-            let term = elementLoss(
-                prediction: predictions[i, j],
-                target: targets[i, j],
-                positiveWeight: options.classWeights?[j] ?? 1,
-                options: options
-            )
-            totals[j].add(s * scale.down(term))
-        }
-    }
-    return totals.map { scale.up($0.value / max(weight.value, .leastNonzeroMagnitude)) }
-}
-
-/// -[w y log p + (1-y) log(1-p)] for one element, in the requested base, after smoothing.
-func elementLoss(prediction x: Double, target label: Double, positiveWeight w: Double, options: LossOptions) -> Double {
     let base = options.base
     let a = options.labelSmoothing
     let y = a == 0 ? label : label * (1 - a) + a / 2
     if options.convention == .pytorch {
-        return positiveZero(base.fromNats(pytorchElementLoss(x, target: y, positiveWeight: w, options: options)))
+        return (
+            1, 1, 0, positiveZero(base.fromNats(pytorchElementLoss(x, target: y, positiveWeight: w, options: options)))
+        )
     }
     var positive = 0.0
     var negative = 0.0
     switch options.predictionKind {
     case .probabilities:
         let p = options.clipping(x)
-        if y != 0 && w != 0 { positive = w * y * base.log(p) }
+        if y != 0 && w != 0 { positive = base.log(p) }
         if y != 1 { negative = (1 - y) * base.log(1 - p) }
     case .logits:
-        if y != 0 && w != 0 { positive = base.fromNats(w * y * StableLog.logSigmoid(x)) }
-        if y != 1 { negative = base.fromNats((1 - y) * StableLog.logOneMinusSigmoid(x)) }
+        // Into the base before weighing, so a product overflows only if its value in the base does.
+        if y != 0 && w != 0 { positive = base.fromNats(StableLog.logSigmoid(x)) }
+        if y != 1 { negative = (1 - y) * base.fromNats(StableLog.logOneMinusSigmoid(x)) }
     }
-    return positiveZero(-(positive + negative))
+    return (w, y, positiveZero(-positive), positiveZero(-negative))
 }
 
 /// PyTorch's own expressions, in nats, so its roundings are reproduced too:

@@ -11,73 +11,58 @@ public func categoricalCrossEntropy(
     options: LossOptions = LossOptions()
 ) -> CategoricalLoss {
     precondition(predictions.rows == labels.count, "one label per prediction row")
-    // Weights are divided by the power of two of their largest before anything is summed, and
-    // results multiplied back at the end: 1e308 weights cannot overflow a total, 5e-324 ones
-    // are not rounded away, and ordinary weights give the same bits as without scaling.
-    let (sampleScaled, sampleScale) = options.scalingSampleWeights()
-    let (scaled, classScale) = scalingClassWeights(sampleScaled, labels: labels)
-    var losses = [Double](repeating: 0, count: predictions.rows)
-    losses.withUnsafeMutableBufferPointer { out in
-        nonisolated(unsafe) let out = out  // each chunk writes its own rows
-        RowChunks.forEach(rows: predictions.rows, columns: predictions.columns) { _, rows in
-            for i in rows {
-                out[i] = predictions.withRow(i) { row in
-                    sampleLoss(row: row, labels: labels, sample: i, options: scaled)
+    // Every sum with a weight in it is a `ScaledSum`: each weighted term is divided by the power
+    // of two of the largest before it is added, and results are scaled back at the end. So a
+    // 1e308 weight cannot overflow a total, a 5e-324 one is not rounded away, and ordinary
+    // weights give the same bits as a plain sum. Each sample's loss is kept the same way
+    // (significand and exponent) until it is weighed, so a loss beyond float64 whose sample
+    // weight brings it back in range still counts exactly.
+    var significands = [Double](repeating: 0, count: predictions.rows)
+    var exponents = [Int](repeating: 0, count: predictions.rows)
+    significands.withUnsafeMutableBufferPointer { significandsOut in
+        exponents.withUnsafeMutableBufferPointer { exponentsOut in
+            nonisolated(unsafe) let significandsOut = significandsOut  // each chunk writes its own rows
+            nonisolated(unsafe) let exponentsOut = exponentsOut
+            RowChunks.forEach(rows: predictions.rows, columns: predictions.columns) { _, rows in
+                for i in rows {
+                    let loss = predictions.withRow(i) { row in
+                        sampleLoss(row: row, labels: labels, sample: i, options: options)
+                    }
+                    (significandsOut[i], exponentsOut[i]) = loss.parts
                 }
             }
         }
     }
-    // Σ ŝ_i L̂_i and Σ ŝ_i, with ŝ = s / 2^a and L̂ = L / 2^b: a cancels in every mean, b only
-    // in PyTorch's class-weighted one.
-    let totals = scaled.weightedTotals(losses)
-    let weightedMean = totals.mean(times: classScale)
+    var total = ScaledSum()
+    var weight = ScaledSum()
+    for i in significands.indices {
+        let s = options.sampleWeight(i)
+        total.add(significands[i], times: s, exponent: exponents[i])
+        weight.add(s)
+    }
+    let weightedMean = ScaledSum.ratio(total, weight)
     let mean: Double
     switch options.convention {
     case .document, .sklearn: mean = weightedMean
-    case .keras:  // "sum_over_batch_size"
-        mean = totals.divided(by: Double(losses.count), times: sampleScale * classScale)
+    case .keras: mean = ScaledSum.ratio(total, ScaledSum(Double(significands.count)))  // "sum_over_batch_size"
     case .pytorch:
-        // Σ s_i L_i / Σ s_i w_{y_i}: both sides carry 2^(a + b), which cancels.
-        mean = pytorchDivisor(labels: labels, options: scaled).map { totals.divided(by: $0) } ?? weightedMean
-    }
-    if classScale.exponent != 0 {
-        for i in losses.indices { losses[i] = classScale.up(losses[i]) }
+        mean = pytorchDivisor(labels: labels, options: options).map { ScaledSum.ratio(total, $0) } ?? weightedMean
     }
     return CategoricalLoss(
-        losses: losses,
-        sum: totals.sum(times: sampleScale * classScale),
+        losses: significands.indices.map { positiveZero(scaled(significands[$0], by: exponents[$0])) },
+        sum: total.value,
         mean: mean,
         weightedMean: weightedMean
     )
 }
 
-/// The options with class weights divided by the power of two of the largest weight in use:
-/// the labelled classes' with index labels and no smoothing (the only ones that enter the
-/// loss), every class's otherwise. Class weights multiply every term, so they factor out of
-/// each per-sample loss exactly.
-func scalingClassWeights(_ options: LossOptions, labels: CategoricalLabels) -> (LossOptions, PowerOfTwoScale) {
-    guard let weights = options.classWeights else { return (options, .one) }
-    let scale: PowerOfTwoScale
-    if case .indices(let indices) = labels, options.labelSmoothing == 0 {
-        var inUse = [Bool](repeating: false, count: weights.count)
-        for y in indices { inUse[y] = true }
-        scale = PowerOfTwoScale(largestOf: zip(weights, inUse).lazy.filter { $0.1 }.map { $0.0 })
-    } else {
-        scale = PowerOfTwoScale(largestOf: weights)
-    }
-    guard scale.exponent != 0 else { return (options, scale) }
-    var scaled = options
-    scaled.classWeights = weights.map(scale.down)
-    return (scaled, scale)
-}
-
 /// PyTorch divides a class-weighted loss over index labels by Σ_i w_{y_i} (times s_i here,
 /// where sample weights generalise it), not by n. Nil where it divides by the sample count.
-func pytorchDivisor(labels: CategoricalLabels, options: LossOptions) -> Double? {
+func pytorchDivisor(labels: CategoricalLabels, options: LossOptions) -> ScaledSum? {
     guard case .indices(let indices) = labels, let weights = options.classWeights else { return nil }
-    var total = CompensatedSum()
-    for (i, y) in indices.enumerated() { total.add(options.sampleWeight(i) * weights[y]) }
-    return total.value
+    var total = ScaledSum()
+    for (i, y) in indices.enumerated() { total.add(weights[y], times: options.sampleWeight(i)) }
+    return total
 }
 
 private func sampleLoss(
@@ -85,7 +70,7 @@ private func sampleLoss(
     labels: CategoricalLabels,
     sample i: Int,
     options: LossOptions
-) -> Double {
+) -> ScaledSum {
     let base = options.base
     let smoothing = options.labelSmoothing
     let weights = options.classWeights
@@ -96,18 +81,20 @@ private func sampleLoss(
     func logProbability(_ p: Double) -> Double {
         base.log(options.clipping(scale == 1 ? p : p / scale))
     }
+    var total = ScaledSum()
     // The common case, one index and nothing else: a single log.
     if case .indices(let indices) = labels, smoothing == 0 {
         let y = indices[i]
         let weight = weights?[y] ?? 1
-        if weight == 0 { return 0 }  // 0 · log p is 0, even where log p is -infinity
+        // A weight of 0 adds nothing, even where log p is -infinity.
         switch options.predictionKind {
         case .probabilities:
-            return positiveZero(-weight * logProbability(row[y]))
+            total.add(-logProbability(row[y]), times: weight)
         case .logits:
             let normalizer = StableLog.softmaxNormalizer(row)
-            return positiveZero(-weight * base.fromNats(normalizer.logProbability(row[y])))
+            total.add(-base.fromNats(normalizer.logProbability(row[y])), times: weight)
         }
+        return total
     }
     let classes = row.count
     func target(_ j: Int) -> Double {
@@ -118,20 +105,20 @@ private func sampleLoss(
         }
         return smoothing == 0 ? y : y * (1 - smoothing) + smoothing / Double(classes)
     }
-    var total = CompensatedSum()
     switch options.predictionKind {
     case .probabilities:
         for j in 0..<classes {
-            let y = target(j) * (weights?[j] ?? 1)
-            if y != 0 { total.add(y * logProbability(row[j])) }
+            let t = target(j)
+            if t != 0 { total.add(-logProbability(row[j]), times: t, and: weights?[j] ?? 1) }
         }
-        return positiveZero(-total.value)
     case .logits:
+        // Each term into the base first: a sum in nats may overflow where its value in
+        // hartleys does not.
         let normalizer = StableLog.softmaxNormalizer(row)
         for j in 0..<classes {
-            let y = target(j) * (weights?[j] ?? 1)
-            if y != 0 { total.add(y * normalizer.logProbability(row[j])) }
+            let t = target(j)
+            if t != 0 { total.add(-base.fromNats(normalizer.logProbability(row[j])), times: t, and: weights?[j] ?? 1) }
         }
-        return positiveZero(-base.fromNats(total.value))
     }
+    return total
 }

@@ -22,6 +22,12 @@ public struct CompensatedSum: Sendable {
         sum = t
     }
 
+    /// Multiplies the sum by 2^k (exact unless it leaves float64's normal range).
+    mutating func scale(byPowerOfTwo k: Int) {
+        sum = scaled(sum, by: k)
+        compensation = scaled(compensation, by: k)
+    }
+
     public static func of<S: Sequence>(_ values: S) -> Double where S.Element == Double {
         var total = CompensatedSum()
         for x in values { total.add(x) }

@@ -1,24 +1,21 @@
-/// Values divided by the power of two of their largest, and the exponent that scales results
-/// back: how weights and losses at float64's corners (5e-324, 1e308, the largest finite value)
-/// are summed without overflowing to infinity or losing the small ones.
-///
-/// After scaling, the largest value is in [1, 2), so a sum of n of them stays below 2n: it can
-/// neither overflow nor be rounded away to a subnormal. Dividing and multiplying by a power of
-/// two is exact (unless the result leaves float64's normal range), so for ordinary inputs the
-/// scaled computation gives the same bits as the unscaled one.
+/// The power of two just above the largest of some values, to divide them by where only their
+/// ratios matter (accuracy, the label prior of normalized entropy): after the division the
+/// largest is in [0.5, 1), so a sum of n of them stays below n and cannot overflow, however
+/// large the weights. Dividing by a power of two is exact (unless a value drops below float64's
+/// normal range, where it is negligible beside the largest).
 struct PowerOfTwoScale: Sendable {
-    /// log2 of the divisor: the exponent of the largest value, 0 when there is none (or it is
-    /// 0 or not finite).
+    /// log2 of the divisor: one more than the exponent of the largest value; 0 when there is
+    /// none (or it is 0 or not finite).
     let exponent: Int
 
     /// The scale of `values`' largest element, finite values only.
     init<S: Sequence>(largestOf values: S) where S.Element == Double {
         var largest = 0.0
         for value in values where value.isFinite && abs(value) > largest { largest = abs(value) }
-        exponent = largest > 0 ? largest.exponent : 0
+        exponent = largest > 0 ? largest.exponent + 1 : 0
     }
 
-    init(exponent: Int) {
+    private init(exponent: Int) {
         self.exponent = exponent
     }
 
@@ -27,18 +24,11 @@ struct PowerOfTwoScale: Sendable {
 
     /// x / 2^exponent.
     func down(_ x: Double) -> Double { exponent == 0 ? x : scaled(x, by: -exponent) }
-
-    /// x · 2^exponent: back to the original scale (infinite when that is beyond float64).
-    func up(_ x: Double) -> Double { exponent == 0 ? x : scaled(x, by: exponent) }
-
-    /// The scale of a product: 2^(a + b).
-    static func * (a: PowerOfTwoScale, b: PowerOfTwoScale) -> PowerOfTwoScale {
-        PowerOfTwoScale(exponent: a.exponent + b.exponent)
-    }
 }
 
 /// x · 2^e, correctly rounded whatever e (a plain multiplication by 2^e would overflow for
 /// e ≥ 1024 even when x · 2^e does not).
+@inline(__always)
 func scaled(_ x: Double, by e: Int) -> Double {
-    Double(sign: .plus, exponent: e, significand: x)
+    e == 0 ? x : Double(sign: .plus, exponent: e, significand: x)
 }

@@ -55,41 +55,4 @@ public struct LossOptions: Sendable, Hashable {
         scaled.sampleWeights = scale.exponent == 0 ? weights : weights.map(scale.down)
         return (scaled, scale)
     }
-
-    /// Σ s_i x_i and Σ s_i over per-sample values x_i ≥ 0, compensated, with the values divided
-    /// by the power of two of their largest first, so that neither sum overflows while the
-    /// results do not. Call on options whose sample weights are already scaled.
-    func weightedTotals(_ values: [Double]) -> WeightedTotals {
-        let scale = PowerOfTwoScale(largestOf: values)
-        var sum = CompensatedSum()
-        guard let weights = sampleWeights else {
-            for value in values { sum.add(scale.down(value)) }
-            return WeightedTotals(scaledSum: sum.value, valueScale: scale, weight: Double(values.count))
-        }
-        for (value, weight) in zip(values, weights) where weight != 0 { sum.add(weight * scale.down(value)) }
-        return WeightedTotals(scaledSum: sum.value, valueScale: scale, weight: CompensatedSum.of(weights))
-    }
-}
-
-/// Σ s_i x_i kept as a value and a power of two (so that it cannot overflow before the end),
-/// with Σ s_i.
-struct WeightedTotals {
-    /// Σ s_i x_i / 2^valueScale.
-    let scaledSum: Double
-    let valueScale: PowerOfTwoScale
-    /// Σ s_i.
-    let weight: Double
-
-    /// Σ s_i x_i · 2^extra (infinite when beyond float64).
-    func sum(times extra: PowerOfTwoScale = .one) -> Double { (valueScale * extra).up(scaledSum) }
-
-    /// Σ s_i x_i / Σ s_i · 2^extra.
-    func mean(times extra: PowerOfTwoScale = .one) -> Double {
-        divided(by: weight, times: extra)
-    }
-
-    /// Σ s_i x_i / d · 2^extra.
-    func divided(by divisor: Double, times extra: PowerOfTwoScale = .one) -> Double {
-        (valueScale * extra).up(scaledSum / max(divisor, .leastNonzeroMagnitude))
-    }
 }
