@@ -23,6 +23,12 @@ enum BodyCapacity {
     /// rows × columns, or less when the body cannot hold that many numbers.
     static func reservation(rows: Int, columns: Int, in decoder: any Decoder) -> Int {
         let (product, overflow) = rows.multipliedReportingOverflow(by: columns)
+        // A few thousand numbers are reserved as asked without looking the body's size up (a
+        // userInfo look-up costs more than the small request it would guard).
+        if !overflow && product >= 0 && product <= smallReservation { return product }
         return min(overflow ? Int.max : max(product, 0), numbers(in: decoder))
     }
+
+    /// Reservations up to this many numbers (32 KiB) need no bound.
+    static let smallReservation = 4096
 }

@@ -22,11 +22,11 @@ struct InvalidNumber: Error {
 extension UnkeyedDecodingContainer {
     /// The next element as a float64.
     mutating func decodeNumber() throws -> Double {
-        let position = codingPath + [IndexKey(currentIndex)]
+        let index = currentIndex  // the path is built only on the error path: this runs per value
         do {
             return try decode(Double.self)
         } catch {
-            throw InvalidNumber.classify(error, at: position)
+            throw InvalidNumber.classify(error, at: codingPath + [IndexKey(index)])
         }
     }
 

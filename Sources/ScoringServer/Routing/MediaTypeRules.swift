@@ -14,7 +14,7 @@ enum MediaTypeRules {
                 headers: [("Accept-Encoding", "identity")]
             )
         }
-        guard let contentType else { return nil }  // read as JSON
+        guard let contentType, contentType != "application/json" else { return nil }  // read as JSON; the common case
         guard isJSON(contentType) else {
             var detail = "Content-Type is '\(ClientText.cut(contentType))'; send application/json"
             if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {

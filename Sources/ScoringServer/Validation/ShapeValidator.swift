@@ -32,7 +32,7 @@ struct ShapeValidator {
     // MARK: - Limits
 
     func checkLimits(_ matrix: Matrix) throws(Problem) {
-        let at = pointer("predictions")
+        var at: String { pointer("predictions") }  // made only for an answer: this runs per request
         if matrix.rows > limits.maxSamples {
             throw .limit(
                 at, "the number of samples", actual: matrix.rows, limit: limits.maxSamples, flag: "--max-samples")
