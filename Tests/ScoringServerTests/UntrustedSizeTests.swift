@@ -16,7 +16,11 @@ import Testing
         #expect(BodyCapacity.reservation(rows: 52_001, columns: 77_000, in: StubDecoder(bodyBytes: 310_000)) == 155_001)
         #expect(BodyCapacity.reservation(rows: Int.max, columns: Int.max, in: StubDecoder(bodyBytes: 10)) == 6)
         #expect(BodyCapacity.reservation(rows: 3, columns: 2, in: StubDecoder(bodyBytes: 1000)) == 6)
-        #expect(BodyCapacity.reservation(rows: 3, columns: 2, in: StubDecoder(bodyBytes: nil)) == 0)
+        // Up to 4,096 numbers (32 KiB) are reserved as asked, whatever the body; beyond, an unknown
+        // body size reserves nothing.
+        #expect(BodyCapacity.reservation(rows: 3, columns: 2, in: StubDecoder(bodyBytes: nil)) == 6)
+        #expect(BodyCapacity.reservation(rows: 64, columns: 64, in: StubDecoder(bodyBytes: 10)) == 4096)
+        #expect(BodyCapacity.reservation(rows: 65, columns: 64, in: StubDecoder(bodyBytes: nil)) == 0)
     }
 
     @Test func aHugeFirstRowFollowedByEmptyRowsIsA422() {
