@@ -39,31 +39,48 @@ enum OpenAPIDocument {
                 required: true
                 content:
                   application/json:
-                    schema: { $ref: '#/components/schemas/CategoricalRequest' }
+                    schema:
+                      $ref: '#/components/schemas/CategoricalRequest'
                     examples:
                       document:
                         summary: The document's dog image (y = [0, 1, 0], ŷ = [0.2, 0.7, 0.1])
-                        value: { predictions: [[0.2, 0.7, 0.1]], labels: [1] }
+                        value:
+                          predictions: [[0.2, 0.7, 0.1]]
+                          labels: [1]
                       oneHot:
                         summary: The same with a one-hot label row
-                        value: { predictions: [[0.2, 0.7, 0.1]], labels: [[0, 1, 0]] }
+                        value:
+                          predictions: [[0.2, 0.7, 0.1]]
+                          labels: [[0, 1, 0]]
                       logits:
                         summary: Raw scores in nats
-                        value: { predictions: [[2.0, 1.0, 0.1]], labels: [0], input: logits, base: e }
+                        value:
+                          predictions: [[2.0, 1.0, 0.1]]
+                          labels: [0]
+                          input: logits
+                          base: e
                       tensor:
                         summary: The document's example as a base64 float64 tensor
                         value:
-                          predictions: { shape: [1, 3], dtype: float64, data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/ }
+                          predictions:
+                            shape: [1, 3]
+                            dtype: float64
+                            data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/
                           labels: [1]
                       pytorch:
-                        summary: "PyTorch's F.cross_entropy(logits, target, weight=w): logits by default, nats, divided by the labelled classes' weights"
-                        value: { predictions: [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]], labels: [0, 1], class_weights: [2, 1, 1], convention: pytorch }
+                        summary: 'PyTorch''s F.cross_entropy(logits, target, weight=w): logits by default, nats, divided by the labelled classes'' weights'
+                        value:
+                          predictions: [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]]
+                          labels: [0, 1]
+                          class_weights: [2, 1, 1]
+                          convention: pytorch
               responses:
                 '200':
                   description: The loss
                   content:
                     application/json:
-                      schema: { $ref: '#/components/schemas/CategoricalResult' }
+                      schema:
+                        $ref: '#/components/schemas/CategoricalResult'
                       examples:
                         document:
                           value:
@@ -76,15 +93,29 @@ enum OpenAPIDocument {
                             band: moderate
                             perplexity: 1.4285714285714286
                             accuracy: 1
-                            settings: { convention: document, base: 2, input: probabilities, clipping: "clipped to [epsilon, 1 - epsilon]", clip_epsilon: 2.220446049250313e-16, label_smoothing: 0, reduction: mean over samples, class_weights: false }
+                            settings:
+                              convention: document
+                              base: 2
+                              input: probabilities
+                              clipping: clipped to [epsilon, 1 - epsilon]
+                              clip_epsilon: 2.220446049250313e-16
+                              label_smoothing: 0
+                              reduction: mean over samples
+                              class_weights: false
                             losses: [0.5145731728297583]
                             bands: [moderate]
-                '400': { $ref: '#/components/responses/InvalidJSON' }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
-                '413': { $ref: '#/components/responses/BodyTooLarge' }
-                '503': { $ref: '#/components/responses/Overloaded' }
-                '415': { $ref: '#/components/responses/UnsupportedMediaType' }
-                '422': { $ref: '#/components/responses/ValidationFailed' }
+                '400':
+                  $ref: '#/components/responses/InvalidJSON'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
+                '413':
+                  $ref: '#/components/responses/BodyTooLarge'
+                '503':
+                  $ref: '#/components/responses/Overloaded'
+                '415':
+                  $ref: '#/components/responses/UnsupportedMediaType'
+                '422':
+                  $ref: '#/components/responses/ValidationFailed'
           /bce:
             post:
               operationId: binaryCrossEntropy
@@ -97,17 +128,21 @@ enum OpenAPIDocument {
                 required: true
                 content:
                   application/json:
-                    schema: { $ref: '#/components/schemas/BinaryRequest' }
+                    schema:
+                      $ref: '#/components/schemas/BinaryRequest'
                     examples:
                       document:
                         summary: The document's cat-and-rabbit image (y = [1, 0, 1], ŷ = [0.8, 0.4, 0.6])
-                        value: { predictions: [[0.8, 0.4, 0.6]], labels: [[1, 0, 1]] }
+                        value:
+                          predictions: [[0.8, 0.4, 0.6]]
+                          labels: [[1, 0, 1]]
               responses:
                 '200':
                   description: The loss
                   content:
                     application/json:
-                      schema: { $ref: '#/components/schemas/BinaryResult' }
+                      schema:
+                        $ref: '#/components/schemas/BinaryResult'
                       examples:
                         document:
                           value:
@@ -120,16 +155,30 @@ enum OpenAPIDocument {
                             classes: 3
                             band: moderately_wrong
                             accuracy: 1
-                            settings: { convention: document, base: 2, input: probabilities, clipping: "clipped to [epsilon, 1 - epsilon]", clip_epsilon: 2.220446049250313e-16, label_smoothing: 0, reduction: "sum over classes, then mean over samples", class_weights: false }
+                            settings:
+                              convention: document
+                              base: 2
+                              input: probabilities
+                              clipping: clipped to [epsilon, 1 - epsilon]
+                              clip_epsilon: 2.220446049250313e-16
+                              label_smoothing: 0
+                              reduction: sum over classes, then mean over samples
+                              class_weights: false
                             class_losses: [0.3219280948873623, 0.7369655941662062, 0.7369655941662062]
                             losses: [1.7958592832197748]
                             bands: [moderately_wrong]
-                '400': { $ref: '#/components/responses/InvalidJSON' }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
-                '413': { $ref: '#/components/responses/BodyTooLarge' }
-                '503': { $ref: '#/components/responses/Overloaded' }
-                '415': { $ref: '#/components/responses/UnsupportedMediaType' }
-                '422': { $ref: '#/components/responses/ValidationFailed' }
+                '400':
+                  $ref: '#/components/responses/InvalidJSON'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
+                '413':
+                  $ref: '#/components/responses/BodyTooLarge'
+                '503':
+                  $ref: '#/components/responses/Overloaded'
+                '415':
+                  $ref: '#/components/responses/UnsupportedMediaType'
+                '422':
+                  $ref: '#/components/responses/ValidationFailed'
           /batch:
             post:
               operationId: batch
@@ -142,26 +191,44 @@ enum OpenAPIDocument {
                 required: true
                 content:
                   application/json:
-                    schema: { $ref: '#/components/schemas/BatchRequest' }
+                    schema:
+                      $ref: '#/components/schemas/BatchRequest'
                     examples:
                       document:
                         value:
                           jobs:
-                            - { id: dog, loss: cce, predictions: [[0.2, 0.7, 0.1]], labels: [1] }
-                            - { id: cat-rabbit, loss: bce, predictions: [[0.8, 0.4, 0.6]], labels: [[1, 0, 1]], per_sample: false }
-                            - { id: broken, loss: cce, predictions: [[0.5, 0.6]], labels: [0] }
+                            - id: dog
+                              loss: cce
+                              predictions: [[0.2, 0.7, 0.1]]
+                              labels: [1]
+                            - id: cat-rabbit
+                              loss: bce
+                              predictions: [[0.8, 0.4, 0.6]]
+                              labels: [[1, 0, 1]]
+                              per_sample: false
+                            - id: broken
+                              loss: cce
+                              predictions: [[0.5, 0.6]]
+                              labels: [0]
               responses:
                 '200':
                   description: One result per job, in order
                   content:
                     application/json:
-                      schema: { $ref: '#/components/schemas/BatchResult' }
-                '400': { $ref: '#/components/responses/InvalidJSON' }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
-                '413': { $ref: '#/components/responses/BodyTooLarge' }
-                '503': { $ref: '#/components/responses/Overloaded' }
-                '415': { $ref: '#/components/responses/UnsupportedMediaType' }
-                '422': { $ref: '#/components/responses/ValidationFailed' }
+                      schema:
+                        $ref: '#/components/schemas/BatchResult'
+                '400':
+                  $ref: '#/components/responses/InvalidJSON'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
+                '413':
+                  $ref: '#/components/responses/BodyTooLarge'
+                '503':
+                  $ref: '#/components/responses/Overloaded'
+                '415':
+                  $ref: '#/components/responses/UnsupportedMediaType'
+                '422':
+                  $ref: '#/components/responses/ValidationFailed'
           /bands:
             get:
               operationId: bands
@@ -171,8 +238,10 @@ enum OpenAPIDocument {
                   description: Both band tables
                   content:
                     application/json:
-                      schema: { $ref: '#/components/schemas/BandTables' }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                      schema:
+                        $ref: '#/components/schemas/BandTables'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
           /healthz:
             get:
               operationId: health
@@ -186,8 +255,11 @@ enum OpenAPIDocument {
                         type: object
                         required: [status]
                         properties:
-                          status: { type: string, const: ok }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                          status:
+                            type: string
+                            const: ok
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
           /readyz:
             get:
               operationId: readiness
@@ -202,13 +274,17 @@ enum OpenAPIDocument {
                         type: object
                         required: [status]
                         properties:
-                          status: { type: string, const: ready }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                          status:
+                            type: string
+                            const: ready
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
                 '503':
                   description: Draining
                   content:
                     application/problem+json:
-                      schema: { $ref: '#/components/schemas/Problem' }
+                      schema:
+                        $ref: '#/components/schemas/Problem'
           /metrics:
             get:
               operationId: metrics
@@ -222,8 +298,10 @@ enum OpenAPIDocument {
                   description: The metrics
                   content:
                     text/plain; version=0.0.4:
-                      schema: { type: string }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                      schema:
+                        type: string
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
           /openapi.yaml:
             get:
               operationId: openapi
@@ -233,7 +311,8 @@ enum OpenAPIDocument {
                   description: The OpenAPI document, identical to openapi.yaml in the repository
                   content:
                     application/yaml: {}
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
           /:
             get:
               operationId: index
@@ -247,12 +326,16 @@ enum OpenAPIDocument {
                         type: object
                         required: [name, version, routes]
                         properties:
-                          name: { type: string }
-                          version: { type: string }
+                          name:
+                            type: string
+                          version:
+                            type: string
                           routes:
                             type: array
-                            items: { type: string }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                            items:
+                              type: string
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
         components:
           schemas:
             Matrix:
@@ -261,7 +344,8 @@ enum OpenAPIDocument {
                 - type: array
                   items:
                     type: array
-                    items: { type: number }
+                    items:
+                      type: number
                 - $ref: '#/components/schemas/Tensor'
             Tensor:
               description: |
@@ -277,13 +361,24 @@ enum OpenAPIDocument {
                   type: array
                   minItems: 1
                   maxItems: 2
-                  items: { type: integer, minimum: 0 }
-                dtype: { enum: [float32, float64, null], default: float64 }
-                data_base64: { type: [string, 'null'], contentEncoding: base64, description: Exactly one of data_base64 and data is given. }
+                  items:
+                    type: integer
+                    minimum: 0
+                dtype:
+                  enum: [float32, float64, null]
+                  default: float64
+                data_base64:
+                  type: [string, 'null']
+                  contentEncoding: base64
+                  description: Exactly one of data_base64 and data is given.
                 data:
                   type: [array, 'null']
-                  items: { type: number }
-              example: { shape: [1, 3], dtype: float64, data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/ }
+                  items:
+                    type: number
+              example:
+                shape: [1, 3]
+                dtype: float64
+                data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/
             Input:
               description: Whether predictions are probabilities in [0, 1] or raw scores (logits). null means the default (probabilities; logits on /cce under the pytorch convention).
               enum: [probabilities, logits, null]
@@ -302,15 +397,21 @@ enum OpenAPIDocument {
             SampleWeights:
               description: n weights ≥ 0, not all 0. loss = Σ s_i L_i / Σ s_i; sum = Σ s_i L_i.
               type: [array, 'null']
-              items: { type: number, minimum: 0 }
+              items:
+                type: number
+                minimum: 0
             ClassWeights:
               description: /cce only. C weights ≥ 0; class j's term in L_i is multiplied by w_j.
               type: [array, 'null']
-              items: { type: number, minimum: 0 }
+              items:
+                type: number
+                minimum: 0
             PosWeight:
               description: /bce only. C weights ≥ 0 multiplying the positive term y log p (PyTorch's pos_weight).
               type: [array, 'null']
-              items: { type: number, minimum: 0 }
+              items:
+                type: number
+                minimum: 0
             LabelSmoothing:
               description: a in [0, 1). /cce targets become y(1 − a) + a/C; /bce targets y(1 − a) + a/2 (Keras' meanings).
               type: [number, 'null']
@@ -343,26 +444,41 @@ enum OpenAPIDocument {
               type: object
               required: [convention, base, input, clipping, clip_epsilon, label_smoothing, reduction, class_weights]
               properties:
-                convention: { type: string, enum: [document, sklearn, pytorch, keras] }
-                base: { $ref: '#/components/schemas/Base' }
-                input: { type: string, enum: [probabilities, logits] }
-                clipping: { type: string, description: 'How probabilities are kept away from 0 and 1, e.g. "clipped to [epsilon, 1 - epsilon]".' }
-                clip_epsilon: { type: [number, 'null'], description: null for logits, which are never clipped, and for PyTorch's unclipped binary loss. }
-                label_smoothing: { type: number }
-                reduction: { type: string }
-                class_weights: { type: boolean, description: Whether class (or positive) weights were applied. }
+                convention:
+                  type: string
+                  enum: [document, sklearn, pytorch, keras]
+                base:
+                  $ref: '#/components/schemas/Base'
+                input:
+                  type: string
+                  enum: [probabilities, logits]
+                clipping:
+                  type: string
+                  description: How probabilities are kept away from 0 and 1, e.g. "clipped to [epsilon, 1 - epsilon]".
+                clip_epsilon:
+                  type: [number, 'null']
+                  description: null for logits, which are never clipped, and for PyTorch's unclipped binary loss.
+                label_smoothing:
+                  type: number
+                reduction:
+                  type: string
+                class_weights:
+                  type: boolean
+                  description: Whether class (or positive) weights were applied.
             CategoricalLabels:
               description: n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
               oneOf:
                 - type: array
-                  items: { type: number }
+                  items:
+                    type: number
                 - $ref: '#/components/schemas/Matrix'
             BinaryLabels:
               description: n rows of C values in [0, 1] (multi-hot or soft targets), or a tensor; with C = 1, also n plain values.
               oneOf:
                 - $ref: '#/components/schemas/Matrix'
                 - type: array
-                  items: { type: number }
+                  items:
+                    type: number
             CategoricalRequest:
               type: object
               additionalProperties: false
@@ -371,15 +487,24 @@ enum OpenAPIDocument {
                 predictions:
                   $ref: '#/components/schemas/Matrix'
                   description: n rows of C ≥ 2 probabilities (each row summing to 1) or logits.
-                labels: { $ref: '#/components/schemas/CategoricalLabels' }
-                input: { $ref: '#/components/schemas/Input' }
-                base: { $ref: '#/components/schemas/Base' }
-                per_sample: { $ref: '#/components/schemas/PerSample' }
-                sample_weights: { $ref: '#/components/schemas/SampleWeights' }
-                class_weights: { $ref: '#/components/schemas/ClassWeights' }
-                label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
-                epsilon: { $ref: '#/components/schemas/Epsilon' }
-                convention: { $ref: '#/components/schemas/Convention' }
+                labels:
+                  $ref: '#/components/schemas/CategoricalLabels'
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/PerSample'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+                class_weights:
+                  $ref: '#/components/schemas/ClassWeights'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
             BinaryRequest:
               type: object
               additionalProperties: false
@@ -388,15 +513,24 @@ enum OpenAPIDocument {
                 predictions:
                   $ref: '#/components/schemas/Matrix'
                   description: n rows of C ≥ 1 independent probabilities or logits.
-                labels: { $ref: '#/components/schemas/BinaryLabels' }
-                input: { $ref: '#/components/schemas/Input' }
-                base: { $ref: '#/components/schemas/Base' }
-                per_sample: { $ref: '#/components/schemas/PerSample' }
-                sample_weights: { $ref: '#/components/schemas/SampleWeights' }
-                pos_weight: { $ref: '#/components/schemas/PosWeight' }
-                label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
-                epsilon: { $ref: '#/components/schemas/Epsilon' }
-                convention: { $ref: '#/components/schemas/Convention' }
+                labels:
+                  $ref: '#/components/schemas/BinaryLabels'
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/PerSample'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+                pos_weight:
+                  $ref: '#/components/schemas/PosWeight'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
             CategoricalBand:
               type: string
               enum: [perfect, high_confidence, moderate, low, very_low, wrong]
@@ -407,68 +541,136 @@ enum OpenAPIDocument {
               type: object
               required: [loss, sum, base, unit, n, classes, band, settings]
               properties:
-                loss: { type: number, minimum: 0, description: "Mean over samples of the per-sample loss (sample-weighted); under a convention, that library's default reduction (settings.reduction says which)." }
-                sum: { type: number, minimum: 0, description: "Sum over samples of the (sample-weighted) per-sample loss: every library's \"sum\" reduction." }
-                base: { $ref: '#/components/schemas/Base' }
-                unit: { $ref: '#/components/schemas/Unit' }
-                n: { type: integer, minimum: 1 }
-                classes: { type: integer, minimum: 2 }
-                band: { $ref: '#/components/schemas/CategoricalBand' }
-                perplexity: { type: number, description: base^loss; left out when beyond float64. }
-                accuracy: { type: number, minimum: 0, maximum: 1, description: Share of samples whose highest prediction (no tie) is the true class, sample-weighted; only with index or one-hot labels. }
-                normalized_entropy: { type: number, minimum: 0, description: loss divided by the loss of predicting the label prior (class frequencies); below 1 beats guessing the prior. Left out when every label is the same. }
-                settings: { $ref: '#/components/schemas/Settings' }
+                loss:
+                  type: number
+                  minimum: 0
+                  description: Mean over samples of the per-sample loss (sample-weighted); under a convention, that library's default reduction (settings.reduction says which).
+                sum:
+                  type: number
+                  minimum: 0
+                  description: 'Sum over samples of the (sample-weighted) per-sample loss: every library''s "sum" reduction.'
+                base:
+                  $ref: '#/components/schemas/Base'
+                unit:
+                  $ref: '#/components/schemas/Unit'
+                n:
+                  type: integer
+                  minimum: 1
+                classes:
+                  type: integer
+                  minimum: 2
+                band:
+                  $ref: '#/components/schemas/CategoricalBand'
+                perplexity:
+                  type: number
+                  description: base^loss; left out when beyond float64.
+                accuracy:
+                  type: number
+                  minimum: 0
+                  maximum: 1
+                  description: Share of samples whose highest prediction (no tie) is the true class, sample-weighted; only with index or one-hot labels.
+                normalized_entropy:
+                  type: number
+                  minimum: 0
+                  description: loss divided by the loss of predicting the label prior (class frequencies); below 1 beats guessing the prior. Left out when every label is the same.
+                settings:
+                  $ref: '#/components/schemas/Settings'
                 losses:
                   type: array
-                  items: { type: number, minimum: 0 }
+                  items:
+                    type: number
+                    minimum: 0
                 bands:
                   type: array
-                  items: { $ref: '#/components/schemas/CategoricalBand' }
+                  items:
+                    $ref: '#/components/schemas/CategoricalBand'
             BinaryResult:
               type: object
               required: [loss, mean_per_element, sum, base, unit, n, classes, band, settings, class_losses]
               properties:
-                loss: { type: number, minimum: 0, description: "Mean over samples of the per-sample sum over classes; under a convention, that library's default reduction (PyTorch: mean over all elements; Keras: mean over classes, then weighted sum / n)." }
-                mean_per_element: { type: number, minimum: 0, description: "The (sample-weighted) mean over samples of the summed element losses, divided by classes." }
-                sum: { type: number, minimum: 0, description: "Sum over samples of the (sample-weighted) per-sample losses: the library's \"sum\" reduction under a convention." }
-                base: { $ref: '#/components/schemas/Base' }
-                unit: { $ref: '#/components/schemas/Unit' }
-                n: { type: integer, minimum: 1 }
-                classes: { type: integer, minimum: 1 }
-                band: { $ref: '#/components/schemas/BinaryBand' }
-                accuracy: { type: number, minimum: 0, maximum: 1, description: Share of correct 0.5-thresholded labels over all elements, sample-weighted; only when every label is 0 or 1. }
-                normalized_entropy: { type: number, minimum: 0, description: loss divided by the loss of predicting each class's base rate. }
-                settings: { $ref: '#/components/schemas/Settings' }
+                loss:
+                  type: number
+                  minimum: 0
+                  description: 'Mean over samples of the per-sample sum over classes; under a convention, that library''s default reduction (PyTorch: mean over all elements; Keras: mean over classes, then weighted sum / n).'
+                mean_per_element:
+                  type: number
+                  minimum: 0
+                  description: The (sample-weighted) mean over samples of the summed element losses, divided by classes.
+                sum:
+                  type: number
+                  minimum: 0
+                  description: 'Sum over samples of the (sample-weighted) per-sample losses: the library''s "sum" reduction under a convention.'
+                base:
+                  $ref: '#/components/schemas/Base'
+                unit:
+                  $ref: '#/components/schemas/Unit'
+                n:
+                  type: integer
+                  minimum: 1
+                classes:
+                  type: integer
+                  minimum: 1
+                band:
+                  $ref: '#/components/schemas/BinaryBand'
+                accuracy:
+                  type: number
+                  minimum: 0
+                  maximum: 1
+                  description: Share of correct 0.5-thresholded labels over all elements, sample-weighted; only when every label is 0 or 1.
+                normalized_entropy:
+                  type: number
+                  minimum: 0
+                  description: loss divided by the loss of predicting each class's base rate.
+                settings:
+                  $ref: '#/components/schemas/Settings'
                 class_losses:
                   type: array
-                  items: { type: number, minimum: 0 }
+                  items:
+                    type: number
+                    minimum: 0
                 losses:
-                  description: "Per sample, the element losses summed over classes (Keras convention: their mean, as Keras gives)."
+                  description: 'Per sample, the element losses summed over classes (Keras convention: their mean, as Keras gives).'
                   type: array
-                  items: { type: number, minimum: 0 }
+                  items:
+                    type: number
+                    minimum: 0
                 bands:
                   type: array
-                  items: { $ref: '#/components/schemas/BinaryBand' }
+                  items:
+                    $ref: '#/components/schemas/BinaryBand'
             BatchJob:
               type: object
               required: [id, loss, predictions, labels]
               properties:
-                id: { type: string }
-                loss: { type: string, enum: [cce, bce] }
-                predictions: { $ref: '#/components/schemas/Matrix' }
+                id:
+                  type: string
+                loss:
+                  type: string
+                  enum: [cce, bce]
+                predictions:
+                  $ref: '#/components/schemas/Matrix'
                 labels:
                   oneOf:
                     - $ref: '#/components/schemas/CategoricalLabels'
                     - $ref: '#/components/schemas/BinaryLabels'
-                input: { $ref: '#/components/schemas/Input' }
-                base: { $ref: '#/components/schemas/Base' }
-                per_sample: { $ref: '#/components/schemas/PerSample' }
-                sample_weights: { $ref: '#/components/schemas/SampleWeights' }
-                class_weights: { $ref: '#/components/schemas/ClassWeights' }
-                pos_weight: { $ref: '#/components/schemas/PosWeight' }
-                label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
-                epsilon: { $ref: '#/components/schemas/Epsilon' }
-                convention: { $ref: '#/components/schemas/Convention' }
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/PerSample'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+                class_weights:
+                  $ref: '#/components/schemas/ClassWeights'
+                pos_weight:
+                  $ref: '#/components/schemas/PosWeight'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
               additionalProperties: false
             BatchRequest:
               type: object
@@ -497,8 +699,11 @@ enum OpenAPIDocument {
                       - type: object
                         required: [id, status, result]
                         properties:
-                          id: { type: [string, 'null'] }
-                          status: { type: integer, const: 200 }
+                          id:
+                            type: [string, 'null']
+                          status:
+                            type: integer
+                            const: 200
                           result:
                             anyOf:
                               - $ref: '#/components/schemas/CategoricalResult'
@@ -506,9 +711,14 @@ enum OpenAPIDocument {
                       - type: object
                         required: [id, status, error]
                         properties:
-                          id: { type: [string, 'null'], description: null when the job had no readable id. }
-                          status: { type: integer, enum: [400, 422] }
-                          error: { $ref: '#/components/schemas/Problem' }
+                          id:
+                            type: [string, 'null']
+                            description: null when the job had no readable id.
+                          status:
+                            type: integer
+                            enum: [400, 422]
+                          error:
+                            $ref: '#/components/schemas/Problem'
             BandTables:
               type: object
               required: [cce, bce]
@@ -517,77 +727,104 @@ enum OpenAPIDocument {
                   type: object
                   required: [measure, relative_tolerance, bands]
                   properties:
-                    measure: { type: string }
-                    relative_tolerance: { type: number }
+                    measure:
+                      type: string
+                    relative_tolerance:
+                      type: number
                     bands:
                       type: array
                       items:
                         type: object
                         required: [name, condition, description]
                         properties:
-                          name: { $ref: '#/components/schemas/CategoricalBand' }
-                          condition: { type: string }
-                          min_probability: { type: number }
-                          max_loss_bits: { type: [number, string] }
-                          description: { type: string }
+                          name:
+                            $ref: '#/components/schemas/CategoricalBand'
+                          condition:
+                            type: string
+                          min_probability:
+                            type: number
+                          max_loss_bits:
+                            type: [number, string]
+                          description:
+                            type: string
                 bce:
                   type: object
                   required: [measure, relative_tolerance, bands]
                   properties:
-                    measure: { type: string }
-                    relative_tolerance: { type: number }
+                    measure:
+                      type: string
+                    relative_tolerance:
+                      type: number
                     bands:
                       type: array
                       items:
                         type: object
                         required: [name, condition, description]
                         properties:
-                          name: { $ref: '#/components/schemas/BinaryBand' }
-                          condition: { type: string }
-                          max_bits: { type: number }
-                          description: { type: string }
+                          name:
+                            $ref: '#/components/schemas/BinaryBand'
+                          condition:
+                            type: string
+                          max_bits:
+                            type: number
+                          description:
+                            type: string
             Problem:
               description: RFC 9457 problem details.
               type: object
               required: [type, title, status, detail]
               properties:
-                type: { type: string, format: uri-reference }
-                title: { type: string }
-                status: { type: integer }
-                detail: { type: string }
+                type:
+                  type: string
+                  format: uri-reference
+                title:
+                  type: string
+                status:
+                  type: integer
+                detail:
+                  type: string
                 errors:
                   type: array
                   items:
                     type: object
                     required: [pointer, detail]
                     properties:
-                      pointer: { type: string, description: JSON pointer (RFC 6901) into the request body; "" is the whole body. }
-                      detail: { type: string }
+                      pointer:
+                        type: string
+                        description: JSON pointer (RFC 6901) into the request body; "" is the whole body.
+                      detail:
+                        type: string
           responses:
             InvalidJSON:
               description: Not JSON, truncated, NaN/Infinity tokens, wrong JSON types, duplicate Content-Length, or Content-Length with Transfer-Encoding
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
                   example:
                     type: urn:cross-entropy-service:problem:invalid-json
                     title: The body is not valid JSON of the expected shape
                     status: 400
                     detail: Expected to decode Double but found a string instead.
-                    errors: [{ pointer: /predictions/3/1, detail: Expected to decode Double but found a string instead. }]
+                    errors:
+                      - pointer: /predictions/3/1
+                        detail: Expected to decode Double but found a string instead.
             MethodNotAllowed:
               description: Wrong method; the Allow header lists the right ones
               headers:
                 Allow:
-                  schema: { type: string }
+                  schema:
+                    type: string
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
             BodyTooLarge:
               description: The body is over --max-body-bytes (default 64 MiB); decided from Content-Length before the body is read
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
             Overloaded:
               description: |
                 The bodies being read at once, all connections together, would pass --max-buffered-bytes
@@ -595,15 +832,18 @@ enum OpenAPIDocument {
                 grows. Retry after the seconds Retry-After gives.
               headers:
                 Retry-After:
-                  schema: { type: integer }
+                  schema:
+                    type: integer
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
             UnsupportedMediaType:
               description: Content-Type is not application/json (or application/*+json)
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
             ValidationFailed:
               description: |
                 Well-formed JSON that breaks the rules: ragged rows, count mismatches, too few classes, no
@@ -614,13 +854,16 @@ enum OpenAPIDocument {
                 --max-jobs).
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
                   example:
                     type: urn:cross-entropy-service:problem:unknown-field
                     title: The request has a field the service does not know
                     status: 422
                     detail: unknown field 'per_sampel'; did you mean 'per_sample'?
-                    errors: [{ pointer: /per_sampel, detail: unknown field 'per_sampel'; did you mean 'per_sample'? }]
+                    errors:
+                      - pointer: /per_sampel
+                        detail: unknown field 'per_sampel'; did you mean 'per_sample'?
 
         """#
 }
