@@ -24,6 +24,7 @@ enum OpenAPIDocument {
             128 characters, otherwise a fresh 32-hex-digit id. It also appears in the access log.
           license:
             name: Proprietary
+            identifier: LicenseRef-Proprietary
         servers:
           - url: http://localhost:8080
         paths:
@@ -365,7 +366,10 @@ enum OpenAPIDocument {
                     type: integer
                     minimum: 0
                 dtype:
-                  enum: [float32, float64, null]
+                  anyOf:
+                    - type: string
+                      enum: [float32, float64]
+                    - type: 'null'
                   default: float64
                 data_base64:
                   type: [string, 'null']
@@ -380,13 +384,34 @@ enum OpenAPIDocument {
                 dtype: float64
                 data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/
             Input:
-              description: Whether predictions are probabilities in [0, 1] or raw scores (logits). null means the default (probabilities; logits on /cce under the pytorch convention).
-              enum: [probabilities, logits, null]
-              default: probabilities
+              description: |
+                Whether predictions are probabilities in [0, 1] or raw scores (logits). Absent or null
+                means the convention's default: probabilities, except logits on /cce under the pytorch
+                convention. No `default` is declared because it depends on `convention`: a client that
+                fills in a default would change the answer.
+              anyOf:
+                - type: string
+                  enum: [probabilities, logits]
+                - type: 'null'
             Base:
-              description: Logarithm base of the loss; 2 gives bits (the document's unit), "e" nats, 10 hartleys. null means the default (2; "e" under a library convention).
-              enum: [2, e, 10, null]
-              default: 2
+              description: |
+                Logarithm base of the loss: 2 gives bits (the document's unit), "e" nats, 10 hartleys.
+                Absent or null means the convention's default: 2 under `document`, "e" under a library
+                convention. No `default` is declared because it depends on `convention`. An integer (2
+                or 10) or the string "e".
+              anyOf:
+                - type: integer
+                  enum: [2, 10]
+                - type: string
+                  enum: [e]
+                - type: 'null'
+            ResultBase:
+              description: The logarithm base of the answer, as requests give it.
+              anyOf:
+                - type: integer
+                  enum: [2, 10]
+                - type: string
+                  enum: [e]
             Unit:
               type: string
               enum: [bits, nats, hartleys]
@@ -418,13 +443,16 @@ enum OpenAPIDocument {
               minimum: 0
               exclusiveMaximum: 1
             Epsilon:
-              description: Clip for probability input, in (0, 0.5); default float64 machine epsilon (Keras convention 1e-7; PyTorch's binary loss does not clip but clamps each log at -100). Not allowed with logits.
+              description: |
+                Clip for probability input, in (0, 0.5). Absent or null means the convention's default
+                (so no `default` is declared): float64 machine epsilon, 1e-7 under the keras convention;
+                PyTorch's binary loss does not clip but clamps each log at -100. Not allowed with logits.
               type: [number, 'null']
               exclusiveMinimum: 0
               exclusiveMaximum: 0.5
             Convention:
               description: |
-                Whose cross-entropy to reproduce. `document` (the default) is the service document's:
+                Whose cross-entropy to reproduce. `document` (absent or null) is the service document's:
                 bits, float64-epsilon clipping, (sample-weighted) mean over samples, BCE summed over
                 classes. The others give the number the library prints for the same float64 inputs (to
                 1e-12 relative), in nats unless `base` is given:
@@ -437,8 +465,10 @@ enum OpenAPIDocument {
                 sum_over_batch_size (weighted sum / n). An option the library lacks is a 422: sample
                 weights with pytorch, class weights with keras or sklearn, smoothing with sklearn or
                 PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn.
-              type: [string, 'null']
-              enum: [document, sklearn, pytorch, keras, null]
+              anyOf:
+                - type: string
+                  enum: [document, sklearn, pytorch, keras]
+                - type: 'null'
             Settings:
               description: Everything needed to reproduce the number.
               type: object
@@ -448,7 +478,7 @@ enum OpenAPIDocument {
                   type: string
                   enum: [document, sklearn, pytorch, keras]
                 base:
-                  $ref: '#/components/schemas/Base'
+                  $ref: '#/components/schemas/ResultBase'
                 input:
                   type: string
                   enum: [probabilities, logits]
@@ -550,7 +580,7 @@ enum OpenAPIDocument {
                   minimum: 0
                   description: 'Sum over samples of the (sample-weighted) per-sample loss: every library''s "sum" reduction.'
                 base:
-                  $ref: '#/components/schemas/Base'
+                  $ref: '#/components/schemas/ResultBase'
                 unit:
                   $ref: '#/components/schemas/Unit'
                 n:
@@ -601,7 +631,7 @@ enum OpenAPIDocument {
                   minimum: 0
                   description: 'Sum over samples of the (sample-weighted) per-sample losses: the library''s "sum" reduction under a convention.'
                 base:
-                  $ref: '#/components/schemas/Base'
+                  $ref: '#/components/schemas/ResultBase'
                 unit:
                   $ref: '#/components/schemas/Unit'
                 n:
@@ -638,21 +668,21 @@ enum OpenAPIDocument {
                   type: array
                   items:
                     $ref: '#/components/schemas/BinaryBand'
-            BatchJob:
+            CategoricalJob:
+              description: 'A /cce request with an `id` and `"loss": "cce"`.'
               type: object
+              additionalProperties: false
               required: [id, loss, predictions, labels]
               properties:
                 id:
                   type: string
                 loss:
                   type: string
-                  enum: [cce, bce]
+                  enum: [cce]
                 predictions:
                   $ref: '#/components/schemas/Matrix'
                 labels:
-                  oneOf:
-                    - $ref: '#/components/schemas/CategoricalLabels'
-                    - $ref: '#/components/schemas/BinaryLabels'
+                  $ref: '#/components/schemas/CategoricalLabels'
                 input:
                   $ref: '#/components/schemas/Input'
                 base:
@@ -663,6 +693,35 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/SampleWeights'
                 class_weights:
                   $ref: '#/components/schemas/ClassWeights'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
+            BinaryJob:
+              description: 'A /bce request with an `id` and `"loss": "bce"`.'
+              type: object
+              additionalProperties: false
+              required: [id, loss, predictions, labels]
+              properties:
+                id:
+                  type: string
+                loss:
+                  type: string
+                  enum: [bce]
+                predictions:
+                  $ref: '#/components/schemas/Matrix'
+                labels:
+                  $ref: '#/components/schemas/BinaryLabels'
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/PerSample'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
                 pos_weight:
                   $ref: '#/components/schemas/PosWeight'
                 label_smoothing:
@@ -671,7 +730,16 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
-              additionalProperties: false
+            BatchJob:
+              description: A job, told apart by `loss`.
+              oneOf:
+                - $ref: '#/components/schemas/CategoricalJob'
+                - $ref: '#/components/schemas/BinaryJob'
+              discriminator:
+                propertyName: loss
+                mapping:
+                  cce: '#/components/schemas/CategoricalJob'
+                  bce: '#/components/schemas/BinaryJob'
             BatchRequest:
               type: object
               additionalProperties: false
@@ -681,44 +749,86 @@ enum OpenAPIDocument {
                   type: array
                   minItems: 1
                   description: |
-                    Each job is a BatchJob. A job that is not (wrong JSON types, broken rules, not even an
-                    object) does not fail the request: it gets its own 400 or 422 result.
+                    The jobs, each a CategoricalJob or a BinaryJob. The service is lenient per job: a job
+                    that is neither (wrong JSON types, an unknown `loss`, broken rules, not even an object)
+                    does not fail the request but gets its own 400 or 422 entry in `results`.
                   items:
-                    anyOf:
-                      - $ref: '#/components/schemas/BatchJob'
-                      - description: Anything else is answered per job with an error result.
+                    $ref: '#/components/schemas/BatchJob'
             BatchResult:
-              description: One result per job, in order.
+              description: One entry per job, in order.
               type: object
               required: [results]
               properties:
                 results:
                   type: array
                   items:
-                    oneOf:
-                      - type: object
-                        required: [id, status, result]
-                        properties:
-                          id:
-                            type: [string, 'null']
-                          status:
-                            type: integer
-                            const: 200
-                          result:
-                            anyOf:
-                              - $ref: '#/components/schemas/CategoricalResult'
-                              - $ref: '#/components/schemas/BinaryResult'
-                      - type: object
-                        required: [id, status, error]
-                        properties:
-                          id:
-                            type: [string, 'null']
-                            description: null when the job had no readable id.
-                          status:
-                            type: integer
-                            enum: [400, 422]
-                          error:
-                            $ref: '#/components/schemas/Problem'
+                    $ref: '#/components/schemas/BatchJobResult'
+            BatchJobResult:
+              description: |
+                One job's entry, told apart by `kind`: the job's `loss` ("cce" or "bce"), or null when
+                the job could not be read as either (not an object, wrong JSON types, `loss` missing or
+                unknown).
+              oneOf:
+                - $ref: '#/components/schemas/CategoricalJobResult'
+                - $ref: '#/components/schemas/BinaryJobResult'
+                - $ref: '#/components/schemas/UnreadableJobResult'
+              discriminator:
+                propertyName: kind
+                mapping:
+                  cce: '#/components/schemas/CategoricalJobResult'
+                  bce: '#/components/schemas/BinaryJobResult'
+            CategoricalJobResult:
+              description: The entry of a `cce` job; `result` when `status` is 200, `error` otherwise.
+              type: object
+              required: [id, kind, status]
+              properties:
+                id:
+                  type: [string, 'null']
+                  description: The job's id; null when it had none that could be read.
+                kind:
+                  type: string
+                  enum: [cce]
+                status:
+                  type: integer
+                  enum: [200, 400, 422]
+                result:
+                  $ref: '#/components/schemas/CategoricalResult'
+                error:
+                  $ref: '#/components/schemas/Problem'
+            BinaryJobResult:
+              description: The entry of a `bce` job; `result` when `status` is 200, `error` otherwise.
+              type: object
+              required: [id, kind, status]
+              properties:
+                id:
+                  type: [string, 'null']
+                  description: The job's id; null when it had none that could be read.
+                kind:
+                  type: string
+                  enum: [bce]
+                status:
+                  type: integer
+                  enum: [200, 400, 422]
+                result:
+                  $ref: '#/components/schemas/BinaryResult'
+                error:
+                  $ref: '#/components/schemas/Problem'
+            UnreadableJobResult:
+              description: The entry of a job that could not be read as a `cce` or `bce` job.
+              type: object
+              required: [id, kind, status, error]
+              properties:
+                id:
+                  type: [string, 'null']
+                  description: The job's id; null when it had none that could be read.
+                kind:
+                  description: "Always null: the job's loss could not be read."
+                  enum: [null]
+                status:
+                  type: integer
+                  enum: [400, 422]
+                error:
+                  $ref: '#/components/schemas/Problem'
             BandTables:
               type: object
               required: [cce, bce]
@@ -744,7 +854,11 @@ enum OpenAPIDocument {
                           min_probability:
                             type: number
                           max_loss_bits:
-                            type: [number, string]
+                            description: The band's upper loss in bits, or the string "log2(classes)" for the chance-level band, whose edge depends on the number of classes.
+                            anyOf:
+                              - type: number
+                              - type: string
+                                enum: [log2(classes)]
                           description:
                             type: string
                 bce:
