@@ -19,17 +19,20 @@ enum ResultEncoding {
         perSample: Bool,
         to json: inout JSONWriter
     ) {
-        let band = { (loss: Double) in CategoricalBand.of(loss: loss, classes: classes, base: options.base).rawValue }
+        let band = { (loss: Double) in CategoricalBand.of(loss: loss, classes: classes, base: options.base) }
         json.raw("{")
         json.member("loss", result.mean)
         writeCommon(sum: result.sum, n: result.losses.count, classes: classes, base: options.base, to: &json)
-        json.nextMember("band", band(result.mean))
+        json.nextMember("band", band(result.mean).rawValue)
         writeEvaluation(evaluation, to: &json)
         SettingsEncoding.write(options, loss: .cce, indexLabels: indexLabels, to: &json)
         if perSample {
             json.comma()
             writePerSample(result.losses, band: band, to: &json)
+        } else {
+            tallyBands(result.losses, band: band)
         }
+        ScoringTally.current?.record(loss: result.mean, base: options.base)
         json.raw("}")
     }
 
@@ -40,7 +43,7 @@ enum ResultEncoding {
         perSample: Bool,
         to json: inout JSONWriter
     ) {
-        let band = { (loss: Double) in BinaryBand.of(loss: loss, base: options.base).rawValue }
+        let band = { (loss: Double) in BinaryBand.of(loss: loss, base: options.base) }
         json.raw("{")
         json.member("loss", result.mean)
         json.nextMember("mean_per_element", result.meanPerElement)
@@ -51,7 +54,7 @@ enum ResultEncoding {
             base: options.base,
             to: &json
         )
-        json.nextMember("band", band(result.mean))
+        json.nextMember("band", band(result.mean).rawValue)
         writeEvaluation(evaluation, to: &json)
         SettingsEncoding.write(options, loss: .bce, indexLabels: false, to: &json)
         json.comma()
@@ -60,7 +63,10 @@ enum ResultEncoding {
         if perSample {
             json.comma()
             writePerSample(result.losses, band: band, to: &json)
+        } else {
+            tallyBands(result.losses, band: band)
         }
+        ScoringTally.current?.record(loss: result.mean, base: options.base)
         json.raw("}")
     }
 
@@ -96,7 +102,12 @@ enum ResultEncoding {
         }
     }
 
-    private static func writePerSample(_ losses: [Double], band: (Double) -> String, to json: inout JSONWriter) {
+    /// `"losses":[…],"bands":[…]`, counting the bands for the tally as they are written.
+    private static func writePerSample<Band: RawRepresentable<String> & Hashable>(
+        _ losses: [Double], band: (Double) -> Band, to json: inout JSONWriter
+    ) {
+        let tally = ScoringTally.current
+        var counts: [Band: Int] = [:]
         json.key("losses")
         json.numbers(losses)
         json.comma()
@@ -104,8 +115,22 @@ enum ResultEncoding {
         json.raw("[")
         for (i, loss) in losses.enumerated() {
             if i > 0 { json.comma() }
-            json.string(band(loss))
+            let sampleBand = band(loss)
+            if tally != nil { counts[sampleBand, default: 0] += 1 }
+            json.string(sampleBand.rawValue)
         }
         json.raw("]")
+        tally?.record(counts)
+    }
+
+    /// Without the per-sample arrays, the bands are counted from the n losses alone (never the
+    /// n × C matrix), and only while a tally listens.
+    private static func tallyBands<Band: RawRepresentable<String> & Hashable>(
+        _ losses: [Double], band: (Double) -> Band
+    ) {
+        guard let tally = ScoringTally.current else { return }
+        var counts: [Band: Int] = [:]
+        for loss in losses { counts[band(loss), default: 0] += 1 }
+        tally.record(counts)
     }
 }

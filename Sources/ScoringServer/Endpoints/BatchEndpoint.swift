@@ -123,10 +123,10 @@ struct BatchEndpoint: Sendable {
         if let job = prepared.job {
             var scored = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
             do throws(Problem) {
-                try Scorer.score(job, pointerPrefix: "/jobs/\(index)", to: &scored)
+                let tally = try ScoringTally.scoring(job, pointerPrefix: "/jobs/\(index)", to: &scored)
                 json.raw("\"status\":200,\"result\":")
                 json.raw(scored.bytes)
-                metrics.recordSamples(Scorer.samples(job), loss: job.loss)
+                metrics.recordScored(tally, samples: Scorer.samples(job), loss: job.loss)
             } catch {
                 failure = error
             }
