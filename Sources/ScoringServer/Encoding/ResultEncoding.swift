@@ -103,11 +103,11 @@ enum ResultEncoding {
     }
 
     /// `"losses":[…],"bands":[…]`, counting the bands for the tally as they are written.
-    private static func writePerSample<Band: RawRepresentable<String> & Hashable>(
+    private static func writePerSample<Band: RawRepresentable<String> & Equatable>(
         _ losses: [Double], band: (Double) -> Band, to json: inout JSONWriter
     ) {
         let tally = ScoringTally.current
-        var counts: [Band: Int] = [:]
+        var counts = BandCounts<Band>()
         json.key("losses")
         json.numbers(losses)
         json.comma()
@@ -116,7 +116,7 @@ enum ResultEncoding {
         for (i, loss) in losses.enumerated() {
             if i > 0 { json.comma() }
             let sampleBand = band(loss)
-            if tally != nil { counts[sampleBand, default: 0] += 1 }
+            if tally != nil { counts.add(sampleBand) }
             json.string(sampleBand.rawValue)
         }
         json.raw("]")
@@ -125,12 +125,12 @@ enum ResultEncoding {
 
     /// Without the per-sample arrays, the bands are counted from the n losses alone (never the
     /// n × C matrix), and only while a tally listens.
-    private static func tallyBands<Band: RawRepresentable<String> & Hashable>(
+    private static func tallyBands<Band: RawRepresentable<String> & Equatable>(
         _ losses: [Double], band: (Double) -> Band
     ) {
         guard let tally = ScoringTally.current else { return }
-        var counts: [Band: Int] = [:]
-        for loss in losses { counts[band(loss), default: 0] += 1 }
+        var counts = BandCounts<Band>()
+        for loss in losses { counts.add(band(loss)) }
         tally.record(counts)
     }
 }

@@ -13,8 +13,8 @@ final class ScoringTally: @unchecked Sendable {
     private(set) var samplesByBand: [String: Int] = [:]
     private(set) var lossBits: Double?
 
-    func record<Band: RawRepresentable<String> & Hashable>(_ counts: [Band: Int]) {
-        for (band, count) in counts { samplesByBand[band.rawValue, default: 0] += count }
+    func record<Band>(_ counts: BandCounts<Band>) {
+        for (band, count) in zip(counts.bands, counts.counts) { samplesByBand[band.rawValue, default: 0] += count }
     }
 
     func record(loss: Double, base: LogBase) {
