@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "CrossEntropyClient",
             dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
-            exclude: ["openapi-generator-config.yaml"]
+            exclude: ["openapi-generator-config.yaml", "openapi.sha256"]
         ),
         .testTarget(name: "CrossEntropyTests", dependencies: ["CrossEntropy"], exclude: ["Vectors"]),
         .testTarget(name: "ScoringServerTests", dependencies: ["ScoringServer", "TestSupport"]),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite:
-#   format lint; openapi.yaml validity and its embedded copy; Dockerfile lint (hadolint);
+#   format lint; openapi.yaml validity, its embedded copy and the Swift client generated from it;
+#   Dockerfile lint (hadolint);
 #   Kubernetes manifests (kubernetes-validate); the README's curl examples against the real
 #   binary; schemathesis against openapi.yaml and the live binary; the contract as callers'
 #   tools see it (scripts/contract-checks.sh: PyYAML, two generated Python clients, promtool);
@@ -23,6 +24,7 @@ fi
 scripts/lint.sh
 python3 -m openapi_spec_validator openapi.yaml
 scripts/embed-openapi.sh --check
+scripts/generate-swift-client.sh --hash-check
 hadolint Dockerfile && echo "hadolint: ok"
 kubernetes-validate --strict --quiet deploy/kubernetes/*.yaml && echo "kubernetes-validate: ok"
 

@@ -17,7 +17,10 @@ public import struct Foundation.Data
 public import struct Foundation.Date
 import HTTPTypes
 /// Send predictions and true labels as JSON; get the loss in bits (default), nats or hartleys,
-/// per sample and overall, with the source document's plain-language band.
+/// per sample and overall, with the source document's plain-language band. "The document" is the
+/// source notes on cross-entropy that the service implements (formulas, worked examples, bands);
+/// its convention is the default, so the default answer is in bits: for /cce, scikit-learn's
+/// log_loss divided by ln 2.
 ///
 /// Probabilities are clipped to [ε, 1−ε] with ε = 2.220446049250313e-16 (float64 machine
 /// epsilon, as scikit-learn's log_loss), so a prediction of 0 gives a large finite loss.
