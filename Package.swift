@@ -9,12 +9,16 @@ let package = Package(
         .library(name: "CrossEntropy", targets: ["CrossEntropy"]),
         .library(name: "ScoringServer", targets: ["ScoringServer"]),
         .library(name: "HTTPTransport", targets: ["HTTPTransport"]),
+        // A client for Swift callers, generated from openapi.yaml (scripts/generate-swift-client.sh).
+        .library(name: "CrossEntropyClient", targets: ["CrossEntropyClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.4.0"),
     ],
     targets: [
         // GNU libmicrohttpd, found with pkg-config; only the shim includes it.
@@ -54,9 +58,21 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // Generated code only (committed; the generator is not a build dependency).
+        .target(
+            name: "CrossEntropyClient",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            exclude: ["openapi-generator-config.yaml", "openapi.sha256"]
+        ),
         .testTarget(name: "CrossEntropyTests", dependencies: ["CrossEntropy"], exclude: ["Vectors"]),
         .testTarget(name: "ScoringServerTests", dependencies: ["ScoringServer", "TestSupport"]),
-        .testTarget(name: "ServiceTests", dependencies: ["CrossEntropyService", "TestSupport"]),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: [
+                "CrossEntropyService", "TestSupport", "CrossEntropyClient",
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+            ]
+        ),
         // Helpers shared by the test targets: a bit-exact JSON reader, an HTTP client.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ]

@@ -8,6 +8,8 @@ missing=()
 pkg-config --exists libmicrohttpd 2>/dev/null || missing+=(libmicrohttpd-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v curl >/dev/null 2>&1 || missing+=(curl)  # the README examples are checked with curl
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool checks /metrics
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # openapi-generator's jar
 for package in "$@"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done

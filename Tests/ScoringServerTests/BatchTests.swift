@@ -21,6 +21,9 @@ import Testing
         let results = answer.json["results"]?.array ?? []
         #expect(results.compactMap { $0["status"]?.int } == [200, 400, 422, 422, 422, 200])
         #expect(results.map { $0["id"]?.string } == ["dog", "typo", "rules", "what", nil, "cat-rabbit"])
+        // `kind` is always there: the job's loss once read, even when the job then fails; null
+        // when the job could not be decoded or its loss is unknown.
+        #expect(results.map { $0["kind"]?.jsonText } == [#""cce""#, "null", #""cce""#, "null", #""cce""#, #""bce""#])
         #expect(results[0]["result"]?["loss"]?.double == 0.514_573_172_829_758_3)
         #expect(results[5]["result"]?["band"]?.string == "moderately_wrong")
         let pointers = results.map { $0["error"]?.problemPointers.first }

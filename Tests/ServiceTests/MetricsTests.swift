@@ -76,6 +76,9 @@ import Testing
         for family in [
             "http_requests_total", "http_request_duration_seconds", "http_request_body_bytes",
             "http_requests_in_flight", "samples_scored_total", "requests_rejected_total",
+            "samples_scored_by_band_total", "answer_loss", "cross_entropy_service_build_info",
+            "process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
+            "process_open_fds", "process_max_fds", "process_start_time_seconds",
         ] {
             #expect(text.contains("# HELP \(family) "), "\(family)")
         }
@@ -88,5 +91,61 @@ import Testing
             #expect(value(text, "http_requests_total{route=\"\(route)\",status=\"415\"}") != nil, "\(route)")
         }
         #expect(value(text, #"requests_rejected_total{reason="overloaded"}"#) != nil)
+        #expect(value(text, #"samples_scored_by_band_total{loss="bce",band="wrong"}"#) != nil)
+    }
+
+    /// Samples by band and each answer's loss in bits, with or without the per-sample arrays,
+    /// from single answers and batch jobs alike; a failed job counts nothing.
+    @Test func modelQualityIsCountedByBandAndLossInBits() throws {
+        let service = try ServiceProcess.start()
+        defer { service.stop() }
+        // Two samples, moderate (0.515 bits) and high confidence (0.152 bits), given in nats.
+        let two = #""predictions":[[0.2,0.7,0.1],[0.9,0.05,0.05]],"labels":[1,0],"base":"e""#
+        _ = try httpRequest(port: service.port, "POST", "/cce", json: "{\(two)}")
+        _ = try httpRequest(port: service.port, "POST", "/cce", json: "{\(two),\"per_sample\":false}")
+        let jobs = """
+            {"jobs":[{"id":"a","loss":"cce",\(two)},
+            {"id":"b","loss":"bce","predictions":[[0.8,0.4,0.6]],"labels":[[1,0,1]],"per_sample":false},
+            {"id":"c","loss":"cce","predictions":[[0.5,0.6]],"labels":[0]}]}
+            """
+        #expect(try httpRequest(port: service.port, "POST", "/batch", json: jobs).status == 200)
+        let text = try httpRequest(port: service.port, "GET", "/metrics").text
+        let band = { (loss: String, band: String) in
+            self.value(text, "samples_scored_by_band_total{loss=\"\(loss)\",band=\"\(band)\"}")
+        }
+        #expect(band("cce", "moderate") == 3)
+        #expect(band("cce", "high_confidence") == 3)
+        #expect(band("cce", "wrong") == 0)
+        #expect(band("bce", "moderately_wrong") == 1)
+        #expect(value(text, #"samples_scored_total{loss="cce"}"#) == 6)
+        #expect(value(text, #"answer_loss_count{loss="cce"}"#) == 3)
+        // Each answer's mean, (0.515 + 0.152) / 2 bits, whatever base it was given in.
+        let cceBits = (-log2(0.7) - log2(0.9)) / 2
+        let cceSum = try #require(value(text, #"answer_loss_sum{loss="cce"}"#))
+        #expect(abs(cceSum - 3 * cceBits) < 1e-12)
+        #expect(value(text, #"answer_loss_bucket{loss="cce",le="0.5"}"#) == 3)
+        #expect(value(text, #"answer_loss_bucket{loss="cce",le="0.152"}"#) == 0)
+        let bceSum = try #require(value(text, #"answer_loss_sum{loss="bce"}"#))
+        #expect(abs(bceSum - 1.795_859_283_219_774_8) < 1e-12)
+    }
+
+    /// The families every Prometheus client library exposes, read from /proc/self at scrape time.
+    @Test func processAndBuildFamiliesAreThere() throws {
+        let service = try ServiceProcess.start()
+        defer { service.stop() }
+        _ = try httpRequest(port: service.port, "GET", "/")
+        let text = try httpRequest(port: service.port, "GET", "/metrics").text
+        #expect(value(text, #"cross_entropy_service_build_info{version="1.0.0"}"#) == 1)
+        let resident = try #require(value(text, "process_resident_memory_bytes"))
+        let virtual = try #require(value(text, "process_virtual_memory_bytes"))
+        #expect(resident > 1_000_000 && virtual >= resident)
+        let open = try #require(value(text, "process_open_fds"))
+        let max = try #require(value(text, "process_max_fds"))
+        #expect(open >= 3 && max >= open)
+        #expect(try #require(value(text, "process_cpu_seconds_total")) >= 0)
+        // Started within the last few minutes (the clock and /proc's boot time agree to ~1 s).
+        let started = try #require(value(text, "process_start_time_seconds"))
+        let now = Date().timeIntervalSince1970
+        #expect(started <= now + 2 && started > now - 600)
     }
 }

@@ -20,17 +20,20 @@ enum ResultEncoding {
         perSample: Bool,
         to json: inout JSONWriter
     ) {
-        let band = { (loss: Double) in measure.categoricalBand(loss, classes: classes).rawValue }
+        let band = { (loss: Double) in measure.categoricalBand(loss, classes: classes) }
         json.raw("{")
         json.member("loss", result.mean)
         writeCommon(sum: result.sum, n: result.losses.count, classes: classes, base: options.base, to: &json)
-        json.nextMember("band", band(measure.mean))
+        json.nextMember("band", band(measure.mean).rawValue)
         writeEvaluation(evaluation, to: &json)
         SettingsEncoding.write(options, loss: .cce, indexLabels: indexLabels, to: &json)
         if perSample {
             json.comma()
-            writePerSample(result.losses, bands: measure.losses.lazy.map(band), to: &json)
+            writePerSample(result.losses, measures: measure.losses, band: band, to: &json)
+        } else {
+            tallyBands(measure.losses, band: band)
         }
+        ScoringTally.current?.record(loss: measure.mean, base: measure.base)
         json.raw("}")
     }
 
@@ -42,7 +45,7 @@ enum ResultEncoding {
         perSample: Bool,
         to json: inout JSONWriter
     ) {
-        let band = { (loss: Double) in measure.binaryBand(loss).rawValue }
+        let band = { (loss: Double) in measure.binaryBand(loss) }
         json.raw("{")
         json.member("loss", result.mean)
         json.nextMember("mean_per_element", result.meanPerElement)
@@ -53,7 +56,7 @@ enum ResultEncoding {
             base: options.base,
             to: &json
         )
-        json.nextMember("band", band(measure.mean))
+        json.nextMember("band", band(measure.mean).rawValue)
         writeEvaluation(evaluation, to: &json)
         SettingsEncoding.write(options, loss: .bce, indexLabels: false, to: &json)
         json.comma()
@@ -61,8 +64,11 @@ enum ResultEncoding {
         json.numbers(result.classLosses)
         if perSample {
             json.comma()
-            writePerSample(result.losses, bands: measure.losses.lazy.map(band), to: &json)
+            writePerSample(result.losses, measures: measure.losses, band: band, to: &json)
+        } else {
+            tallyBands(measure.losses, band: band)
         }
+        ScoringTally.current?.record(loss: measure.mean, base: measure.base)
         json.raw("}")
     }
 
@@ -98,19 +104,36 @@ enum ResultEncoding {
         }
     }
 
-    /// `"losses":[…],"bands":[…]`: each sample's reported loss, and the band of its measure.
-    private static func writePerSample<Bands: Sequence<String>>(
-        _ losses: [Double], bands: Bands, to json: inout JSONWriter
+    /// `"losses":[…],"bands":[…]`: each sample's reported loss, and the band of its measure,
+    /// counting the bands for the tally as they are written.
+    private static func writePerSample<Band: RawRepresentable<String> & Equatable>(
+        _ losses: [Double], measures: [Double], band: (Double) -> Band, to json: inout JSONWriter
     ) {
+        let tally = ScoringTally.current
+        var counts = BandCounts<Band>()
         json.key("losses")
         json.numbers(losses)
         json.comma()
         json.key("bands")
         json.raw("[")
-        for (i, band) in bands.enumerated() {
+        for (i, measure) in measures.enumerated() {
             if i > 0 { json.comma() }
-            json.string(band)
+            let sampleBand = band(measure)
+            if tally != nil { counts.add(sampleBand) }
+            json.string(sampleBand.rawValue)
         }
         json.raw("]")
+        tally?.record(counts)
+    }
+
+    /// Without the per-sample arrays, the bands are counted from the n losses alone (never the
+    /// n × C matrix), and only while a tally listens.
+    private static func tallyBands<Band: RawRepresentable<String> & Equatable>(
+        _ losses: [Double], band: (Double) -> Band
+    ) {
+        guard let tally = ScoringTally.current else { return }
+        var counts = BandCounts<Band>()
+        for loss in losses { counts.add(band(loss)) }
+        tally.record(counts)
     }
 }

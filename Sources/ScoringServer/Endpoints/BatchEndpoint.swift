@@ -62,9 +62,11 @@ struct BatchEndpoint: Sendable {
         }
     }
 
-    /// A job ready to score, or its failure; with the id to echo.
+    /// A job ready to score, or its failure; with the id and kind to echo.
     private struct PreparedJob: Sendable {
         let id: String?
+        /// The job's `loss` when it was read as `cce` or `bce`, even if the job then failed.
+        let kind: LossKind?
         let job: ScoringJob?
         let failure: Problem?
     }
@@ -73,7 +75,7 @@ struct BatchEndpoint: Sendable {
         let prefix = "/jobs/\(index)"
         switch decoded {
         case .failure(let problem):
-            return PreparedJob(id: id, job: nil, failure: problem)
+            return PreparedJob(id: id, kind: nil, job: nil, failure: problem)
         case .success(let request):
             do throws(Problem) {
                 let loss = try lossKind(request.loss, prefix: prefix)
@@ -84,9 +86,10 @@ struct BatchEndpoint: Sendable {
                 job.id = nil
                 let validated = try RequestValidator(pointerPrefix: prefix, context: .batchJob, limits: limits)
                     .validate(job, as: loss)
-                return PreparedJob(id: request.id, job: validated, failure: nil)
+                return PreparedJob(id: request.id, kind: loss, job: validated, failure: nil)
             } catch {
-                return PreparedJob(id: request.id, job: nil, failure: error)
+                let kind = request.loss.flatMap(LossKind.init(rawValue:))
+                return PreparedJob(id: request.id, kind: kind, job: nil, failure: error)
             }
         }
     }
@@ -105,21 +108,26 @@ struct BatchEndpoint: Sendable {
         return kind
     }
 
-    /// `{"id":…,"status":200,"result":{…}}` or `{"id":…,"status":4xx,"error":{…}}`.
+    /// `{"id":…,"kind":…,"status":200,"result":{…}}` or `{"id":…,"kind":…,"status":4xx,"error":{…}}`.
+    /// `kind` ("cce", "bce", or null when the job's loss could not be read) lets typed clients
+    /// pick the result's type before reading it (the OpenAPI discriminator).
     private func result(_ prepared: PreparedJob, index: Int) -> [UInt8] {
         var json = JSONWriter(capacity: 256)
         json.raw("{")
         json.key("id")
         if let id = prepared.id { json.string(ClientText.cut(id, to: ClientText.maximumIDLength)) } else { json.null() }
         json.comma()
+        json.key("kind")
+        if let kind = prepared.kind { json.string(kind.rawValue) } else { json.null() }
+        json.comma()
         var failure = prepared.failure
         if let job = prepared.job {
             var scored = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
             do throws(Problem) {
-                try Scorer.score(job, pointerPrefix: "/jobs/\(index)", to: &scored)
+                let tally = try ScoringTally.scoring(job, pointerPrefix: "/jobs/\(index)", to: &scored)
                 json.raw("\"status\":200,\"result\":")
                 json.raw(scored.bytes)
-                metrics.recordSamples(Scorer.samples(job), loss: job.loss)
+                metrics.recordScored(tally, samples: Scorer.samples(job), loss: job.loss)
             } catch {
                 failure = error
             }

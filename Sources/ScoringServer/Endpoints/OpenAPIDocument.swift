@@ -10,7 +10,10 @@ enum OpenAPIDocument {
           summary: Categorical and binary cross-entropy of a model's predictions, per sample and overall, with interpretation bands.
           description: |
             Send predictions and true labels as JSON; get the loss in bits (default), nats or hartleys,
-            per sample and overall, with the source document's plain-language band.
+            per sample and overall, with the source document's plain-language band. "The document" is the
+            source notes on cross-entropy that the service implements (formulas, worked examples, bands);
+            its convention is the default, so the default answer is in bits: for /cce, scikit-learn's
+            log_loss divided by ln 2.
 
             Probabilities are clipped to [ε, 1−ε] with ε = 2.220446049250313e-16 (float64 machine
             epsilon, as scikit-learn's log_loss), so a prediction of 0 gives a large finite loss.
@@ -24,6 +27,7 @@ enum OpenAPIDocument {
             128 characters, otherwise a fresh 32-hex-digit id. It also appears in the access log.
           license:
             name: Proprietary
+            identifier: LicenseRef-Proprietary
         servers:
           - url: http://localhost:8080
         paths:
@@ -39,31 +43,48 @@ enum OpenAPIDocument {
                 required: true
                 content:
                   application/json:
-                    schema: { $ref: '#/components/schemas/CategoricalRequest' }
+                    schema:
+                      $ref: '#/components/schemas/CategoricalRequest'
                     examples:
                       document:
                         summary: The document's dog image (y = [0, 1, 0], ŷ = [0.2, 0.7, 0.1])
-                        value: { predictions: [[0.2, 0.7, 0.1]], labels: [1] }
+                        value:
+                          predictions: [[0.2, 0.7, 0.1]]
+                          labels: [1]
                       oneHot:
                         summary: The same with a one-hot label row
-                        value: { predictions: [[0.2, 0.7, 0.1]], labels: [[0, 1, 0]] }
+                        value:
+                          predictions: [[0.2, 0.7, 0.1]]
+                          labels: [[0, 1, 0]]
                       logits:
                         summary: Raw scores in nats
-                        value: { predictions: [[2.0, 1.0, 0.1]], labels: [0], input: logits, base: e }
+                        value:
+                          predictions: [[2.0, 1.0, 0.1]]
+                          labels: [0]
+                          input: logits
+                          base: e
                       tensor:
                         summary: The document's example as a base64 float64 tensor
                         value:
-                          predictions: { shape: [1, 3], dtype: float64, data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/ }
+                          predictions:
+                            shape: [1, 3]
+                            dtype: float64
+                            data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/
                           labels: [1]
                       pytorch:
-                        summary: "PyTorch's F.cross_entropy(logits, target, weight=w): logits by default, nats, divided by the labelled classes' weights"
-                        value: { predictions: [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]], labels: [0, 1], class_weights: [2, 1, 1], convention: pytorch }
+                        summary: 'PyTorch''s F.cross_entropy(logits, target, weight=w): logits by default, nats, divided by the labelled classes'' weights'
+                        value:
+                          predictions: [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]]
+                          labels: [0, 1]
+                          class_weights: [2, 1, 1]
+                          convention: pytorch
               responses:
                 '200':
                   description: The loss
                   content:
                     application/json:
-                      schema: { $ref: '#/components/schemas/CategoricalResult' }
+                      schema:
+                        $ref: '#/components/schemas/CategoricalResult'
                       examples:
                         document:
                           value:
@@ -76,16 +97,31 @@ enum OpenAPIDocument {
                             band: moderate
                             perplexity: 1.4285714285714286
                             accuracy: 1
-                            settings: { convention: document, base: 2, input: probabilities, clipping: "clipped to [epsilon, 1 - epsilon]", clip_epsilon: 2.220446049250313e-16, label_smoothing: 0, reduction: mean over samples, class_weights: false }
+                            settings:
+                              convention: document
+                              base: 2
+                              input: probabilities
+                              clipping: clipped to [epsilon, 1 - epsilon]
+                              clip_epsilon: 2.220446049250313e-16
+                              label_smoothing: 0
+                              reduction: mean over samples
+                              class_weights: false
                             losses: [0.5145731728297583]
                             bands: [moderate]
-                '400': { $ref: '#/components/responses/InvalidJSON' }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
-                '413': { $ref: '#/components/responses/BodyTooLarge' }
-                '501': { $ref: '#/components/responses/NotImplemented' }
-                '503': { $ref: '#/components/responses/Overloaded' }
-                '415': { $ref: '#/components/responses/UnsupportedMediaType' }
-                '422': { $ref: '#/components/responses/ValidationFailed' }
+                '400':
+                  $ref: '#/components/responses/InvalidJSON'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
+                '413':
+                  $ref: '#/components/responses/BodyTooLarge'
+                '501':
+                  $ref: '#/components/responses/NotImplemented'
+                '503':
+                  $ref: '#/components/responses/Overloaded'
+                '415':
+                  $ref: '#/components/responses/UnsupportedMediaType'
+                '422':
+                  $ref: '#/components/responses/ValidationFailed'
           /bce:
             post:
               operationId: binaryCrossEntropy
@@ -98,17 +134,21 @@ enum OpenAPIDocument {
                 required: true
                 content:
                   application/json:
-                    schema: { $ref: '#/components/schemas/BinaryRequest' }
+                    schema:
+                      $ref: '#/components/schemas/BinaryRequest'
                     examples:
                       document:
                         summary: The document's cat-and-rabbit image (y = [1, 0, 1], ŷ = [0.8, 0.4, 0.6])
-                        value: { predictions: [[0.8, 0.4, 0.6]], labels: [[1, 0, 1]] }
+                        value:
+                          predictions: [[0.8, 0.4, 0.6]]
+                          labels: [[1, 0, 1]]
               responses:
                 '200':
                   description: The loss
                   content:
                     application/json:
-                      schema: { $ref: '#/components/schemas/BinaryResult' }
+                      schema:
+                        $ref: '#/components/schemas/BinaryResult'
                       examples:
                         document:
                           value:
@@ -121,17 +161,32 @@ enum OpenAPIDocument {
                             classes: 3
                             band: moderately_wrong
                             accuracy: 1
-                            settings: { convention: document, base: 2, input: probabilities, clipping: "clipped to [epsilon, 1 - epsilon]", clip_epsilon: 2.220446049250313e-16, label_smoothing: 0, reduction: "sum over classes, then mean over samples", class_weights: false }
+                            settings:
+                              convention: document
+                              base: 2
+                              input: probabilities
+                              clipping: clipped to [epsilon, 1 - epsilon]
+                              clip_epsilon: 2.220446049250313e-16
+                              label_smoothing: 0
+                              reduction: sum over classes, then mean over samples
+                              class_weights: false
                             class_losses: [0.3219280948873623, 0.7369655941662062, 0.7369655941662062]
                             losses: [1.7958592832197748]
                             bands: [moderately_wrong]
-                '400': { $ref: '#/components/responses/InvalidJSON' }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
-                '413': { $ref: '#/components/responses/BodyTooLarge' }
-                '501': { $ref: '#/components/responses/NotImplemented' }
-                '503': { $ref: '#/components/responses/Overloaded' }
-                '415': { $ref: '#/components/responses/UnsupportedMediaType' }
-                '422': { $ref: '#/components/responses/ValidationFailed' }
+                '400':
+                  $ref: '#/components/responses/InvalidJSON'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
+                '413':
+                  $ref: '#/components/responses/BodyTooLarge'
+                '501':
+                  $ref: '#/components/responses/NotImplemented'
+                '503':
+                  $ref: '#/components/responses/Overloaded'
+                '415':
+                  $ref: '#/components/responses/UnsupportedMediaType'
+                '422':
+                  $ref: '#/components/responses/ValidationFailed'
           /batch:
             post:
               operationId: batch
@@ -144,27 +199,46 @@ enum OpenAPIDocument {
                 required: true
                 content:
                   application/json:
-                    schema: { $ref: '#/components/schemas/BatchRequest' }
+                    schema:
+                      $ref: '#/components/schemas/BatchRequest'
                     examples:
                       document:
                         value:
                           jobs:
-                            - { id: dog, loss: cce, predictions: [[0.2, 0.7, 0.1]], labels: [1] }
-                            - { id: cat-rabbit, loss: bce, predictions: [[0.8, 0.4, 0.6]], labels: [[1, 0, 1]], per_sample: false }
-                            - { id: broken, loss: cce, predictions: [[0.5, 0.6]], labels: [0] }
+                            - id: dog
+                              loss: cce
+                              predictions: [[0.2, 0.7, 0.1]]
+                              labels: [1]
+                            - id: cat-rabbit
+                              loss: bce
+                              predictions: [[0.8, 0.4, 0.6]]
+                              labels: [[1, 0, 1]]
+                              per_sample: false
+                            - id: broken
+                              loss: cce
+                              predictions: [[0.5, 0.6]]
+                              labels: [0]
               responses:
                 '200':
                   description: One result per job, in order
                   content:
                     application/json:
-                      schema: { $ref: '#/components/schemas/BatchResult' }
-                '400': { $ref: '#/components/responses/InvalidJSON' }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
-                '413': { $ref: '#/components/responses/BodyTooLarge' }
-                '501': { $ref: '#/components/responses/NotImplemented' }
-                '503': { $ref: '#/components/responses/Overloaded' }
-                '415': { $ref: '#/components/responses/UnsupportedMediaType' }
-                '422': { $ref: '#/components/responses/ValidationFailed' }
+                      schema:
+                        $ref: '#/components/schemas/BatchResult'
+                '400':
+                  $ref: '#/components/responses/InvalidJSON'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
+                '413':
+                  $ref: '#/components/responses/BodyTooLarge'
+                '501':
+                  $ref: '#/components/responses/NotImplemented'
+                '503':
+                  $ref: '#/components/responses/Overloaded'
+                '415':
+                  $ref: '#/components/responses/UnsupportedMediaType'
+                '422':
+                  $ref: '#/components/responses/ValidationFailed'
           /bands:
             get:
               operationId: bands
@@ -174,8 +248,10 @@ enum OpenAPIDocument {
                   description: Both band tables
                   content:
                     application/json:
-                      schema: { $ref: '#/components/schemas/BandTables' }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                      schema:
+                        $ref: '#/components/schemas/BandTables'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
           /healthz:
             get:
               operationId: health
@@ -189,8 +265,11 @@ enum OpenAPIDocument {
                         type: object
                         required: [status]
                         properties:
-                          status: { type: string, const: ok }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                          status:
+                            type: string
+                            const: ok
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
           /readyz:
             get:
               operationId: readiness
@@ -205,13 +284,17 @@ enum OpenAPIDocument {
                         type: object
                         required: [status]
                         properties:
-                          status: { type: string, const: ready }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                          status:
+                            type: string
+                            const: ready
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
                 '503':
                   description: Draining
                   content:
                     application/problem+json:
-                      schema: { $ref: '#/components/schemas/Problem' }
+                      schema:
+                        $ref: '#/components/schemas/Problem'
           /metrics:
             get:
               operationId: metrics
@@ -219,14 +302,21 @@ enum OpenAPIDocument {
               description: |
                 Text exposition format 0.0.4: `http_requests_total{route,status}`,
                 `http_request_duration_seconds{route}` (histogram), `http_request_body_bytes` (histogram),
-                `http_requests_in_flight`, `samples_scored_total{loss}`, `requests_rejected_total{reason}`.
+                `http_requests_in_flight`, `samples_scored_total{loss}`,
+                `samples_scored_by_band_total{loss,band}`, `answer_loss{loss}` (histogram of each
+                answer's loss in bits), `requests_rejected_total{reason}`,
+                `cross_entropy_service_build_info{version}`, and the `process_*` families of every
+                Prometheus client library (CPU seconds, resident and virtual memory, open and maximum file
+                descriptors, start time).
               responses:
                 '200':
                   description: The metrics
                   content:
                     text/plain; version=0.0.4:
-                      schema: { type: string }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                      schema:
+                        type: string
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
           /openapi.yaml:
             get:
               operationId: openapi
@@ -236,7 +326,8 @@ enum OpenAPIDocument {
                   description: The OpenAPI document, identical to openapi.yaml in the repository
                   content:
                     application/yaml: {}
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
           /:
             get:
               operationId: index
@@ -250,12 +341,16 @@ enum OpenAPIDocument {
                         type: object
                         required: [name, version, routes]
                         properties:
-                          name: { type: string }
-                          version: { type: string }
+                          name:
+                            type: string
+                          version:
+                            type: string
                           routes:
                             type: array
-                            items: { type: string }
-                '405': { $ref: '#/components/responses/MethodNotAllowed' }
+                            items:
+                              type: string
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
         components:
           schemas:
             Matrix:
@@ -264,7 +359,8 @@ enum OpenAPIDocument {
                 - type: array
                   items:
                     type: array
-                    items: { type: number }
+                    items:
+                      type: number
                 - $ref: '#/components/schemas/Tensor'
             Tensor:
               description: |
@@ -280,21 +376,56 @@ enum OpenAPIDocument {
                   type: array
                   minItems: 1
                   maxItems: 2
-                  items: { type: integer, minimum: 0 }
-                dtype: { enum: [float32, float64, null], default: float64 }
-                data_base64: { type: [string, 'null'], contentEncoding: base64, description: Exactly one of data_base64 and data is given. }
+                  items:
+                    type: integer
+                    minimum: 0
+                dtype:
+                  anyOf:
+                    - type: string
+                      enum: [float32, float64]
+                    - type: 'null'
+                  default: float64
+                data_base64:
+                  type: [string, 'null']
+                  contentEncoding: base64
+                  description: Exactly one of data_base64 and data is given.
                 data:
                   type: [array, 'null']
-                  items: { type: number }
-              example: { shape: [1, 3], dtype: float64, data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/ }
+                  items:
+                    type: number
+              example:
+                shape: [1, 3]
+                dtype: float64
+                data_base64: mpmZmZmZyT9mZmZmZmbmP5qZmZmZmbk/
             Input:
-              description: Whether predictions are probabilities in [0, 1] or raw scores (logits). null means the default (probabilities; logits on /cce under the pytorch convention).
-              enum: [probabilities, logits, null]
-              default: probabilities
+              description: |
+                Whether predictions are probabilities in [0, 1] or raw scores (logits). Absent or null
+                means the convention's default: probabilities, except logits on /cce under the pytorch
+                convention. No `default` is declared because it depends on `convention`: a client that
+                fills in a default would change the answer.
+              anyOf:
+                - type: string
+                  enum: [probabilities, logits]
+                - type: 'null'
             Base:
-              description: Logarithm base of the loss; 2 gives bits (the document's unit), "e" nats, 10 hartleys. null means the default (2; "e" under a library convention).
-              enum: [2, e, 10, null]
-              default: 2
+              description: |
+                Logarithm base of the loss: 2 gives bits (the document's unit), "e" nats, 10 hartleys.
+                Absent or null means the convention's default: 2 under `document`, "e" under a library
+                convention. No `default` is declared because it depends on `convention`. An integer (2
+                or 10) or the string "e".
+              anyOf:
+                - type: integer
+                  enum: [2, 10]
+                - type: string
+                  enum: [e]
+                - type: 'null'
+            ResultBase:
+              description: The logarithm base of the answer, as requests give it.
+              anyOf:
+                - type: integer
+                  enum: [2, 10]
+                - type: string
+                  enum: [e]
             Unit:
               type: string
               enum: [bits, nats, hartleys]
@@ -305,28 +436,37 @@ enum OpenAPIDocument {
             SampleWeights:
               description: n weights ≥ 0, not all 0. loss = Σ s_i L_i / Σ s_i; sum = Σ s_i L_i.
               type: [array, 'null']
-              items: { type: number, minimum: 0 }
+              items:
+                type: number
+                minimum: 0
             ClassWeights:
               description: /cce only. C weights ≥ 0; class j's term in L_i is multiplied by w_j.
               type: [array, 'null']
-              items: { type: number, minimum: 0 }
+              items:
+                type: number
+                minimum: 0
             PosWeight:
               description: /bce only. C weights ≥ 0 multiplying the positive term y log p (PyTorch's pos_weight).
               type: [array, 'null']
-              items: { type: number, minimum: 0 }
+              items:
+                type: number
+                minimum: 0
             LabelSmoothing:
               description: a in [0, 1). /cce targets become y(1 − a) + a/C; /bce targets y(1 − a) + a/2 (Keras' meanings).
               type: [number, 'null']
               minimum: 0
               exclusiveMaximum: 1
             Epsilon:
-              description: Clip for probability input, in (0, 0.5); default float64 machine epsilon (Keras convention 1e-7; PyTorch's binary loss does not clip but clamps each log at -100). Not allowed with logits.
+              description: |
+                Clip for probability input, in (0, 0.5). Absent or null means the convention's default
+                (so no `default` is declared): float64 machine epsilon, 1e-7 under the keras convention;
+                PyTorch's binary loss does not clip but clamps each log at -100. Not allowed with logits.
               type: [number, 'null']
               exclusiveMinimum: 0
               exclusiveMaximum: 0.5
             Convention:
               description: |
-                Whose cross-entropy to reproduce. `document` (the default) is the service document's:
+                Whose cross-entropy to reproduce. `document` (absent or null) is the service document's:
                 bits, float64-epsilon clipping, (sample-weighted) mean over samples, BCE summed over
                 classes. The others give the number the library prints for the same float64 inputs (to
                 1e-12 relative), in nats unless `base` is given:
@@ -339,33 +479,50 @@ enum OpenAPIDocument {
                 sum_over_batch_size (weighted sum / n). An option the library lacks is a 422: sample
                 weights with pytorch, class weights with keras or sklearn, smoothing with sklearn or
                 PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn.
-              type: [string, 'null']
-              enum: [document, sklearn, pytorch, keras, null]
+              anyOf:
+                - type: string
+                  enum: [document, sklearn, pytorch, keras]
+                - type: 'null'
             Settings:
               description: Everything needed to reproduce the number.
               type: object
               required: [convention, base, input, clipping, clip_epsilon, label_smoothing, reduction, class_weights]
               properties:
-                convention: { type: string, enum: [document, sklearn, pytorch, keras] }
-                base: { $ref: '#/components/schemas/Base' }
-                input: { type: string, enum: [probabilities, logits] }
-                clipping: { type: string, description: 'How probabilities are kept away from 0 and 1, e.g. "clipped to [epsilon, 1 - epsilon]".' }
-                clip_epsilon: { type: [number, 'null'], description: null for logits, which are never clipped, and for PyTorch's unclipped binary loss. }
-                label_smoothing: { type: number }
-                reduction: { type: string }
-                class_weights: { type: boolean, description: Whether class (or positive) weights were applied. }
+                convention:
+                  type: string
+                  enum: [document, sklearn, pytorch, keras]
+                base:
+                  $ref: '#/components/schemas/ResultBase'
+                input:
+                  type: string
+                  enum: [probabilities, logits]
+                clipping:
+                  type: string
+                  description: How probabilities are kept away from 0 and 1, e.g. "clipped to [epsilon, 1 - epsilon]".
+                clip_epsilon:
+                  type: [number, 'null']
+                  description: null for logits, which are never clipped, and for PyTorch's unclipped binary loss.
+                label_smoothing:
+                  type: number
+                reduction:
+                  type: string
+                class_weights:
+                  type: boolean
+                  description: Whether class (or positive) weights were applied.
             CategoricalLabels:
               description: n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
               oneOf:
                 - type: array
-                  items: { type: number }
+                  items:
+                    type: number
                 - $ref: '#/components/schemas/Matrix'
             BinaryLabels:
               description: n rows of C values in [0, 1] (multi-hot or soft targets), or a tensor; with C = 1, also n plain values.
               oneOf:
                 - $ref: '#/components/schemas/Matrix'
                 - type: array
-                  items: { type: number }
+                  items:
+                    type: number
             CategoricalRequest:
               type: object
               additionalProperties: false
@@ -374,15 +531,24 @@ enum OpenAPIDocument {
                 predictions:
                   $ref: '#/components/schemas/Matrix'
                   description: n rows of C ≥ 2 probabilities (each row summing to 1) or logits.
-                labels: { $ref: '#/components/schemas/CategoricalLabels' }
-                input: { $ref: '#/components/schemas/Input' }
-                base: { $ref: '#/components/schemas/Base' }
-                per_sample: { $ref: '#/components/schemas/PerSample' }
-                sample_weights: { $ref: '#/components/schemas/SampleWeights' }
-                class_weights: { $ref: '#/components/schemas/ClassWeights' }
-                label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
-                epsilon: { $ref: '#/components/schemas/Epsilon' }
-                convention: { $ref: '#/components/schemas/Convention' }
+                labels:
+                  $ref: '#/components/schemas/CategoricalLabels'
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/PerSample'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+                class_weights:
+                  $ref: '#/components/schemas/ClassWeights'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
             BinaryRequest:
               type: object
               additionalProperties: false
@@ -391,15 +557,24 @@ enum OpenAPIDocument {
                 predictions:
                   $ref: '#/components/schemas/Matrix'
                   description: n rows of C ≥ 1 independent probabilities or logits.
-                labels: { $ref: '#/components/schemas/BinaryLabels' }
-                input: { $ref: '#/components/schemas/Input' }
-                base: { $ref: '#/components/schemas/Base' }
-                per_sample: { $ref: '#/components/schemas/PerSample' }
-                sample_weights: { $ref: '#/components/schemas/SampleWeights' }
-                pos_weight: { $ref: '#/components/schemas/PosWeight' }
-                label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
-                epsilon: { $ref: '#/components/schemas/Epsilon' }
-                convention: { $ref: '#/components/schemas/Convention' }
+                labels:
+                  $ref: '#/components/schemas/BinaryLabels'
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/PerSample'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+                pos_weight:
+                  $ref: '#/components/schemas/PosWeight'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
             CategoricalBand:
               type: string
               enum: [perfect, high_confidence, moderate, low, very_low, wrong]
@@ -410,69 +585,175 @@ enum OpenAPIDocument {
               type: object
               required: [loss, sum, base, unit, n, classes, band, settings]
               properties:
-                loss: { type: number, minimum: 0, description: "Mean over samples of the per-sample loss (sample-weighted); under a convention, that library's default reduction (settings.reduction says which)." }
-                sum: { type: number, minimum: 0, description: "Sum over samples of the (sample-weighted) per-sample loss: every library's \"sum\" reduction." }
-                base: { $ref: '#/components/schemas/Base' }
-                unit: { $ref: '#/components/schemas/Unit' }
-                n: { type: integer, minimum: 1 }
-                classes: { type: integer, minimum: 2 }
-                band: { $ref: '#/components/schemas/CategoricalBand' }
-                perplexity: { type: number, description: base^loss; left out when beyond float64. }
-                accuracy: { type: number, minimum: 0, maximum: 1, description: Share of samples whose highest prediction (no tie) is the true class, sample-weighted; only with index or one-hot labels. }
-                normalized_entropy: { type: number, minimum: 0, description: loss divided by the loss of predicting the label prior (class frequencies); below 1 beats guessing the prior. Left out when every label is the same. }
-                settings: { $ref: '#/components/schemas/Settings' }
+                loss:
+                  type: number
+                  minimum: 0
+                  description: Mean over samples of the per-sample loss (sample-weighted); under a convention, that library's default reduction (settings.reduction says which).
+                sum:
+                  type: number
+                  minimum: 0
+                  description: 'Sum over samples of the (sample-weighted) per-sample loss: every library''s "sum" reduction.'
+                base:
+                  $ref: '#/components/schemas/ResultBase'
+                unit:
+                  $ref: '#/components/schemas/Unit'
+                n:
+                  type: integer
+                  minimum: 1
+                classes:
+                  type: integer
+                  minimum: 2
+                band:
+                  $ref: '#/components/schemas/CategoricalBand'
+                perplexity:
+                  type: number
+                  description: base^loss; left out when beyond float64.
+                accuracy:
+                  type: number
+                  minimum: 0
+                  maximum: 1
+                  description: Share of samples whose highest prediction (no tie) is the true class, sample-weighted; only with index or one-hot labels.
+                normalized_entropy:
+                  type: number
+                  minimum: 0
+                  description: loss divided by the loss of predicting the label prior (class frequencies); below 1 beats guessing the prior. Left out when every label is the same.
+                settings:
+                  $ref: '#/components/schemas/Settings'
                 losses:
                   type: array
-                  items: { type: number, minimum: 0 }
+                  items:
+                    type: number
+                    minimum: 0
                 bands:
                   type: array
-                  items: { $ref: '#/components/schemas/CategoricalBand' }
+                  items:
+                    $ref: '#/components/schemas/CategoricalBand'
             BinaryResult:
               type: object
               required: [loss, mean_per_element, sum, base, unit, n, classes, band, settings, class_losses]
               properties:
-                loss: { type: number, minimum: 0, description: "Mean over samples of the per-sample sum over classes; under a convention, that library's default reduction (PyTorch: mean over all elements; Keras: mean over classes, then weighted sum / n)." }
-                mean_per_element: { type: number, minimum: 0, description: "The (sample-weighted) mean over samples of the summed element losses, divided by classes." }
-                sum: { type: number, minimum: 0, description: "Sum over samples of the (sample-weighted) per-sample losses: the library's \"sum\" reduction under a convention." }
-                base: { $ref: '#/components/schemas/Base' }
-                unit: { $ref: '#/components/schemas/Unit' }
-                n: { type: integer, minimum: 1 }
-                classes: { type: integer, minimum: 1 }
-                band: { $ref: '#/components/schemas/BinaryBand' }
-                accuracy: { type: number, minimum: 0, maximum: 1, description: Share of correct 0.5-thresholded labels over all elements, sample-weighted; only when every label is 0 or 1. }
-                normalized_entropy: { type: number, minimum: 0, description: loss divided by the loss of predicting each class's base rate. }
-                settings: { $ref: '#/components/schemas/Settings' }
+                loss:
+                  type: number
+                  minimum: 0
+                  description: 'Mean over samples of the per-sample sum over classes; under a convention, that library''s default reduction (PyTorch: mean over all elements; Keras: mean over classes, then weighted sum / n).'
+                mean_per_element:
+                  type: number
+                  minimum: 0
+                  description: The (sample-weighted) mean over samples of the summed element losses, divided by classes.
+                sum:
+                  type: number
+                  minimum: 0
+                  description: 'Sum over samples of the (sample-weighted) per-sample losses: the library''s "sum" reduction under a convention.'
+                base:
+                  $ref: '#/components/schemas/ResultBase'
+                unit:
+                  $ref: '#/components/schemas/Unit'
+                n:
+                  type: integer
+                  minimum: 1
+                classes:
+                  type: integer
+                  minimum: 1
+                band:
+                  $ref: '#/components/schemas/BinaryBand'
+                accuracy:
+                  type: number
+                  minimum: 0
+                  maximum: 1
+                  description: Share of correct 0.5-thresholded labels over all elements, sample-weighted; only when every label is 0 or 1.
+                normalized_entropy:
+                  type: number
+                  minimum: 0
+                  description: loss divided by the loss of predicting each class's base rate.
+                settings:
+                  $ref: '#/components/schemas/Settings'
                 class_losses:
                   type: array
-                  items: { type: number, minimum: 0 }
+                  items:
+                    type: number
+                    minimum: 0
                 losses:
-                  description: "Per sample, the element losses summed over classes (Keras convention: their mean, as Keras gives)."
+                  description: 'Per sample, the element losses summed over classes (Keras convention: their mean, as Keras gives).'
                   type: array
-                  items: { type: number, minimum: 0 }
+                  items:
+                    type: number
+                    minimum: 0
                 bands:
                   type: array
-                  items: { $ref: '#/components/schemas/BinaryBand' }
-            BatchJob:
+                  items:
+                    $ref: '#/components/schemas/BinaryBand'
+            CategoricalJob:
+              description: 'A /cce request with an `id` and `"loss": "cce"`.'
               type: object
+              additionalProperties: false
               required: [id, loss, predictions, labels]
               properties:
-                id: { type: string }
-                loss: { type: string, enum: [cce, bce] }
-                predictions: { $ref: '#/components/schemas/Matrix' }
+                id:
+                  type: string
+                loss:
+                  type: string
+                  enum: [cce]
+                predictions:
+                  $ref: '#/components/schemas/Matrix'
                 labels:
-                  oneOf:
-                    - $ref: '#/components/schemas/CategoricalLabels'
-                    - $ref: '#/components/schemas/BinaryLabels'
-                input: { $ref: '#/components/schemas/Input' }
-                base: { $ref: '#/components/schemas/Base' }
-                per_sample: { $ref: '#/components/schemas/PerSample' }
-                sample_weights: { $ref: '#/components/schemas/SampleWeights' }
-                class_weights: { $ref: '#/components/schemas/ClassWeights' }
-                pos_weight: { $ref: '#/components/schemas/PosWeight' }
-                label_smoothing: { $ref: '#/components/schemas/LabelSmoothing' }
-                epsilon: { $ref: '#/components/schemas/Epsilon' }
-                convention: { $ref: '#/components/schemas/Convention' }
+                  $ref: '#/components/schemas/CategoricalLabels'
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/PerSample'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+                class_weights:
+                  $ref: '#/components/schemas/ClassWeights'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
+            BinaryJob:
+              description: 'A /bce request with an `id` and `"loss": "bce"`.'
+              type: object
               additionalProperties: false
+              required: [id, loss, predictions, labels]
+              properties:
+                id:
+                  type: string
+                loss:
+                  type: string
+                  enum: [bce]
+                predictions:
+                  $ref: '#/components/schemas/Matrix'
+                labels:
+                  $ref: '#/components/schemas/BinaryLabels'
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/PerSample'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+                pos_weight:
+                  $ref: '#/components/schemas/PosWeight'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
+            BatchJob:
+              description: A job, told apart by `loss`.
+              oneOf:
+                - $ref: '#/components/schemas/CategoricalJob'
+                - $ref: '#/components/schemas/BinaryJob'
+              discriminator:
+                propertyName: loss
+                mapping:
+                  cce: '#/components/schemas/CategoricalJob'
+                  bce: '#/components/schemas/BinaryJob'
             BatchRequest:
               type: object
               additionalProperties: false
@@ -482,36 +763,86 @@ enum OpenAPIDocument {
                   type: array
                   minItems: 1
                   description: |
-                    Each job is a BatchJob. A job that is not (wrong JSON types, broken rules, not even an
-                    object) does not fail the request: it gets its own 400 or 422 result.
+                    The jobs, each a CategoricalJob or a BinaryJob. The service is lenient per job: a job
+                    that is neither (wrong JSON types, an unknown `loss`, broken rules, not even an object)
+                    does not fail the request but gets its own 400 or 422 entry in `results`.
                   items:
-                    anyOf:
-                      - $ref: '#/components/schemas/BatchJob'
-                      - description: Anything else is answered per job with an error result.
+                    $ref: '#/components/schemas/BatchJob'
             BatchResult:
-              description: One result per job, in order.
+              description: One entry per job, in order.
               type: object
               required: [results]
               properties:
                 results:
                   type: array
                   items:
-                    oneOf:
-                      - type: object
-                        required: [id, status, result]
-                        properties:
-                          id: { type: [string, 'null'] }
-                          status: { type: integer, const: 200 }
-                          result:
-                            anyOf:
-                              - $ref: '#/components/schemas/CategoricalResult'
-                              - $ref: '#/components/schemas/BinaryResult'
-                      - type: object
-                        required: [id, status, error]
-                        properties:
-                          id: { type: [string, 'null'], description: null when the job had no readable id. }
-                          status: { type: integer, enum: [400, 422] }
-                          error: { $ref: '#/components/schemas/Problem' }
+                    $ref: '#/components/schemas/BatchJobResult'
+            BatchJobResult:
+              description: |
+                One job's entry, told apart by `kind`: the job's `loss` ("cce" or "bce"), or null when
+                the job could not be read as either (not an object, wrong JSON types, `loss` missing or
+                unknown).
+              oneOf:
+                - $ref: '#/components/schemas/CategoricalJobResult'
+                - $ref: '#/components/schemas/BinaryJobResult'
+                - $ref: '#/components/schemas/UnreadableJobResult'
+              discriminator:
+                propertyName: kind
+                mapping:
+                  cce: '#/components/schemas/CategoricalJobResult'
+                  bce: '#/components/schemas/BinaryJobResult'
+            CategoricalJobResult:
+              description: The entry of a `cce` job; `result` when `status` is 200, `error` otherwise.
+              type: object
+              required: [id, kind, status]
+              properties:
+                id:
+                  type: [string, 'null']
+                  description: The job's id; null when it had none that could be read.
+                kind:
+                  type: string
+                  enum: [cce]
+                status:
+                  type: integer
+                  enum: [200, 400, 422]
+                result:
+                  $ref: '#/components/schemas/CategoricalResult'
+                error:
+                  $ref: '#/components/schemas/Problem'
+            BinaryJobResult:
+              description: The entry of a `bce` job; `result` when `status` is 200, `error` otherwise.
+              type: object
+              required: [id, kind, status]
+              properties:
+                id:
+                  type: [string, 'null']
+                  description: The job's id; null when it had none that could be read.
+                kind:
+                  type: string
+                  enum: [bce]
+                status:
+                  type: integer
+                  enum: [200, 400, 422]
+                result:
+                  $ref: '#/components/schemas/BinaryResult'
+                error:
+                  $ref: '#/components/schemas/Problem'
+            UnreadableJobResult:
+              description: The entry of a job that could not be read as a `cce` or `bce` job.
+              type: object
+              required: [id, kind, status, error]
+              properties:
+                id:
+                  type: [string, 'null']
+                  description: The job's id; null when it had none that could be read.
+                kind:
+                  description: "Always null: the job's loss could not be read."
+                  enum: [null]
+                status:
+                  type: integer
+                  enum: [400, 422]
+                error:
+                  $ref: '#/components/schemas/Problem'
             BandTables:
               type: object
               required: [cce, bce]
@@ -520,72 +851,107 @@ enum OpenAPIDocument {
                   type: object
                   required: [measure, relative_tolerance, bands]
                   properties:
-                    measure: { type: string }
-                    relative_tolerance: { type: number }
+                    measure:
+                      type: string
+                    relative_tolerance:
+                      type: number
                     bands:
                       type: array
                       items:
                         type: object
                         required: [name, condition, description]
                         properties:
-                          name: { $ref: '#/components/schemas/CategoricalBand' }
-                          condition: { type: string }
-                          min_probability: { type: number }
-                          max_loss_bits: { type: [number, string] }
-                          description: { type: string }
+                          name:
+                            $ref: '#/components/schemas/CategoricalBand'
+                          condition:
+                            type: string
+                          min_probability:
+                            type: number
+                          max_loss_bits:
+                            description: The band's upper loss in bits, or the string "log2(classes)" for the chance-level band, whose edge depends on the number of classes.
+                            anyOf:
+                              - type: number
+                              - type: string
+                                enum: [log2(classes)]
+                          description:
+                            type: string
                 bce:
                   type: object
                   required: [measure, relative_tolerance, bands]
                   properties:
-                    measure: { type: string }
-                    relative_tolerance: { type: number }
+                    measure:
+                      type: string
+                    relative_tolerance:
+                      type: number
                     bands:
                       type: array
                       items:
                         type: object
                         required: [name, condition, description]
                         properties:
-                          name: { $ref: '#/components/schemas/BinaryBand' }
-                          condition: { type: string }
-                          max_bits: { type: number }
-                          description: { type: string }
+                          name:
+                            $ref: '#/components/schemas/BinaryBand'
+                          condition:
+                            type: string
+                          max_bits:
+                            type: number
+                          description:
+                            type: string
             Problem:
               description: RFC 9457 problem details.
               type: object
               required: [type, title, status, detail]
               properties:
-                type: { type: string, format: uri-reference }
-                title: { type: string }
-                status: { type: integer }
-                detail: { type: string }
+                type:
+                  type: string
+                  format: uri-reference
+                title:
+                  type: string
+                status:
+                  type: integer
+                detail:
+                  type: string
                 errors:
                   type: array
                   items:
                     type: object
                     required: [pointer, detail]
                     properties:
-                      pointer: { type: string, description: JSON pointer (RFC 6901) into the request body; "" is the whole body. }
-                      detail: { type: string }
+                      pointer:
+                        type: string
+                        description: JSON pointer (RFC 6901) into the request body; "" is the whole body.
+                      detail:
+                        type: string
           responses:
             InvalidJSON:
-              description: Not JSON, truncated, NaN/Infinity tokens, wrong JSON types, duplicate Content-Length, or Content-Length with Transfer-Encoding
+              description: |
+                An empty body, not JSON or truncated, NaN or Infinity (with their pointer), JSON5 syntax, a
+                malformed number (`01`, `1.`), a member that occurs twice in one object, a wrong JSON type
+                (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
+                before a header name, a repeated or malformed Content-Length, more than one
+                Transfer-Encoding, Content-Length together with Transfer-Encoding
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
                   example:
                     type: urn:cross-entropy-service:problem:invalid-json
                     title: The body is not valid JSON of the expected shape
                     status: 400
-                    detail: Expected to decode Double but found a string instead.
-                    errors: [{ pointer: /predictions/3/1, detail: Expected to decode Double but found a string instead. }]
+                    detail: 'predictions must be rows of numbers, or a tensor object {"shape", "data" or "data_base64"}'
+                    errors:
+                      - pointer: /predictions/3/1
+                        detail: 'predictions must be rows of numbers, or a tensor object {"shape", "data" or "data_base64"}'
             MethodNotAllowed:
               description: Wrong method; the Allow header lists the right ones
               headers:
                 Allow:
-                  schema: { type: string }
+                  schema:
+                    type: string
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
             BodyTooLarge:
               description: |
                 The body is over --max-body-bytes (default 64 MiB), or its memory charge (body bytes times the route's
@@ -593,7 +959,8 @@ enum OpenAPIDocument {
                 decided from Content-Length before the body is read
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
             Overloaded:
               description: |
                 The memory charged by all requests at once (each body times its route's decoding factor, and
@@ -602,37 +969,50 @@ enum OpenAPIDocument {
                 Retry-After gives.
               headers:
                 Retry-After:
-                  schema: { type: integer }
+                  schema:
+                    type: integer
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
             NotImplemented:
               description: A Transfer-Encoding other than chunked (RFC 9112 §6.1); the connection is closed
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
             UnsupportedMediaType:
-              description: Content-Type is not application/json (or application/*+json)
+              description: |
+                Content-Type is not application/json (or application/*+json), its charset is not UTF-8, the
+                body is UTF-16 or UTF-32, or a Content-Encoding other than identity was applied (the answer
+                then carries `Accept-Encoding: identity`)
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
             ValidationFailed:
               description: |
-                Well-formed JSON that breaks the rules: ragged rows, count mismatches, too few classes, no
+                Well-formed JSON that breaks the rules: a number beyond float64's range (overflow or
+                underflow, at its pointer), ragged rows, count mismatches, too few classes, no
                 samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
                 or not an integer, unknown base/input/loss, unknown fields (named with the closest known one),
-                a loss that overflows float64, or a structural limit exceeded (type ending in
+                a result beyond float64 (naming the field that makes it so: predictions, class_weights,
+                pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
+                of 2^-54 or less, or a structural limit exceeded (type ending in
                 `limit-exceeded`; the detail names the flag: --max-samples, --max-classes, --max-elements,
                 --max-jobs).
               content:
                 application/problem+json:
-                  schema: { $ref: '#/components/schemas/Problem' }
+                  schema:
+                    $ref: '#/components/schemas/Problem'
                   example:
                     type: urn:cross-entropy-service:problem:unknown-field
                     title: The request has a field the service does not know
                     status: 422
                     detail: unknown field 'per_sampel'; did you mean 'per_sample'?
-                    errors: [{ pointer: /per_sampel, detail: unknown field 'per_sampel'; did you mean 'per_sample'? }]
+                    errors:
+                      - pointer: /per_sampel
+                        detail: unknown field 'per_sampel'; did you mean 'per_sample'?
 
         """#
 }

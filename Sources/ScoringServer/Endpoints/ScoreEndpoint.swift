@@ -12,8 +12,8 @@ struct ScoreEndpoint: Sendable {
             let job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(
                 request, as: loss)
             var json = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
-            try Scorer.score(job, pointerPrefix: "", to: &json)
-            metrics.recordSamples(Scorer.samples(job), loss: loss)
+            let tally = try ScoringTally.scoring(job, pointerPrefix: "", to: &json)
+            metrics.recordScored(tally, samples: Scorer.samples(job), loss: loss)
             return .json(json.bytes)
         } catch {
             return .problem(error)

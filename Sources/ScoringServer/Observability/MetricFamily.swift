@@ -9,8 +9,18 @@ enum MetricFamily: CaseIterable {
     case requestBodyBytes
     case requestsInFlight
     case samplesScored
+    case samplesByBand
+    case answerLoss
     case requestsRejected
     case memoryBudgetCharged
+    case buildInfo
+    // Written at scrape time from /proc/self by ProcessMetrics, as the Go and Python clients do.
+    case processCPUSeconds
+    case processResidentMemory
+    case processVirtualMemory
+    case processOpenFDs
+    case processMaxFDs
+    case processStartTime
 
     var descriptor: MetricNameDescriptor {
         switch self {
@@ -40,6 +50,39 @@ enum MetricFamily: CaseIterable {
             MetricNameDescriptor(
                 metricName: "memory_budget_charged", unitName: "bytes",
                 helpText: "Bytes charged to the memory budget now: bodies being read or decoded, answers not yet sent.")
+        case .samplesByBand:
+            MetricNameDescriptor(
+                metricName: "samples_scored_by_band", unitName: "total",
+                helpText: "Samples scored successfully, by loss and by the band of the sample's own loss.")
+        case .answerLoss:
+            // In bits, but without a `_bits` suffix: promtool takes bits for a non-base unit of bytes.
+            MetricNameDescriptor(
+                metricName: "answer_loss", unitName: "",
+                helpText: "Each answer's loss (each batch job's), converted to bits whatever its base, by loss.")
+        case .buildInfo:
+            MetricNameDescriptor(
+                metricName: "cross_entropy_service_build_info", unitName: "",
+                helpText: "Always 1; the service's version is the label.")
+        case .processCPUSeconds:
+            MetricNameDescriptor(
+                metricName: "process_cpu_seconds", unitName: "total",
+                helpText: "Total user and system CPU time spent in seconds.")
+        case .processResidentMemory:
+            MetricNameDescriptor(
+                metricName: "process_resident_memory", unitName: "bytes", helpText: "Resident memory size in bytes.")
+        case .processVirtualMemory:
+            MetricNameDescriptor(
+                metricName: "process_virtual_memory", unitName: "bytes", helpText: "Virtual memory size in bytes.")
+        case .processOpenFDs:
+            MetricNameDescriptor(
+                metricName: "process_open_fds", unitName: "", helpText: "Number of open file descriptors.")
+        case .processMaxFDs:
+            MetricNameDescriptor(
+                metricName: "process_max_fds", unitName: "", helpText: "Maximum number of open file descriptors.")
+        case .processStartTime:
+            MetricNameDescriptor(
+                metricName: "process_start_time", unitName: "seconds",
+                helpText: "Start time of the process since unix epoch in seconds.")
         }
     }
 }

@@ -23,6 +23,8 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     private let inFlight: Gauge
     private let memoryCharged: Gauge
     private let samples: [LossKind: Counter]
+    private let samplesByBand: [LossKind: [String: Counter]]
+    private let answerLoss: [LossKind: ValueHistogram]
 
     /// Every status an answer can have: 200, and each problem kind's.
     static let statuses = Array(Set([200] + ProblemType.allCases.map(\.status))).sorted()
@@ -34,6 +36,13 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     .sorted()
     static let bodyByteBuckets: [Double] = [
         256, 1024, 4096, 16384, 65536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864,
+    ]
+    /// Around the band edges in bits: CCE 0.152 (p = 0.9), 0.515 (p = 0.7), 1, log2(3); BCE
+    /// 0.5, 1 and 2.
+    static let lossBitBuckets: [Double] = [0.01, 0.05, 0.152, 0.5, 0.515, 1, 1.585, 2, 4, 8, 16]
+    /// Every band of each loss, so every `samples_scored_by_band_total` series is made up front.
+    static let bands: [LossKind: [String]] = [
+        .cce: CategoricalBand.allCases.map(\.rawValue), .bce: BinaryBand.allCases.map(\.rawValue),
     ]
     static let durationBuckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
@@ -81,6 +90,23 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
                 descriptor: MetricFamily.samplesScored.descriptor, labels: [("loss", kind.rawValue)])
         }
         self.samples = samples
+        var samplesByBand: [LossKind: [String: Counter]] = [:]
+        var answerLoss: [LossKind: ValueHistogram] = [:]
+        for kind in LossKind.allCases {
+            for band in Self.bands[kind] ?? [] {
+                samplesByBand[kind, default: [:]][band] = registry.makeCounter(
+                    descriptor: MetricFamily.samplesByBand.descriptor,
+                    labels: [("loss", kind.rawValue), ("band", band)])
+            }
+            answerLoss[kind] = registry.makeValueHistogram(
+                descriptor: MetricFamily.answerLoss.descriptor, labels: [("loss", kind.rawValue)],
+                buckets: Self.lossBitBuckets)
+        }
+        self.samplesByBand = samplesByBand
+        self.answerLoss = answerLoss
+        registry.makeGauge(
+            descriptor: MetricFamily.buildInfo.descriptor, labels: [("version", ServiceRoutes.version)]
+        ).set(Int64(1))
     }
 
     /// A swift-metrics factory over the same registry, for libraries that report through
@@ -106,18 +132,24 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         }
     }
 
-    /// Counts samples scored successfully.
-    func recordSamples(_ count: Int, loss: LossKind) {
+    /// Counts one answer's (one batch job's) samples, in all and by band, and its loss in bits.
+    func recordScored(_ tally: ScoringTally, samples count: Int, loss: LossKind) {
         samples[loss]?.increment(by: Int64(count))
+        for (band, bandCount) in tally.samplesByBand {
+            samplesByBand[loss]?[band]?.increment(by: Int64(bandCount))
+        }
+        if let bits = tally.lossBits { answerLoss[loss]?.record(bits) }
     }
 
-    /// The Prometheus text exposition, with the in-flight and memory-budget gauges read now.
+    /// The Prometheus text exposition, with the in-flight and memory-budget gauges and the
+    /// process figures read now.
     func exposition(requestsInFlight: Int, memoryCharged charged: UInt64 = 0) -> [UInt8] {
         inFlight.set(Int64(requestsInFlight))
         memoryCharged.set(Int64(clamping: charged))
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(16384)
+        buffer.reserveCapacity(32768)
         registry.emit(into: &buffer)
+        buffer += ProcessMetrics.exposition()
         return buffer
     }
 }

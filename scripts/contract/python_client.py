@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Calls the live service through the client openapi-python-client generated from openapi.yaml.
+
+Usage: python_client.py URL (with the generated package `ce_client` on PYTHONPATH).
+Each answer must parse as its own model: a CCE job's entry as CategoricalJobResult with a
+CategoricalResult, a BCE job's as BinaryJobResult with a BinaryResult (with class_losses).
+"""
+
+import math
+import sys
+
+from ce_client import Client
+from ce_client.api.default import bands, batch, binary_cross_entropy, categorical_cross_entropy
+from ce_client.models import (
+    BandTablesCceBandsItemMaxLossBitsType1,
+    BatchRequest,
+    BinaryJob,
+    BinaryJobLoss,
+    BinaryJobResult,
+    BinaryRequest,
+    BinaryResult,
+    CategoricalJob,
+    CategoricalJobLoss,
+    CategoricalJobResult,
+    CategoricalRequest,
+    CategoricalResult,
+    ConventionType0,
+    Problem,
+)
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-12)
+
+
+def main(url: str) -> None:
+    with Client(base_url=url, raise_on_unexpected_status=True) as client:
+        cce = categorical_cross_entropy.sync(
+            client=client, body=CategoricalRequest(predictions=[[0.2, 0.7, 0.1]], labels=[1])
+        )
+        assert isinstance(cce, CategoricalResult), cce
+        assert close(cce.loss, 0.5145731728297583) and cce.band.value == "moderate", cce
+
+        sklearn = categorical_cross_entropy.sync(
+            client=client,
+            body=CategoricalRequest(
+                predictions=[[0.2, 0.7, 0.1]], labels=[1], convention=ConventionType0.SKLEARN
+            ),
+        )
+        assert isinstance(sklearn, CategoricalResult) and sklearn.base == "e", sklearn
+        assert close(sklearn.loss, 0.35667494393873245), sklearn
+
+        bce = binary_cross_entropy.sync(
+            client=client, body=BinaryRequest(predictions=[[0.8, 0.4, 0.6]], labels=[[1, 0, 1]])
+        )
+        assert isinstance(bce, BinaryResult), bce
+        assert close(bce.loss, 1.7958592832197748) and len(bce.class_losses) == 3, bce
+
+        broken = categorical_cross_entropy.sync(
+            client=client, body=CategoricalRequest(predictions=[[0.5, 0.6]], labels=[0])
+        )
+        assert isinstance(broken, Problem) and broken.status == 422, broken
+
+        answer = batch.sync(
+            client=client,
+            body=BatchRequest(
+                jobs=[
+                    CategoricalJob(
+                        id="dog", loss=CategoricalJobLoss.CCE, predictions=[[0.2, 0.7, 0.1]], labels=[1]
+                    ),
+                    BinaryJob(
+                        id="cat-rabbit",
+                        loss=BinaryJobLoss.BCE,
+                        predictions=[[0.8, 0.4, 0.6]],
+                        labels=[[1, 0, 1]],
+                    ),
+                ]
+            ),
+        )
+        dog, cat = answer.results
+        assert isinstance(dog, CategoricalJobResult) and isinstance(dog.result, CategoricalResult), dog
+        assert close(dog.result.loss, 0.5145731728297583), dog
+        assert isinstance(cat, BinaryJobResult) and isinstance(cat.result, BinaryResult), cat
+        assert close(cat.result.loss, 1.7958592832197748) and len(cat.result.class_losses) == 3, cat
+
+        tables = bands.sync(client=client)
+        edges = [band.max_loss_bits for band in tables.cce.bands]
+        assert BandTablesCceBandsItemMaxLossBitsType1.LOG2CLASSES in edges, edges
+        assert 1 in edges, edges
+    print("openapi-python-client: the generated client scored /cce, /bce, /batch and read /bands")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
