@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fails when any Swift file is not formatted as .swift-format says (fix: swift format -i -r Sources Tests Package.swift).
+# Fails when any Swift file is not formatted as .swift-format says (fix: scripts/format.sh).
 # Generated code (Sources/*/Generated, from scripts/generate-swift-client.sh) is left as generated.
 set -euo pipefail
 cd "$(dirname "$0")/.."

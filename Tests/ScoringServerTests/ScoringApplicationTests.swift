@@ -69,8 +69,8 @@ import Testing
                 outcome: .answered(application.refuse(head(), .unsupportedTransferCoding("gzip"))), bytesIn: 0,
                 durationNanoseconds: 1))
         let text = String(decoding: metrics.exposition(requestsInFlight: 0), as: UTF8.self)
-        #expect(text.contains(#"requests_rejected_total{reason="slow_body"} 2"#))
-        #expect(text.contains(#"requests_rejected_total{reason="not_implemented"} 1"#))
+        #expect(text.contains(#"cross_entropy_requests_rejected_total{reason="slow_body"} 2"#))
+        #expect(text.contains(#"cross_entropy_requests_rejected_total{reason="not_implemented"} 1"#))
         #expect(text.contains(#"http_requests_total{route="/cce",status="501"} 1"#))
     }
 }

@@ -89,8 +89,8 @@ import Testing
             _ = connection.readUntilClosed()
         }
         let metrics = try httpRequest(port: service.port, "GET", "/metrics").text
-        #expect(metrics.contains(#"requests_rejected_total{reason="bad_request"} 1"#))
-        #expect(metrics.contains(#"requests_rejected_total{reason="not_implemented"} 1"#))
+        #expect(metrics.contains(#"cross_entropy_requests_rejected_total{reason="bad_request"} 1"#))
+        #expect(metrics.contains(#"cross_entropy_requests_rejected_total{reason="not_implemented"} 1"#))
         #expect(metrics.contains(#"http_requests_total{route="/cce",status="501"} 1"#))
     }
 }

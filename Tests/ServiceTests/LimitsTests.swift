@@ -40,7 +40,7 @@ import Testing
         let fits = try post("/cce", #"{"predictions":[[0.5,0.5],[0.5,0.5]],"labels":[0,1]}"#)
         #expect(fits.status == 200)
         let metrics = try httpRequest(port: port, "GET", "/metrics").text
-        #expect(metrics.contains(#"requests_rejected_total{reason="limits"} 5"#))
+        #expect(metrics.contains(#"cross_entropy_requests_rejected_total{reason="limits"} 5"#))
     }
 
     @Test func hugeTensorShapesAreRefusedNotAllocated() throws {

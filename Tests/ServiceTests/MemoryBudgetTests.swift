@@ -70,18 +70,18 @@ import Testing
         try post(retried, padded(60_000))
         #expect(try retried.readResponse().status == 200)
         let metrics = try httpRequest(port: port, "GET", "/metrics").text
-        #expect(metrics.contains(#"requests_rejected_total{reason="overloaded"} 2"#))
+        #expect(metrics.contains(#"cross_entropy_requests_rejected_total{reason="overloaded"} 2"#))
         // Every exchange but the scrape itself (bodiless: charged nothing) is done; the last
         // answer's charge goes when libmicrohttpd reports it complete, just after the client has it.
         #expect(try charged(port, until: { $0 == 0 }) == 0)
     }
 
-    /// memory_budget_charged_bytes, polled (up to 30 s) until `done` holds.
+    /// cross_entropy_memory_budget_charged_bytes, polled (up to 30 s) until `done` holds.
     private func charged(_ port: UInt16, until done: (Int) -> Bool) throws -> Int {
         var value = -1
         for _ in 0..<150 {
             let text = try httpRequest(port: port, "GET", "/metrics").text
-            let line = text.split(separator: "\n").first { $0.hasPrefix("memory_budget_charged_bytes ") }
+            let line = text.split(separator: "\n").first { $0.hasPrefix("cross_entropy_memory_budget_charged_bytes ") }
             value = line.flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) } ?? -1
             if done(value) { return value }
             Thread.sleep(forTimeInterval: 0.2)

@@ -41,8 +41,8 @@ import Testing
         let text = answer.text
         #expect(value(text, #"http_requests_total{route="/cce",status="200"}"#) == Double(total * 3 / 4))
         #expect(value(text, #"http_requests_total{route="/cce",status="400"}"#) == Double(total / 4))
-        #expect(value(text, #"requests_rejected_total{reason="invalid_json"}"#) == Double(total / 4))
-        #expect(value(text, #"samples_scored_total{loss="cce"}"#) == Double(total * 3 / 4 * 2))
+        #expect(value(text, #"cross_entropy_requests_rejected_total{reason="invalid_json"}"#) == Double(total / 4))
+        #expect(value(text, #"cross_entropy_samples_scored_total{loss="cce"}"#) == Double(total * 3 / 4 * 2))
         #expect(value(text, #"http_request_duration_seconds_count{route="/cce"}"#) == Double(total))
         #expect(value(text, "http_request_body_bytes_count") == Double(total))
         // Only the scrape itself once every answered request has been completed (libmicrohttpd
@@ -65,7 +65,7 @@ import Testing
         _ = try httpRequest(port: service.port, "GET", "/nowhere")
         let text = try httpRequest(port: service.port, "GET", "/metrics").text
         for reason in ["body_too_large", "unsupported_media_type", "validation", "unknown_field", "not_found"] {
-            #expect(value(text, "requests_rejected_total{reason=\"\(reason)\"}") == 1, "\(reason)")
+            #expect(value(text, "cross_entropy_requests_rejected_total{reason=\"\(reason)\"}") == 1, "\(reason)")
         }
         #expect(value(text, #"http_requests_total{route="unmatched",status="404"}"#) == 1)
     }
@@ -75,8 +75,9 @@ import Testing
         let text = try httpRequest(port: port, "GET", "/metrics").text
         for family in [
             "http_requests_total", "http_request_duration_seconds", "http_request_body_bytes",
-            "http_requests_in_flight", "samples_scored_total", "requests_rejected_total",
-            "samples_scored_by_band_total", "answer_loss", "cross_entropy_service_build_info",
+            "http_requests_in_flight", "cross_entropy_samples_scored_total", "cross_entropy_requests_rejected_total",
+            "cross_entropy_samples_scored_by_band_total", "cross_entropy_answer_loss",
+            "cross_entropy_service_build_info",
             "process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
             "process_open_fds", "process_max_fds", "process_start_time_seconds",
         ] {
@@ -90,8 +91,8 @@ import Testing
         for route in paths + ["unmatched"] {
             #expect(value(text, "http_requests_total{route=\"\(route)\",status=\"415\"}") != nil, "\(route)")
         }
-        #expect(value(text, #"requests_rejected_total{reason="overloaded"}"#) != nil)
-        #expect(value(text, #"samples_scored_by_band_total{loss="bce",band="wrong"}"#) != nil)
+        #expect(value(text, #"cross_entropy_requests_rejected_total{reason="overloaded"}"#) != nil)
+        #expect(value(text, #"cross_entropy_samples_scored_by_band_total{loss="bce",band="wrong"}"#) != nil)
     }
 
     /// Samples by band and each answer's loss in bits, with or without the per-sample arrays,
@@ -111,21 +112,21 @@ import Testing
         #expect(try httpRequest(port: service.port, "POST", "/batch", json: jobs).status == 200)
         let text = try httpRequest(port: service.port, "GET", "/metrics").text
         let band = { (loss: String, band: String) in
-            self.value(text, "samples_scored_by_band_total{loss=\"\(loss)\",band=\"\(band)\"}")
+            self.value(text, "cross_entropy_samples_scored_by_band_total{loss=\"\(loss)\",band=\"\(band)\"}")
         }
         #expect(band("cce", "moderate") == 3)
         #expect(band("cce", "high_confidence") == 3)
         #expect(band("cce", "wrong") == 0)
         #expect(band("bce", "moderately_wrong") == 1)
-        #expect(value(text, #"samples_scored_total{loss="cce"}"#) == 6)
-        #expect(value(text, #"answer_loss_count{loss="cce"}"#) == 3)
+        #expect(value(text, #"cross_entropy_samples_scored_total{loss="cce"}"#) == 6)
+        #expect(value(text, #"cross_entropy_answer_loss_count{loss="cce"}"#) == 3)
         // Each answer's mean, (0.515 + 0.152) / 2 bits, whatever base it was given in.
         let cceBits = (-log2(0.7) - log2(0.9)) / 2
-        let cceSum = try #require(value(text, #"answer_loss_sum{loss="cce"}"#))
+        let cceSum = try #require(value(text, #"cross_entropy_answer_loss_sum{loss="cce"}"#))
         #expect(abs(cceSum - 3 * cceBits) < 1e-12)
-        #expect(value(text, #"answer_loss_bucket{loss="cce",le="0.5"}"#) == 3)
-        #expect(value(text, #"answer_loss_bucket{loss="cce",le="0.152"}"#) == 0)
-        let bceSum = try #require(value(text, #"answer_loss_sum{loss="bce"}"#))
+        #expect(value(text, #"cross_entropy_answer_loss_bucket{loss="cce",le="0.5"}"#) == 3)
+        #expect(value(text, #"cross_entropy_answer_loss_bucket{loss="cce",le="0.152"}"#) == 0)
+        let bceSum = try #require(value(text, #"cross_entropy_answer_loss_sum{loss="bce"}"#))
         #expect(abs(bceSum - 1.795_859_283_219_774_8) < 1e-12)
     }
 

@@ -30,7 +30,7 @@ import Testing
         let waited = try #require(secondsUntilClosed(connection), "an answer came instead of a close")
         #expect(waited >= 1 && waited < 6)
         let metrics = try httpRequest(port: service.port, "GET", "/metrics").text
-        #expect(metrics.contains(#"requests_rejected_total{reason="slow_body"} 1"#))
+        #expect(metrics.contains(#"cross_entropy_requests_rejected_total{reason="slow_body"} 1"#))
     }
 
     @Test func aBodyBelowTheMinimumRateIsClosed() throws {
@@ -51,7 +51,7 @@ import Testing
         #expect(closed || connection.isClosedByPeer())
         #expect(Date().timeIntervalSince(start) < 6)
         let metrics = try httpRequest(port: service.port, "GET", "/metrics").text
-        #expect(metrics.contains(#"requests_rejected_total{reason="slow_body"} 1"#))
+        #expect(metrics.contains(#"cross_entropy_requests_rejected_total{reason="slow_body"} 1"#))
         #expect(metrics.contains(#"http_requests_in_flight 1"#))  // the scrape itself
     }
 

@@ -4,6 +4,10 @@ import struct Prometheus.MetricNameDescriptor
 /// from these descriptors only (swift-prometheus calls `fatalError` when one name is registered
 /// twice with different help texts, so no handle may be made anywhere else).
 enum MetricFamily: CaseIterable {
+    /// The prefix of the service's own families; the `http_*` and `process_*` ones keep the
+    /// names every Prometheus client library gives them.
+    static let prefix = "cross_entropy"
+
     case requests
     case requestDuration
     case requestBodyBytes
@@ -41,27 +45,28 @@ enum MetricFamily: CaseIterable {
                 helpText: "Requests whose headers have arrived and whose answer is not yet complete.")
         case .samplesScored:
             MetricNameDescriptor(
-                metricName: "samples_scored", unitName: "total", helpText: "Samples scored successfully, by loss.")
+                namespace: MetricFamily.prefix, metricName: "samples_scored", unitName: "total",
+                helpText: "Samples scored successfully, by loss.")
         case .requestsRejected:
             MetricNameDescriptor(
-                metricName: "requests_rejected", unitName: "total",
+                namespace: MetricFamily.prefix, metricName: "requests_rejected", unitName: "total",
                 helpText: "Requests refused or cut off, by reason (a problem kind, or slow_body).")
         case .memoryBudgetCharged:
             MetricNameDescriptor(
-                metricName: "memory_budget_charged", unitName: "bytes",
+                namespace: MetricFamily.prefix, metricName: "memory_budget_charged", unitName: "bytes",
                 helpText: "Bytes charged to the memory budget now: bodies being read or decoded, answers not yet sent.")
         case .samplesByBand:
             MetricNameDescriptor(
-                metricName: "samples_scored_by_band", unitName: "total",
+                namespace: MetricFamily.prefix, metricName: "samples_scored_by_band", unitName: "total",
                 helpText: "Samples scored successfully, by loss and by the band of the sample's own loss.")
         case .answerLoss:
             // In bits, but without a `_bits` suffix: promtool takes bits for a non-base unit of bytes.
             MetricNameDescriptor(
-                metricName: "answer_loss", unitName: "",
+                namespace: MetricFamily.prefix, metricName: "answer_loss", unitName: "",
                 helpText: "Each answer's loss (each batch job's), converted to bits whatever its base, by loss.")
         case .buildInfo:
             MetricNameDescriptor(
-                metricName: "cross_entropy_service_build_info", unitName: "",
+                namespace: MetricFamily.prefix, metricName: "service_build_info", unitName: "",
                 helpText: "Always 1; the service's version is the label.")
         case .processCPUSeconds:
             MetricNameDescriptor(

@@ -28,7 +28,7 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
 
     /// Every status an answer can have: 200, and each problem kind's.
     static let statuses = Array(Set([200] + ProblemType.allCases.map(\.status))).sorted()
-    /// Every `reason` of `requests_rejected_total`: each problem kind's, and the closes without
+    /// Every `reason` of `cross_entropy_requests_rejected_total`: each problem kind's, and the closes without
     /// an answer that are counted (slow bodies).
     static let reasons = Array(
         Set(ProblemType.allCases.map(\.reason) + [FinishedExchange.CloseReason.slowBody.rawValue])
@@ -40,7 +40,7 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     /// Around the band edges in bits: CCE 0.152 (p = 0.9), 0.515 (p = 0.7), 1, log2(3); BCE
     /// 0.5, 1 and 2.
     static let lossBitBuckets: [Double] = [0.01, 0.05, 0.152, 0.5, 0.515, 1, 1.585, 2, 4, 8, 16]
-    /// Every band of each loss, so every `samples_scored_by_band_total` series is made up front.
+    /// Every band of each loss, so every `cross_entropy_samples_scored_by_band_total` series is made up front.
     static let bands: [LossKind: [String]] = [
         .cce: CategoricalBand.allCases.map(\.rawValue), .bce: BinaryBand.allCases.map(\.rawValue),
     ]

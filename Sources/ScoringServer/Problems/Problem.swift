@@ -44,7 +44,7 @@ public struct Problem: Error, Sendable, Equatable {
 }
 
 /// The kinds of problem the service reports. Each owns its HTTP status, its RFC 9457 `type`
-/// URI and title, and the `reason` label it is counted under in `requests_rejected_total`, so
+/// URI and title, and the `reason` label it is counted under in `cross_entropy_requests_rejected_total`, so
 /// a new kind is one case here and every seam (answers, metrics, logs) follows.
 public enum ProblemType: String, Sendable, CaseIterable {
     case invalidJSON = "invalid-json"
@@ -95,7 +95,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         }
     }
 
-    /// The `reason` label of `requests_rejected_total`.
+    /// The `reason` label of `cross_entropy_requests_rejected_total`.
     public var reason: String {
         switch self {
         case .invalidJSON: "invalid_json"
