@@ -16,13 +16,6 @@ struct JSONWriter {
         bytes.append(contentsOf: data)
     }
 
-    /// `"key":` — keys are static strings that need no escaping.
-    mutating func key(_ name: StaticString) {
-        bytes.append(UInt8(ascii: "\""))
-        raw(name)
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-    }
-
     /// A Double. JSON cannot hold infinity or NaN: callers check every number before writing
     /// (a 422 naming the field it comes from), and one that slips through is written as `null`
     /// rather than taking the process (and every request in flight) down.
@@ -78,56 +71,26 @@ struct JSONWriter {
 
     mutating func comma() { bytes.append(UInt8(ascii: ",")) }
 
-    // Object members: `member` writes `"name":value`, `nextMember` the same after a comma.
-
-    mutating func member(_ name: StaticString, _ value: String) {
-        key(name)
-        string(value)
+    /// `[…]`: `write` writes each element; the commas go between them.
+    mutating func array<Elements: Sequence>(
+        _ elements: Elements, _ write: (inout JSONWriter, Elements.Element) throws -> Void
+    ) rethrows {
+        bytes.append(UInt8(ascii: "["))
+        var first = true
+        for element in elements {
+            if !first { comma() }
+            first = false
+            try write(&self, element)
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 
-    mutating func member(_ name: StaticString, _ value: Double) {
-        key(name)
-        number(value)
-    }
-
-    mutating func member(_ name: StaticString, _ value: Int) {
-        key(name)
-        integer(value)
-    }
-
-    mutating func member(_ name: StaticString, _ value: Bool) {
-        key(name)
-        bool(value)
-    }
-
-    mutating func nextMember(_ name: StaticString, _ value: String) {
-        comma()
-        member(name, value)
-    }
-
-    mutating func nextMember(_ name: StaticString, _ value: Double) {
-        comma()
-        member(name, value)
-    }
-
-    mutating func nextMember(_ name: StaticString, _ value: Int) {
-        comma()
-        member(name, value)
-    }
-
-    mutating func nextMember(_ name: StaticString, _ value: Bool) {
-        comma()
-        member(name, value)
-    }
+    /// A value of any `JSONWritable` type.
+    mutating func value<Value: JSONWritable>(_ value: Value) { value.write(to: &self) }
 
     mutating func append(_ byte: UInt8) { bytes.append(byte) }
 
     mutating func numbers(_ values: [Double]) {
-        bytes.append(UInt8(ascii: "["))
-        for (i, value) in values.enumerated() {
-            if i > 0 { comma() }
-            number(value)
-        }
-        bytes.append(UInt8(ascii: "]"))
+        array(values) { $0.number($1) }
     }
 }

@@ -1,25 +1,22 @@
 extension Problem {
     /// The RFC 9457 document for this problem.
     func write(to json: inout JSONWriter) {
-        json.raw("{")
-        json.member("type", type.uri)
-        json.nextMember("title", type.title)
-        json.nextMember("status", status)
-        json.nextMember("detail", detail)
-        if !errors.isEmpty {
-            json.comma()
-            json.key("errors")
-            json.raw("[")
-            for (i, error) in errors.enumerated() {
-                if i > 0 { json.comma() }
-                json.raw("{")
-                json.member("pointer", error.pointer)
-                json.nextMember("detail", error.detail)
-                json.raw("}")
+        json.object { object in
+            object.member("type", type.uri)
+            object.member("title", type.title)
+            object.member("status", status)
+            object.member("detail", detail)
+            if !errors.isEmpty {
+                object.member("errors") { json in
+                    json.array(errors) { json, error in
+                        json.object { item in
+                            item.member("pointer", error.pointer)
+                            item.member("detail", error.detail)
+                        }
+                    }
+                }
             }
-            json.raw("]")
         }
-        json.raw("}")
     }
 
     var jsonBytes: [UInt8] {

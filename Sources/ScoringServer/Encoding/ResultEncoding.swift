@@ -21,20 +21,19 @@ enum ResultEncoding {
         to json: inout JSONWriter
     ) {
         let band = { (loss: Double) in measure.categoricalBand(loss, classes: classes) }
-        json.raw("{")
-        json.member("loss", result.mean)
-        writeCommon(sum: result.sum, n: result.losses.count, classes: classes, base: options.base, to: &json)
-        json.nextMember("band", band(measure.mean).rawValue)
-        writeEvaluation(evaluation, to: &json)
-        SettingsEncoding.write(options, loss: .cce, indexLabels: indexLabels, to: &json)
-        if perSample {
-            json.comma()
-            writePerSample(result.losses, measures: measure.losses, band: band, to: &json)
-        } else {
-            tallyBands(measure.losses, band: band)
+        json.object { object in
+            object.member("loss", result.mean)
+            writeCommon(sum: result.sum, n: result.losses.count, classes: classes, base: options.base, to: &object)
+            object.member("band", band(measure.mean).rawValue)
+            writeEvaluation(evaluation, to: &object)
+            SettingsEncoding.write(options, loss: .cce, indexLabels: indexLabels, to: &object)
+            if perSample {
+                writePerSample(result.losses, measures: measure.losses, band: band, to: &object)
+            } else {
+                tallyBands(measure.losses, band: band)
+            }
         }
         ScoringTally.current?.record(loss: measure.mean, base: measure.base)
-        json.raw("}")
     }
 
     static func writeBinary(
@@ -46,83 +45,73 @@ enum ResultEncoding {
         to json: inout JSONWriter
     ) {
         let band = { (loss: Double) in measure.binaryBand(loss) }
-        json.raw("{")
-        json.member("loss", result.mean)
-        json.nextMember("mean_per_element", result.meanPerElement)
-        writeCommon(
-            sum: result.sum,
-            n: result.losses.count,
-            classes: result.classLosses.count,
-            base: options.base,
-            to: &json
-        )
-        json.nextMember("band", band(measure.mean).rawValue)
-        writeEvaluation(evaluation, to: &json)
-        SettingsEncoding.write(options, loss: .bce, indexLabels: false, to: &json)
-        json.comma()
-        json.key("class_losses")
-        json.numbers(result.classLosses)
-        if perSample {
-            json.comma()
-            writePerSample(result.losses, measures: measure.losses, band: band, to: &json)
-        } else {
-            tallyBands(measure.losses, band: band)
+        json.object { object in
+            object.member("loss", result.mean)
+            object.member("mean_per_element", result.meanPerElement)
+            writeCommon(
+                sum: result.sum, n: result.losses.count, classes: result.classLosses.count, base: options.base,
+                to: &object)
+            object.member("band", band(measure.mean).rawValue)
+            writeEvaluation(evaluation, to: &object)
+            SettingsEncoding.write(options, loss: .bce, indexLabels: false, to: &object)
+            object.member("class_losses", result.classLosses)
+            if perSample {
+                writePerSample(result.losses, measures: measure.losses, band: band, to: &object)
+            } else {
+                tallyBands(measure.losses, band: band)
+            }
         }
         ScoringTally.current?.record(loss: measure.mean, base: measure.base)
-        json.raw("}")
     }
 
-    /// `,"perplexity":…,"accuracy":…,"normalized_entropy":…` for the figures that are defined.
-    private static func writeEvaluation(_ evaluation: Evaluation, to json: inout JSONWriter) {
+    /// `"perplexity"`, `"accuracy"`, `"normalized_entropy"`: those that are defined.
+    private static func writeEvaluation(_ evaluation: Evaluation, to object: inout JSONObjectWriter) {
         if let perplexity = evaluation.perplexity, perplexity.isFinite {
-            json.nextMember("perplexity", perplexity)
+            object.member("perplexity", perplexity)
         }
         if let accuracy = evaluation.accuracy, accuracy.isFinite {
-            json.nextMember("accuracy", accuracy)
+            object.member("accuracy", accuracy)
         }
         if let entropy = evaluation.normalizedEntropy, entropy.isFinite {
-            json.nextMember("normalized_entropy", entropy)
+            object.member("normalized_entropy", entropy)
         }
     }
 
-    /// `,"sum":…,"base":…,"unit":…,"n":…,"classes":…`.
-    private static func writeCommon(sum: Double, n: Int, classes: Int, base: LogBase, to json: inout JSONWriter) {
-        json.nextMember("sum", sum)
-        json.comma()
-        writeBase(base, to: &json)
-        json.nextMember("unit", base.unit)
-        json.nextMember("n", n)
-        json.nextMember("classes", classes)
+    /// `"sum"`, `"base"`, `"unit"`, `"n"`, `"classes"`.
+    private static func writeCommon(
+        sum: Double, n: Int, classes: Int, base: LogBase, to object: inout JSONObjectWriter
+    ) {
+        object.member("sum", sum)
+        writeBase(base, to: &object)
+        object.member("unit", base.unit)
+        object.member("n", n)
+        object.member("classes", classes)
     }
 
     /// `"base":2`, `"base":"e"` or `"base":10`: the base as requests give it.
-    static func writeBase(_ base: LogBase, to json: inout JSONWriter) {
+    static func writeBase(_ base: LogBase, to object: inout JSONObjectWriter) {
         switch base {
-        case .two: json.member("base", 2)
-        case .e: json.member("base", "e")
-        case .ten: json.member("base", 10)
+        case .two: object.member("base", 2)
+        case .e: object.member("base", "e")
+        case .ten: object.member("base", 10)
         }
     }
 
     /// `"losses":[…],"bands":[…]`: each sample's reported loss, and the band of its measure,
     /// counting the bands for the tally as they are written.
     private static func writePerSample<Band: RawRepresentable<String> & Equatable>(
-        _ losses: [Double], measures: [Double], band: (Double) -> Band, to json: inout JSONWriter
+        _ losses: [Double], measures: [Double], band: (Double) -> Band, to object: inout JSONObjectWriter
     ) {
         let tally = ScoringTally.current
         var counts = BandCounts<Band>()
-        json.key("losses")
-        json.numbers(losses)
-        json.comma()
-        json.key("bands")
-        json.raw("[")
-        for (i, measure) in measures.enumerated() {
-            if i > 0 { json.comma() }
-            let sampleBand = band(measure)
-            if tally != nil { counts.add(sampleBand) }
-            json.string(sampleBand.rawValue)
+        object.member("losses", losses)
+        object.member("bands") { json in
+            json.array(measures) { json, measure in
+                let sampleBand = band(measure)
+                if tally != nil { counts.add(sampleBand) }
+                json.string(sampleBand.rawValue)
+            }
         }
-        json.raw("]")
         tally?.record(counts)
     }
 

@@ -1,23 +1,20 @@
 import CrossEntropy
 
-/// Writes `,"settings":{…}`: the convention and every choice that produced the number, so it
-/// can be reproduced with the library the convention names.
+/// Writes the `settings` member: the convention and every choice that produced the number, so
+/// it can be reproduced with the library the convention names.
 enum SettingsEncoding {
-    static func write(_ options: LossOptions, loss: LossKind, indexLabels: Bool, to json: inout JSONWriter) {
+    static func write(_ options: LossOptions, loss: LossKind, indexLabels: Bool, to object: inout JSONObjectWriter) {
         let logits = options.predictionKind == .logits
-        json.raw(",\"settings\":{")
-        json.member("convention", options.convention.rawValue)
-        json.comma()
-        ResultEncoding.writeBase(options.base, to: &json)
-        json.nextMember("input", logits ? "logits" : "probabilities")
-        json.nextMember("clipping", clipping(options, loss: loss))
-        json.comma()
-        json.key("clip_epsilon")
-        if logits || options.clipping.epsilon == 0 { json.null() } else { json.number(options.clipping.epsilon) }
-        json.nextMember("label_smoothing", options.labelSmoothing)
-        json.nextMember("reduction", reduction(options, loss: loss, indexLabels: indexLabels))
-        json.nextMember("class_weights", options.classWeights != nil)
-        json.raw("}")
+        object.member("settings") { settings in
+            settings.member("convention", options.convention.rawValue)
+            ResultEncoding.writeBase(options.base, to: &settings)
+            settings.member("input", logits ? "logits" : "probabilities")
+            settings.member("clipping", clipping(options, loss: loss))
+            settings.member("clip_epsilon", logits || options.clipping.epsilon == 0 ? nil : options.clipping.epsilon)
+            settings.member("label_smoothing", options.labelSmoothing)
+            settings.member("reduction", reduction(options, loss: loss, indexLabels: indexLabels))
+            settings.member("class_weights", options.classWeights != nil)
+        }
     }
 
     // Whole literals rather than concatenations: no String is built per request.

@@ -12,52 +12,66 @@ import CrossEntropy
 enum BandsEndpoint {
     static let body: [UInt8] = {
         var json = JSONWriter(capacity: 2048)
-        json.raw("{\"cce\":{")
-        json.member(
+        json.object { tables in
+            tables.member("cce", object: categorical)
+            tables.member("bce", object: binary)
+        }
+        return json.bytes
+    }()
+
+    /// The CCE table: conditions and limits from `CategoricalBand` and `BandTolerance`.
+    private static func categorical(_ table: inout JSONObjectWriter) {
+        table.member(
             "measure",
             "effective true-class probability p = base^(-loss) of the document's cross-entropy of the true class(es), without class weights or label smoothing, whatever the convention"
         )
-        json.nextMember("relative_tolerance", BandTolerance.relative)
-        json.comma()
-        json.key("bands")
-        json.raw("[")
-        json.raw("{\"name\":\"perfect\",\"condition\":\"loss = 0 (within 1e-12)\",\"max_loss_bits\":0,")
-        json.member("description", CategoricalBand.perfect.summary)
-        json.raw("}")
-        for (band, minimum) in CategoricalBand.probabilityThresholds {
-            json.raw(",{")
-            json.member("name", band.rawValue)
-            json.nextMember("condition", "p >= \(minimum)")
-            json.nextMember("min_probability", minimum)
-            json.nextMember("max_loss_bits", -log2(minimum))
-            json.nextMember("description", band.summary)
-            json.raw("}")
+        table.member("relative_tolerance", BandTolerance.relative)
+        table.member("bands") { json in
+            json.array(CategoricalBand.allCases) { json, band in
+                json.object { row in
+                    row.member("name", band.rawValue)
+                    switch band {
+                    case .perfect:
+                        row.member("condition", "loss = 0 (within \(BandTolerance.perfect))")
+                        row.member("max_loss_bits", 0.0)
+                    case .veryLow:
+                        row.member("condition", "p >= 1/classes (chance level)")
+                        row.member("max_loss_bits", "log2(classes)")
+                    case .wrong:
+                        row.member("condition", "p < 1/classes")
+                    default:
+                        let minimum = CategoricalBand.probabilityThresholds.first { $0.band == band }?.minimum ?? 0
+                        row.member("condition", "p >= \(minimum)")
+                        row.member("min_probability", minimum)
+                        row.member("max_loss_bits", -log2(minimum))
+                    }
+                    row.member("description", band.summary)
+                }
+            }
         }
-        json.raw(",{\"name\":\"very_low\",\"condition\":\"p >= 1/classes (chance level)\",")
-        json.raw("\"max_loss_bits\":\"log2(classes)\",")
-        json.member("description", CategoricalBand.veryLow.summary)
-        json.raw("},{\"name\":\"wrong\",\"condition\":\"p < 1/classes\",")
-        json.member("description", CategoricalBand.wrong.summary)
-        json.raw("}]},\"bce\":{")
-        json.member(
+    }
+
+    /// The BCE table: conditions and limits from `BinaryBand.bitThresholds`.
+    private static func binary(_ table: inout JSONObjectWriter) {
+        table.member(
             "measure",
             "the document's per-sample loss summed over classes, in bits, without pos_weight or label smoothing, whatever the convention"
         )
-        json.nextMember("relative_tolerance", BandTolerance.relative)
-        json.comma()
-        json.key("bands")
-        json.raw("[")
-        for (band, maximum) in BinaryBand.bitThresholds {
-            json.raw("{")
-            json.member("name", band.rawValue)
-            json.nextMember("condition", "bits <= \(maximum)")
-            json.nextMember("max_bits", maximum)
-            json.nextMember("description", band.summary)
-            json.raw("},")
+        table.member("relative_tolerance", BandTolerance.relative)
+        let largest = BinaryBand.bitThresholds.last?.maximumBits ?? 0
+        table.member("bands") { json in
+            json.array(BinaryBand.allCases) { json, band in
+                json.object { row in
+                    row.member("name", band.rawValue)
+                    if let maximum = BinaryBand.bitThresholds.first(where: { $0.band == band })?.maximumBits {
+                        row.member("condition", "bits <= \(maximum)")
+                        row.member("max_bits", maximum)
+                    } else {
+                        row.member("condition", "bits > \(largest)")
+                    }
+                    row.member("description", band.summary)
+                }
+            }
         }
-        json.raw("{\"name\":\"wrong\",\"condition\":\"bits > 2.0\",")
-        json.member("description", BinaryBand.wrong.summary)
-        json.raw("}]}}")
-        return json.bytes
-    }()
+    }
 }

@@ -39,12 +39,9 @@ struct BatchEndpoint: Sendable {
             for i in prepared.indices { results[i] = result(prepared[i], index: i) }
         }
         var json = JSONWriter(capacity: 16 + results.reduce(0) { $0 + $1.count + 1 })
-        json.raw("{\"results\":[")
-        for (i, result) in results.enumerated() {
-            if i > 0 { json.comma() }
-            json.raw(result)
+        json.object { body in
+            body.member("results") { $0.array(results) { json, result in json.raw(result) } }
         }
-        json.raw("]}")
         return .json(json.bytes)
     }
 
@@ -112,34 +109,30 @@ struct BatchEndpoint: Sendable {
     /// `kind` ("cce", "bce", or null when the job's loss could not be read) lets typed clients
     /// pick the result's type before reading it (the OpenAPI discriminator).
     private func result(_ prepared: PreparedJob, index: Int) -> [UInt8] {
-        var json = JSONWriter(capacity: 256)
-        json.raw("{")
-        json.key("id")
-        if let id = prepared.id { json.string(ClientText.cut(id, to: ClientText.maximumIDLength)) } else { json.null() }
-        json.comma()
-        json.key("kind")
-        if let kind = prepared.kind { json.string(kind.rawValue) } else { json.null() }
-        json.comma()
         var failure = prepared.failure
+        var scored: JSONWriter?
         if let job = prepared.job {
-            var scored = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
+            var result = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
             do throws(Problem) {
-                let tally = try ScoringTally.scoring(job, pointerPrefix: "/jobs/\(index)", to: &scored)
-                json.raw("\"status\":200,\"result\":")
-                json.raw(scored.bytes)
+                let tally = try ScoringTally.scoring(job, pointerPrefix: "/jobs/\(index)", to: &result)
                 metrics.recordScored(tally, samples: Scorer.samples(job), loss: job.loss)
+                scored = result
             } catch {
                 failure = error
             }
         }
-        if let failure {
-            json.key("status")
-            json.integer(failure.status)
-            json.comma()
-            json.key("error")
-            failure.write(to: &json)
+        var json = JSONWriter(capacity: 64 + (scored?.bytes.count ?? 256))
+        json.object { entry in
+            entry.member("id", prepared.id.map { ClientText.cut($0, to: ClientText.maximumIDLength) })
+            entry.member("kind", prepared.kind?.rawValue)
+            if let scored {
+                entry.member("status", 200)
+                entry.member("result") { $0.raw(scored.bytes) }
+            } else if let failure {
+                entry.member("status", failure.status)
+                entry.member("error") { failure.write(to: &$0) }
+            }
         }
-        json.raw("}")
         return json.bytes
     }
 }

@@ -31,20 +31,20 @@ struct AccessRecord: CustomStringConvertible, Sendable {
     let exchange: Exchange
     let includeDetail: Bool
 
-    func writeFields(to json: inout JSONWriter) {
-        json.member("request_id", exchange.requestID)
-        json.nextMember("method", exchange.method)
-        json.nextMember("path", exchange.path)
-        json.nextMember("status", exchange.status)
-        json.nextMember("bytes_in", exchange.bytesIn)
-        json.nextMember("bytes_out", exchange.bytesOut)
-        json.nextMember("duration_ms", Double(exchange.durationNanoseconds / 1000) / 1000)
+    func writeFields(to line: inout JSONObjectWriter) {
+        line.member("request_id", exchange.requestID)
+        line.member("method", exchange.method)
+        line.member("path", exchange.path)
+        line.member("status", exchange.status)
+        line.member("bytes_in", exchange.bytesIn)
+        line.member("bytes_out", exchange.bytesOut)
+        line.member("duration_ms", Double(exchange.durationNanoseconds / 1000) / 1000)
         if let closed = exchange.closed {
-            json.nextMember("closed", closed.rawValue)
+            line.member("closed", closed.rawValue)
         }
         if let problem = exchange.problem {
-            json.nextMember("problem", problem.type.uri)
-            if includeDetail { json.nextMember("detail", problem.detail) }
+            line.member("problem", problem.type.uri)
+            if includeDetail { line.member("detail", problem.detail) }
         }
     }
 

@@ -33,34 +33,25 @@ public struct JSONLogHandler: LogHandler {
     /// Formats the event as one JSON line and hands it to the sink (errors are flushed at once).
     public func log(event: LogEvent) {
         var json = JSONWriter(capacity: 320)
-        json.raw("{")
-        json.key("timestamp")
-        json.timestamp()
-        json.comma()
-        json.key("level")
-        json.string(event.level.rawValue)
-        json.comma()
-        json.key("message")
-        json.string(event.message.description)
-        json.comma()
-        json.key("logger")
-        json.string(label)
         var all = metadata
         if let extra = event.metadata {
             if all.isEmpty { all = extra } else { all.merge(extra) { $1 } }
         }
         let members = all.count > 1 ? all.sorted { $0.key < $1.key } : Array(all)
-        for (key, value) in members {
-            json.comma()
-            if case .stringConvertible(let convertible) = value, let inline = convertible as? AccessRecord {
-                inline.writeFields(to: &json)
-                continue
+        json.object { line in
+            line.member("timestamp") { $0.timestamp() }
+            line.member("level", event.level.rawValue)
+            line.member("message", event.message.description)
+            line.member("logger", label)
+            for (key, value) in members {
+                if case .stringConvertible(let convertible) = value, let inline = convertible as? AccessRecord {
+                    inline.writeFields(to: &line)
+                } else {
+                    line.member(named: key) { Self.write(value, to: &$0) }
+                }
             }
-            json.string(key)
-            json.raw(":")
-            Self.write(value, to: &json)
         }
-        json.raw("}\n")
+        json.append(UInt8(ascii: "\n"))
         sink.write(json.bytes, urgent: event.level >= .error)
     }
 
@@ -77,21 +68,13 @@ public struct JSONLogHandler: LogHandler {
                 json.string(convertible.description)
             }
         case .array(let values):
-            json.raw("[")
-            for (i, element) in values.enumerated() {
-                if i > 0 { json.comma() }
-                write(element, to: &json)
-            }
-            json.raw("]")
+            json.array(values) { write($1, to: &$0) }
         case .dictionary(let members):
-            json.raw("{")
-            for (i, (key, element)) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-                if i > 0 { json.comma() }
-                json.string(key)
-                json.raw(":")
-                write(element, to: &json)
+            json.object { object in
+                for (key, element) in members.sorted(by: { $0.key < $1.key }) {
+                    object.member(named: key) { write(element, to: &$0) }
+                }
             }
-            json.raw("}")
         }
     }
 }

@@ -95,15 +95,11 @@ public enum ServiceRoutes {
     /// GET /: name, version and routes.
     private static let index: [UInt8] = {
         var json = JSONWriter()
-        json.raw("{\"name\":\"cross-entropy-service\",\"version\":")
-        json.string(version)
-        json.raw(",\"routes\":[")
-        let all = ServiceRoute.allCases.map { "\($0.method) \($0.path)" }
-        for (i, route) in all.sorted().enumerated() {
-            if i > 0 { json.comma() }
-            json.string(route)
+        json.object { index in
+            index.member("name", "cross-entropy-service")
+            index.member("version", version)
+            index.member("routes", ServiceRoute.allCases.map { "\($0.method) \($0.path)" }.sorted())
         }
-        json.raw("]}")
         return json.bytes
     }()
 }
