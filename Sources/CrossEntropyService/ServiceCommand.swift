@@ -127,7 +127,6 @@ struct ServiceCommand: ParsableCommand {
         let running = Mutex<HTTPServer?>(nil)
         let router = ServiceRoutes.router(
             ServiceRoutes.Dependencies(
-                maxBodyBytes: settings.server.maxBodyBytes,
                 limits: settings.limits,
                 state: state,
                 metrics: metrics,

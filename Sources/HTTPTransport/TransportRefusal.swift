@@ -5,8 +5,9 @@ public enum TransportRefusal: Sendable, Equatable {
     case malformedFraming(String)
     /// 501: a transfer coding the transport does not implement (only `chunked` is).
     case unsupportedTransferCoding(String)
-    /// 413: the body is (or grew) larger than the largest accepted.
-    case bodyTooLarge
+    /// 413: the body is declared (or grew) larger than `limit`, the transport's
+    /// `ServerConfiguration.maxBodyBytes`: the one place that limit lives.
+    case bodyTooLarge(limit: UInt64)
     /// 413: the body's memory charge is more than the whole budget: it can never be taken.
     case neverFits
     /// 503 with Retry-After: the memory budget cannot take the body now.

@@ -27,7 +27,8 @@ public final class HTTPServer: Sendable {
 
     /// Starts serving at once.
     public init(configuration: ServerConfiguration, application: any HTTPApplication) throws {
-        let context = Unmanaged.passRetained(ServerContext(application: application))
+        let context = Unmanaged.passRetained(
+            ServerContext(application: application, maxBodyBytes: configuration.maxBodyBytes))
         var config = cmhd_config()
         config.port = configuration.port
         config.threads = UInt32(clamping: max(configuration.threads, 1))
@@ -84,9 +85,12 @@ public final class HTTPServer: Sendable {
 /// What the C callback needs, reached through an opaque pointer.
 final class ServerContext: Sendable {
     let application: any HTTPApplication
+    /// `ServerConfiguration.maxBodyBytes`, for the 413s the transport decides.
+    let maxBodyBytes: UInt64
 
-    init(application: any HTTPApplication) {
+    init(application: any HTTPApplication, maxBodyBytes: UInt64) {
         self.application = application
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 
@@ -94,14 +98,17 @@ final class ServerContext: Sendable {
 /// main-actor code and trap on libmicrohttpd's threads.
 private func handleRequest(_ context: UnsafeMutableRawPointer?, _ request: OpaquePointer?, _ phase: cmhd_phase) {
     guard let context, let request else { return }
-    let application = Unmanaged<ServerContext>.fromOpaque(context).takeUnretainedValue().application
+    let server = Unmanaged<ServerContext>.fromOpaque(context).takeUnretainedValue()
+    let application = server.application
     let head = requestHead(request)
     var bytesIn = 0
     let response: HTTPResponse
     switch phase {
     case .CMHD_PHASE_HEADERS:
         cmhd_request_set_tag(request, MonotonicClock.nanoseconds())
-        guard let early = screen(request, head, application) else { return }  // go on and read the body
+        guard let early = screen(request, head, application, maxBodyBytes: server.maxBodyBytes) else {
+            return  // go on and read the body
+        }
         response = early
     case .CMHD_PHASE_COMPLETE:
         let bytes = cmhd_request_body(request, &bytesIn)
@@ -109,7 +116,7 @@ private func handleRequest(_ context: UnsafeMutableRawPointer?, _ request: Opaqu
         case .CMHD_BODY_KEPT:
             let body = UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : bytesIn)
             response = application.respond(head, body: body)
-        case .CMHD_BODY_TOO_LARGE: response = application.refuse(head, .bodyTooLarge)
+        case .CMHD_BODY_TOO_LARGE: response = application.refuse(head, .bodyTooLarge(limit: server.maxBodyBytes))
         case .CMHD_BODY_OVER_BUDGET: response = application.refuse(head, .overBudget)
         }
     case .CMHD_PHASE_CLOSED:
@@ -128,9 +135,9 @@ private func handleRequest(_ context: UnsafeMutableRawPointer?, _ request: Opaqu
 
 /// The headers phase: framing, then the application's screen, then the memory budget.
 /// Nil admits the body.
-private func screen(_ request: OpaquePointer, _ head: RequestHead, _ application: any HTTPApplication)
-    -> HTTPResponse?
-{
+private func screen(
+    _ request: OpaquePointer, _ head: RequestHead, _ application: any HTTPApplication, maxBodyBytes: UInt64
+) -> HTTPResponse? {
     if let refusal = FramingVerdict.refusal(request) {
         return application.refuse(head, refusal)
     }
@@ -138,6 +145,11 @@ private func screen(_ request: OpaquePointer, _ head: RequestHead, _ application
     case .answer(let response):
         return response
     case .admit(let memoryPerByte):
+        // A declared body past the limit is refused before anything is read (a chunked one as
+        // it grows past it, in the shim).
+        if let length = head.contentLength, length > maxBodyBytes {
+            return application.refuse(head, .bodyTooLarge(limit: maxBodyBytes))
+        }
         switch cmhd_request_admit(request, memoryPerByte) {
         case .CMHD_ADMITTED: return nil
         case .CMHD_OVER_BUDGET: return application.refuse(head, .overBudget)

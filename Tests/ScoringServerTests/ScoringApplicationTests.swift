@@ -8,7 +8,7 @@ import Testing
 @Suite struct ScoringApplicationTests {
     let metrics = ServiceMetrics()
     var application: ScoringApplication {
-        ScoringApplication(router: ServiceRoutes.router(maxBodyBytes: 1 << 20), observers: [metrics])
+        ScoringApplication(router: ServiceRoutes.router(), observers: [metrics])
     }
 
     private func head(_ method: String = "POST", _ path: String = "/cce") -> RequestHead {
@@ -41,7 +41,7 @@ import Testing
         let cases: [(TransportRefusal, Int, ProblemType)] = [
             (.malformedFraming("two lengths"), 400, .badRequest),
             (.unsupportedTransferCoding("gzip"), 501, .notImplemented),
-            (.bodyTooLarge, 413, .bodyTooLarge),
+            (.bodyTooLarge(limit: 1000), 413, .bodyTooLarge),
             (.neverFits, 413, .bodyTooLarge),
             (.overBudget, 503, .overloaded),
         ]
@@ -54,6 +54,10 @@ import Testing
         }
         #expect(application.refuse(head(), .overBudget).headers.contains { $0.name == "Retry-After" })
         #expect(application.refuse(head(), .malformedFraming("x")).problem?.detail == "x")
+        // The limit comes from the transport's configuration, the one place it lives.
+        #expect(
+            application.refuse(head(), .bodyTooLarge(limit: 1000)).problem?.detail
+                == "the body is larger than 1000 bytes (--max-body-bytes)")
     }
 
     @Test func slowBodiesAreCountedAndAbortsAreNot() {

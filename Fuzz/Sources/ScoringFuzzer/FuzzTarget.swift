@@ -2,7 +2,7 @@ import HTTPTransport
 import ScoringServer
 
 /// The router the real service uses, with a 1 MiB body limit.
-private let router = ServiceRoutes.router(maxBodyBytes: 1 << 20)
+private let router = ServiceRoutes.router()
 private let paths = ["/cce", "/bce", "/batch"]
 
 /// One input: its first byte picks the route ('0' /cce, '1' /bce, '2' /batch), the rest is

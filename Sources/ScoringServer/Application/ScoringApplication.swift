@@ -38,8 +38,8 @@ public struct ScoringApplication: HTTPApplication {
                     detail:
                         "Transfer-Encoding '\(ClientText.cut(coding))' is not implemented; send the body as is or chunked"
                 ))
-        case .bodyTooLarge:
-            router.respond(head, body: UnsafeRawBufferPointer(start: nil, count: 0), dropped: .tooLarge)
+        case .bodyTooLarge(let limit):
+            .problem(Problem(.bodyTooLarge, detail: "the body is larger than \(limit) bytes (--max-body-bytes)"))
         case .neverFits:
             .problem(
                 Problem(
@@ -48,7 +48,12 @@ public struct ScoringApplication: HTTPApplication {
                         "decoding this body would need more memory than the whole --memory-budget-bytes; send a smaller body"
                 ))
         case .overBudget:
-            router.busy()
+            .problem(
+                Problem(
+                    .overloaded,
+                    detail: "too many request bodies are being read at once (--memory-budget-bytes); retry shortly"),
+                headers: [("Retry-After", "1")]
+            )
         }
     }
 

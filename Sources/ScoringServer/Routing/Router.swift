@@ -1,15 +1,13 @@
 import HTTPTransport
 
 /// Finds the route of a request and screens it as soon as its headers arrive, so that bad
-/// requests (404, 405, 415, 413, duplicate Content-Length) are answered before any body is read.
+/// requests (404, 405, 415, duplicate Content-Length) are answered before any body is read.
+/// Sizes are the transport's: it refuses bodies past `ServerConfiguration.maxBodyBytes`.
 public struct Router: Sendable {
     private let routes: [String: Route]
-    /// The body limit the 413s name (the same value the transport enforces).
-    public let maxBodyBytes: UInt64
 
-    init(routes: [Route], maxBodyBytes: UInt64) {
+    init(routes: [Route]) {
         self.routes = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
-        self.maxBodyBytes = maxBodyBytes
     }
 
     /// The route a path belongs to, as a metric label: its path, or "unmatched".
@@ -46,18 +44,7 @@ public struct Router: Sendable {
         if let refusal = MediaTypeRules.refusal(contentType: head.contentType, contentEncoding: head.contentEncoding) {
             return refusal
         }
-        if let length = head.contentLength, length > maxBodyBytes {
-            return tooLarge()
-        }
         return nil
-    }
-
-    /// Why a body was discarded as it arrived instead of being kept.
-    public enum DroppedBody: Sendable {
-        /// It grew past --max-body-bytes (413).
-        case tooLarge
-        /// It grew past what --memory-budget-bytes had left (503).
-        case overBudget
     }
 
     /// Screens and answers a request in one step (for callers without a headers phase).
@@ -66,37 +53,12 @@ public struct Router: Sendable {
     }
 
     /// The answer to a request whose body has been read; `screen` already passed it.
-    public func respond(_ head: RequestHead, body: UnsafeRawBufferPointer, dropped: DroppedBody? = nil)
-        -> HTTPResponse
-    {
-        switch dropped {
-        case .tooLarge?: return tooLarge()
-        case .overBudget?: return busy()
-        case nil: break
-        }
+    public func respond(_ head: RequestHead, body: UnsafeRawBufferPointer) -> HTTPResponse {
         switch routes[head.path]?.handler {
         case .fixed(let response)?: return response
         case .dynamic(let make)?: return make()
         case .body(let handler)?: return handler(body)
         case nil: return .problem(Problem(.notFound, detail: "no route \(ClientText.cut(head.path))"))
         }
-    }
-
-    /// 503 for a body the memory budget cannot take right now.
-    public func busy() -> HTTPResponse {
-        .problem(
-            Problem(
-                .overloaded,
-                detail: "too many request bodies are being read at once (--memory-budget-bytes); retry shortly"),
-            headers: [("Retry-After", "1")]
-        )
-    }
-
-    private func tooLarge() -> HTTPResponse {
-        .problem(
-            Problem(
-                .bodyTooLarge,
-                detail: "the body is larger than \(maxBodyBytes) bytes (--max-body-bytes)")
-        )
     }
 }

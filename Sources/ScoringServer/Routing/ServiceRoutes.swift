@@ -8,8 +8,6 @@ public enum ServiceRoutes {
 
     /// What the routes need from the running service.
     public struct Dependencies: Sendable {
-        /// The body limit (`--max-body-bytes`), for the router's 413s.
-        public var maxBodyBytes: UInt64
         /// Structural limits on each request.
         public var limits: ScoringLimits
         /// Draining or not, for readiness.
@@ -23,14 +21,12 @@ public enum ServiceRoutes {
 
         /// Defaults fit tests: fresh state and metrics, nothing in flight.
         public init(
-            maxBodyBytes: UInt64,
             limits: ScoringLimits = .default,
             state: ServiceState = ServiceState(),
             metrics: ServiceMetrics = ServiceMetrics(),
             requestsInFlight: @escaping @Sendable () -> Int = { 0 },
             memoryCharged: @escaping @Sendable () -> UInt64 = { 0 }
         ) {
-            self.maxBodyBytes = maxBodyBytes
             self.limits = limits
             self.state = state
             self.metrics = metrics
@@ -40,8 +36,8 @@ public enum ServiceRoutes {
     }
 
     /// A router with default dependencies (tests, the fuzzer).
-    public static func router(maxBodyBytes: UInt64) -> Router {
-        router(Dependencies(maxBodyBytes: maxBodyBytes))
+    public static func router() -> Router {
+        router(Dependencies())
     }
 
     /// The router of the running service: one handler per `ServiceRoute`.
@@ -80,7 +76,7 @@ public enum ServiceRoutes {
                 }
             return Route(path: route.path, method: route.method, handler: handler)
         }
-        return Router(routes: routes, maxBodyBytes: dependencies.maxBodyBytes)
+        return Router(routes: routes)
     }
 
     /// 200 while taking work, 503 once draining has begun.
