@@ -38,6 +38,10 @@ import Testing
             detail: "not valid JSON: comments, single quotes, unquoted names and other JSON5 syntax are not accepted",
             pointer: ""),
         Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1],"convention":"\ud800"}"#, status: 400,
+            detail: "this string cannot be read: an invalid escape, such as a lone UTF-16 surrogate",
+            pointer: "/convention"),
+        Case(
             body: #"{"predictions":[[1e400,0.5]],"labels":[1]}"#, status: 422, detail: numberOutOfRange,
             pointer: "/predictions/0/0"),
         Case(

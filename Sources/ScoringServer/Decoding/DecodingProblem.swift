@@ -42,9 +42,9 @@ enum DecodingProblem {
         }
     }
 
-    /// A 400 for the body as a whole, whose syntax JSONDecoder refused: tells NaN and Infinity
-    /// (with their pointer) and JSON5 syntax apart from other errors by decoding `body` again
-    /// with JSON5 allowed. Runs on the error path only.
+    /// A 400 for the body as a whole, which JSONDecoder refused: tells NaN and Infinity and
+    /// unreadable strings (with their pointer) and JSON5 syntax apart from other errors by
+    /// decoding `body` again with JSON5 allowed. Runs on the error path only.
     static func syntaxProblem(in body: Data) -> Problem {
         let lenient = JSONDecoder()
         lenient.allowsJSON5 = true
@@ -53,8 +53,14 @@ enum DecodingProblem {
         guard (try? lenient.decode(NonFiniteNumberFinder.self, from: body)) != nil else {
             return invalid(at: [], "not valid JSON")
         }
-        if let path = finder.path {
-            return invalid(at: path, "NaN and Infinity are not JSON numbers; send null or drop the sample")
+        switch finder.kind {
+        case .nonFiniteNumber?:
+            return invalid(at: finder.path, "NaN and Infinity are not JSON numbers; send null or drop the sample")
+        case .unreadableString?:
+            return invalid(
+                at: finder.path, "this string cannot be read: an invalid escape, such as a lone UTF-16 surrogate")
+        case nil:
+            break
         }
         return invalid(
             at: [], "not valid JSON: comments, single quotes, unquoted names and other JSON5 syntax are not accepted")
@@ -84,34 +90,45 @@ enum DecodingProblem {
     }
 }
 
-/// Walks any JSON document and records the path of its first non-finite number (JSON5's NaN
-/// and Infinity), reporting it through `userInfo`.
+/// Walks any JSON document and records the first value strict JSON would refuse: a non-finite
+/// number (JSON5's NaN and Infinity), or a string that cannot be read (an invalid escape such as
+/// a lone UTF-16 surrogate, which JSONDecoder checks only when the string is read), reporting
+/// it through `userInfo`.
 private struct NonFiniteNumberFinder: Decodable {
-    /// Where the first non-finite number was found.
+    /// What was found, and where.
     final class Found: @unchecked Sendable {
-        var path: [any CodingKey]?
+        enum Kind {
+            case nonFiniteNumber
+            case unreadableString
+        }
+        var kind: Kind?
+        var path: [any CodingKey] = []
     }
 
     static let key = CodingUserInfoKey(rawValue: "cross-entropy-service.non-finite")
 
     init(from decoder: any Decoder) throws {
-        guard let key = Self.key, let found = decoder.userInfo[key] as? Found, found.path == nil else { return }
+        guard let key = Self.key, let found = decoder.userInfo[key] as? Found, found.kind == nil else { return }
         if let object = try? decoder.container(keyedBy: FieldKey.self) {
-            for key in object.allKeys where found.path == nil {
+            for key in object.allKeys where found.kind == nil {
                 _ = try? object.decode(NonFiniteNumberFinder.self, forKey: key)
             }
         } else if var array = try? decoder.unkeyedContainer() {
-            while !array.isAtEnd && found.path == nil {
+            while !array.isAtEnd && found.kind == nil {
                 let index = array.currentIndex
-                if let number = try? array.decode(Double.self) {
-                    if !number.isFinite { found.path = array.codingPath + [IndexKey(index)] }
-                } else {
-                    _ = try? array.decode(NonFiniteNumberFinder.self)
-                }
+                _ = try? array.decode(NonFiniteNumberFinder.self)
                 if array.currentIndex == index { return }  // nothing more can be read here
             }
-        } else if let number = try? decoder.singleValueContainer().decode(Double.self), !number.isFinite {
-            found.path = decoder.codingPath
+        } else if let value = try? decoder.singleValueContainer() {
+            if let number = try? value.decode(Double.self) {
+                if !number.isFinite { (found.kind, found.path) = (.nonFiniteNumber, decoder.codingPath) }
+            } else {
+                do {
+                    _ = try value.decode(String.self)
+                } catch  where !(error is DecodingError) {
+                    (found.kind, found.path) = (.unreadableString, decoder.codingPath)
+                } catch {}
+            }
         }
     }
 }
