@@ -44,15 +44,18 @@ public func binaryCrossEntropy(
                     var wholes = [Double](repeating: 0, count: classes)
                     for i in rows {
                         let weight = options.sampleWeight(i)
-                        var sample = CompensatedSum()
-                        var plain = true
-                        for j in 0..<classes {
-                            let parts = elementParts(
+                        func parts(_ j: Int) -> (weight: Double, target: Double, positive: Double, negative: Double) {
+                            elementParts(
                                 prediction: predictions[i, j],
                                 target: targets[i, j],
                                 positiveWeight: options.classWeights?[j] ?? 1,
                                 options: options
                             )
+                        }
+                        var sample = CompensatedSum()
+                        var plain = true
+                        for j in 0..<classes {
+                            let parts = parts(j)
                             // w·y·(-log p) + (-(1-y) log(1-p)), rounded as float64 rounds it.
                             let weightedTarget = parts.weight * parts.target
                             let positive = weightedTarget * parts.positive
@@ -76,12 +79,7 @@ public func binaryCrossEntropy(
                         if scaledTotals.isEmpty { scaledTotals = [ScaledSum](repeating: ScaledSum(), count: classes) }
                         var scaledSample = ScaledSum()
                         for j in 0..<classes {
-                            let parts = elementParts(
-                                prediction: predictions[i, j],
-                                target: targets[i, j],
-                                positiveWeight: options.classWeights?[j] ?? 1,
-                                options: options
-                            )
+                            let parts = parts(j)
                             scaledSample.add(parts.positive, times: parts.weight, and: parts.target)
                             scaledSample.add(parts.negative)
                             scaledTotals[j].add(parts.positive, times: parts.weight, and: parts.target, and: weight)
