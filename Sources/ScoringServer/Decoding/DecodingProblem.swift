@@ -46,6 +46,11 @@ enum DecodingProblem {
     /// unreadable strings (with their pointer) and JSON5 syntax apart from other errors by
     /// decoding `body` again with JSON5 allowed. Runs on the error path only.
     static func syntaxProblem(in body: Data) -> Problem {
+        // JSON is UTF-8 (RFC 8259 §8.1); and JSONDecoder's JSON5 scanner traps on some invalid
+        // UTF-8 (bytes F8-FF in an unquoted name), so it only ever sees valid UTF-8.
+        guard body.withUnsafeBytes({ String(validating: $0, as: UTF8.self) }) != nil else {
+            return invalid(at: [], "not valid JSON: the body is not UTF-8")
+        }
         let lenient = JSONDecoder()
         lenient.allowsJSON5 = true
         let finder = NonFiniteNumberFinder.Found()
