@@ -16,7 +16,7 @@ import Testing
     static let numberOutOfRange =
         "the number is out of float64 range (beyond ±1.8e308, or a non-zero value below 4.9e-324)"
     static let malformedNumber = "not a JSON number (RFC 8259: no leading zeros; digits after '-', '.' and 'e')"
-    static let notANumber = "NaN and Infinity are not JSON numbers; send null or drop the sample"
+    static let notANumber = "not valid JSON: NaN and Infinity are not JSON numbers; send null or drop the sample"
 
     @Test(arguments: [
         Case(body: "", status: 400, detail: "the body is empty; send a JSON object", pointer: ""),
@@ -28,15 +28,20 @@ import Testing
         ),
         Case(body: "[1,2]", status: 400, detail: "the body must be a JSON object", pointer: ""),
         Case(
-            body: #"{"predictions":[[NaN,0.7,0.3]],"labels":[1]}"#, status: 400, detail: notANumber,
-            pointer: "/predictions/0/0"),
+            body: #"{"predictions":[[NaN,0.7,0.3]],"labels":[1]}"#, status: 400, detail: notANumber, pointer: ""),
         Case(
             body: #"{"predictions":[[0.3,0.7]],"labels":[1],"sample_weights":[-Infinity]}"#, status: 400,
-            detail: notANumber, pointer: "/sample_weights/0"),
+            detail: notANumber, pointer: ""),
         Case(
             body: "{\"predictions\":[[0.3,0.7]],\"labels\":[1] // a comment\n}", status: 400,
-            detail: "not valid JSON: comments, single quotes, unquoted names and other JSON5 syntax are not accepted",
+            detail: "not valid JSON", pointer: ""),
+        // Swift 6.3's JSON5 scanner traps on these; the error path must not hand them to it.
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1],"epsilon":1e-,x}"#, status: 400, detail: "not valid JSON",
             pointer: ""),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1],x:1e+}"#, status: 400, detail: "not valid JSON", pointer: ""
+        ),
         Case(
             body: #"{"predictions":[[0.5,0.5]],"labels":[1],"convention":"\ud800"}"#, status: 400,
             detail: "this string cannot be read: an invalid escape, such as a lone UTF-16 surrogate",

@@ -42,33 +42,45 @@ enum DecodingProblem {
         }
     }
 
-    /// A 400 for the body as a whole, which JSONDecoder refused: tells NaN and Infinity and
-    /// unreadable strings (with their pointer) and JSON5 syntax apart from other errors by
-    /// decoding `body` again with JSON5 allowed. Runs on the error path only.
+    /// A 400 for a body JSONDecoder refused as a whole. Told apart: a body that is not UTF-8,
+    /// and a string that cannot be read (an invalid escape, found at its pointer by walking the
+    /// body again: JSONDecoder checks strings only when they are read). A body holding the bytes
+    /// "NaN" or "Infinity" is told why those are not JSON; no pointer is promised there.
+    ///
+    /// Not done: decoding again with `allowsJSON5` to find NaN's pointer and to name JSON5
+    /// syntax. Swift 6.3's JSON5 scanner traps (a `fatalError`, killing every request in flight)
+    /// on a number such as `1e-` and on bytes F8-FF in an unquoted name, both found by the fuzzer.
     static func syntaxProblem(in body: Data) -> Problem {
-        // JSON is UTF-8 (RFC 8259 §8.1); and JSONDecoder's JSON5 scanner traps on some invalid
-        // UTF-8 (bytes F8-FF in an unquoted name), so it only ever sees valid UTF-8.
+        // JSON is UTF-8 (RFC 8259 §8.1).
         guard body.withUnsafeBytes({ String(validating: $0, as: UTF8.self) }) != nil else {
             return invalid(at: [], "not valid JSON: the body is not UTF-8")
         }
-        let lenient = JSONDecoder()
-        lenient.allowsJSON5 = true
-        let finder = NonFiniteNumberFinder.Found()
-        if let key = NonFiniteNumberFinder.key { lenient.userInfo[key] = finder }
-        guard (try? lenient.decode(NonFiniteNumberFinder.self, from: body)) != nil else {
-            return invalid(at: [], "not valid JSON")
+        let strict = JSONDecoder()
+        let finder = UnreadableStringFinder.Found()
+        if let key = UnreadableStringFinder.key { strict.userInfo[key] = finder }
+        if (try? strict.decode(UnreadableStringFinder.self, from: body)) != nil, let path = finder.path {
+            return invalid(at: path, "this string cannot be read: an invalid escape, such as a lone UTF-16 surrogate")
         }
-        switch finder.kind {
-        case .nonFiniteNumber?:
-            return invalid(at: finder.path, "NaN and Infinity are not JSON numbers; send null or drop the sample")
-        case .unreadableString?:
+        if contains(body, "NaN") || contains(body, "Infinity") {
             return invalid(
-                at: finder.path, "this string cannot be read: an invalid escape, such as a lone UTF-16 surrogate")
-        case nil:
-            break
+                at: [], "not valid JSON: NaN and Infinity are not JSON numbers; send null or drop the sample")
         }
-        return invalid(
-            at: [], "not valid JSON: comments, single quotes, unquoted names and other JSON5 syntax are not accepted")
+        return invalid(at: [], "not valid JSON")
+    }
+
+    /// Whether `body` holds `word`'s bytes anywhere (a hint for the message, not a parse).
+    private static func contains(_ body: Data, _ word: StaticString) -> Bool {
+        body.withUnsafeBytes { bytes in
+            word.withUTF8Buffer { needle in
+                guard bytes.count >= needle.count, let first = needle.first else { return false }
+                var i = 0
+                while i <= bytes.count - needle.count {
+                    if bytes[i] == first && needle.indices.allSatisfy({ bytes[i + $0] == needle[$0] }) { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 
     /// An empty (or all-whitespace) body.
@@ -95,45 +107,35 @@ enum DecodingProblem {
     }
 }
 
-/// Walks any JSON document and records the first value strict JSON would refuse: a non-finite
-/// number (JSON5's NaN and Infinity), or a string that cannot be read (an invalid escape such as
-/// a lone UTF-16 surrogate, which JSONDecoder checks only when the string is read), reporting
-/// it through `userInfo`.
-private struct NonFiniteNumberFinder: Decodable {
-    /// What was found, and where.
+/// Walks any JSON document the scanner accepted and records the first string that cannot be
+/// read (an invalid escape such as a lone UTF-16 surrogate), reporting it through `userInfo`.
+/// Numbers are never converted here: only strings are read.
+private struct UnreadableStringFinder: Decodable {
+    /// Where the unreadable string is.
     final class Found: @unchecked Sendable {
-        enum Kind {
-            case nonFiniteNumber
-            case unreadableString
-        }
-        var kind: Kind?
-        var path: [any CodingKey] = []
+        var path: [any CodingKey]?
     }
 
-    static let key = CodingUserInfoKey(rawValue: "cross-entropy-service.non-finite")
+    static let key = CodingUserInfoKey(rawValue: "cross-entropy-service.unreadable-string")
 
     init(from decoder: any Decoder) throws {
-        guard let key = Self.key, let found = decoder.userInfo[key] as? Found, found.kind == nil else { return }
+        guard let key = Self.key, let found = decoder.userInfo[key] as? Found, found.path == nil else { return }
         if let object = try? decoder.container(keyedBy: FieldKey.self) {
-            for key in object.allKeys where found.kind == nil {
-                _ = try? object.decode(NonFiniteNumberFinder.self, forKey: key)
+            for key in object.allKeys where found.path == nil {
+                _ = try? object.decode(UnreadableStringFinder.self, forKey: key)
             }
         } else if var array = try? decoder.unkeyedContainer() {
-            while !array.isAtEnd && found.kind == nil {
+            while !array.isAtEnd && found.path == nil {
                 let index = array.currentIndex
-                _ = try? array.decode(NonFiniteNumberFinder.self)
+                _ = try? array.decode(UnreadableStringFinder.self)
                 if array.currentIndex == index { return }  // nothing more can be read here
             }
         } else if let value = try? decoder.singleValueContainer() {
-            if let number = try? value.decode(Double.self) {
-                if !number.isFinite { (found.kind, found.path) = (.nonFiniteNumber, decoder.codingPath) }
-            } else {
-                do {
-                    _ = try value.decode(String.self)
-                } catch  where !(error is DecodingError) {
-                    (found.kind, found.path) = (.unreadableString, decoder.codingPath)
-                } catch {}
-            }
+            do {
+                _ = try value.decode(String.self)
+            } catch  where !(error is DecodingError) {
+                found.path = decoder.codingPath
+            } catch {}
         }
     }
 }

@@ -925,8 +925,9 @@ enum OpenAPIDocument {
           responses:
             InvalidJSON:
               description: |
-                An empty body, not JSON or truncated, NaN or Infinity (with their pointer), JSON5 syntax, a
-                malformed number (`01`, `1.`), a member that occurs twice in one object, a wrong JSON type
+                An empty body, not JSON or truncated, NaN or Infinity, a body that is not UTF-8, a string
+                with an invalid escape, a malformed number (`01`, `1.`), a member that occurs twice in one
+                object, a wrong JSON type
                 (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
                 before a header name, a repeated or malformed Content-Length, more than one
                 Transfer-Encoding, Content-Length together with Transfer-Encoding
