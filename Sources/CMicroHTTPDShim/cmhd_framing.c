@@ -46,7 +46,11 @@ static cmhd_framing check_codings(const char *list) {
         }
         item = end;
     }
-    return chunked == 1 ? CMHD_FRAMING_OK : CMHD_FRAMING_CHUNKED_NOT_LAST;
+    if (chunked != 1) return CMHD_FRAMING_CHUNKED_NOT_LAST;
+    // 0.9.75 decodes a chunked body only when the value is exactly `chunked` (it drops leading
+    // whitespace, keeps trailing): anything else it would read until the connection closes.
+    while (*list == ' ' || *list == '\t') list++;
+    return strcasecmp(list, "chunked") == 0 ? CMHD_FRAMING_OK : CMHD_FRAMING_UNKNOWN_CODING;
 }
 
 cmhd_framing cmhd_check_framing(struct MHD_Connection *connection) {

@@ -49,3 +49,24 @@ import Testing
         #expect(ClientText.cut(emoji) == String(repeating: "😀", count: 64) + "…")
     }
 }
+
+/// What the summary of a long list of problems says (an outside tester found the old counts
+/// wrong past the 20th problem).
+@Suite struct ProblemCountTests {
+    let harness = RouterHarness()
+
+    @Test func aFullListOfValueProblemsSaysThereMayBeMore() {
+        let rows = Array(repeating: "[2,2,2]", count: 30).joined(separator: ",")
+        let labels = Array(repeating: "0", count: 30).joined(separator: ",")
+        let answer = harness.post("/cce", "{\"predictions\":[\(rows)],\"labels\":[\(labels)]}")
+        #expect(answer.status == 422)
+        #expect(answer.pointers.count == 20)
+        #expect(answer.json["detail"]?.string == "20 problems listed; there may be more")
+    }
+
+    @Test func aShortListIsCountedExactly() {
+        let answer = harness.post("/cce", #"{"predictions":[[2,0],[0,2]],"labels":[0,1]}"#)
+        #expect(answer.json["detail"]?.string == "2 problems in the request")
+        #expect(answer.pointers == ["/predictions/0/0", "/predictions/1/1"])
+    }
+}

@@ -56,7 +56,11 @@ import Testing
         try expectOneProblem(post(headers), body: chunkedExample, status: 400, type: "bad-request")
     }
 
-    @Test(arguments: ["gzip", "xchunked", "chunked, identity", "gzip, chunked", "chunked;ext=1"])
+    /// `chunked ` and `chunked\t` too: libmicrohttpd 0.9.75 decodes only the exact value, and
+    /// read anything else until the connection closed (found by an outside tester).
+    @Test(arguments: [
+        "gzip", "xchunked", "chunked, identity", "gzip, chunked", "chunked;ext=1", "chunked ", "chunked\t",
+    ])
     func unimplementedTransferCodingsAre501(coding: String) throws {
         try expectOneProblem(
             post("Transfer-Encoding: \(coding)\r\n"), body: chunkedExample, status: 501, type: "not-implemented")
@@ -66,6 +70,9 @@ import Testing
         let connection = try HTTPConnection(port: port)
         try connection.send(post("Transfer-Encoding: Chunked\r\n") + chunkedExample)
         #expect(try connection.readResponse().status == 200)
+        let leadingSpace = try HTTPConnection(port: port)
+        try leadingSpace.send(post("Transfer-Encoding:   chunked\r\n") + chunkedExample)
+        #expect(try leadingSpace.readResponse().status == 200)
     }
 
     /// libmicrohttpd 0.9.75 refuses a Content-Length that is not plain digits itself, before

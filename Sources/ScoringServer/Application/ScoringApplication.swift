@@ -36,7 +36,7 @@ public struct ScoringApplication: HTTPApplication {
                 Problem(
                     .notImplemented,
                     detail:
-                        "Transfer-Encoding '\(ClientText.cut(coding))' is not implemented; send the body as is or chunked"
+                        "Transfer-Encoding '\(ClientText.cut(coding))' is not implemented; send the body as is, or with exactly 'Transfer-Encoding: chunked'"
                 ))
         case .bodyTooLarge(let limit):
             .problem(Problem(.bodyTooLarge, detail: "the body is larger than \(limit) bytes (--max-body-bytes)"))

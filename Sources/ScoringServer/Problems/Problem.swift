@@ -115,8 +115,9 @@ public enum ProblemType: String, Sendable, CaseIterable {
 }
 
 extension Problem {
-    /// A 422 listing the problems found (at most `ValidationProblems.limit`), and saying how many
-    /// more were counted but not listed.
+    /// A 422 listing the problems found (at most `ValidationProblems.limit`). `unlisted` counts
+    /// the unknown members past the list; scans of values stop at the limit, so a full list
+    /// says there may be more.
     static func validation(_ errors: [Detail], unlisted: Int = 0) -> Problem {
         let unknownOnly = !errors.isEmpty && errors.allSatisfy(\.isUnknownField)
         let summary =
@@ -124,6 +125,8 @@ extension Problem {
                 errors[0].detail
             } else if unlisted > 0 {
                 "\(errors.count + unlisted) problems in the request; the first \(errors.count) are listed"
+            } else if errors.count >= ValidationProblems.limit {
+                "\(errors.count) problems listed; there may be more"
             } else {
                 "\(errors.count) problems in the request"
             }

@@ -4,7 +4,8 @@ struct ValidationProblems {
     static let limit = 20
 
     private(set) var details: [Problem.Detail] = []
-    /// Problems that were counted but not listed (unknown members past the limit).
+    /// Unknown members past the limit: counted, not listed. (Scans of values stop at the limit
+    /// instead, so their problems past it are not counted.)
     private(set) var unlisted = 0
 
     var isFull: Bool { details.count >= Self.limit }
@@ -15,16 +16,18 @@ struct ValidationProblems {
     }
 
     mutating func add(_ detail: Problem.Detail) {
-        if isFull { unlisted += 1 } else { details.append(detail) }
+        if !isFull { details.append(detail) }
     }
 
     /// One detail per unknown member kept, each with the closest of `known`, at the pointer
     /// `pointer` makes of its name; the rest counted.
     mutating func add(_ unknown: UnknownFields, known: [String], pointer: (String) -> String) {
-        for name in unknown.names {
+        var listed = 0
+        for name in unknown.names where !isFull {
             add(FieldSuggestion.unknownField(name, known: known, pointer: pointer(name)))
+            listed += 1
         }
-        unlisted += unknown.count - unknown.names.count
+        unlisted += unknown.count - listed
     }
 
     /// Throws a 422 when anything was found.
