@@ -21,10 +21,10 @@ public enum MemoryCharge {
 
     /// The factor for a request to `path`.
     public static func factor(forPath path: String) -> UInt64 {
-        switch path {
-        case "/cce", "/bce": scoring
-        case "/batch": batch
-        default: bodiless
+        switch ServiceRoute(rawValue: path) {
+        case .cce?, .bce?: scoring
+        case .batch?: batch
+        case .index?, .bands?, .healthz?, .readyz?, .metrics?, .openAPI?, nil: bodiless
         }
     }
 }

@@ -18,6 +18,7 @@ enum ResultEncoding {
         measure: BandMeasure,
         evaluation: Evaluation,
         perSample: Bool,
+        tally: ScoringTally,
         to json: inout JSONWriter
     ) {
         let band = { (loss: Double) in measure.categoricalBand(loss, classes: classes) }
@@ -28,12 +29,12 @@ enum ResultEncoding {
             writeEvaluation(evaluation, to: &object)
             SettingsEncoding.write(options, loss: .cce, indexLabels: indexLabels, to: &object)
             if perSample {
-                writePerSample(result.losses, measures: measure.losses, band: band, to: &object)
+                writePerSample(result.losses, measures: measure.losses, band: band, tally: tally, to: &object)
             } else {
-                tallyBands(measure.losses, band: band)
+                tally.record(measure.losses.reduce(into: BandCounts()) { $0.add(band($1)) })
             }
         }
-        ScoringTally.current?.record(loss: measure.mean, base: measure.base)
+        tally.record(loss: measure.mean, base: measure.base)
     }
 
     static func writeBinary(
@@ -42,6 +43,7 @@ enum ResultEncoding {
         measure: BandMeasure,
         evaluation: Evaluation,
         perSample: Bool,
+        tally: ScoringTally,
         to json: inout JSONWriter
     ) {
         let band = { (loss: Double) in measure.binaryBand(loss) }
@@ -56,12 +58,12 @@ enum ResultEncoding {
             SettingsEncoding.write(options, loss: .bce, indexLabels: false, to: &object)
             object.member("class_losses", result.classLosses)
             if perSample {
-                writePerSample(result.losses, measures: measure.losses, band: band, to: &object)
+                writePerSample(result.losses, measures: measure.losses, band: band, tally: tally, to: &object)
             } else {
-                tallyBands(measure.losses, band: band)
+                tally.record(measure.losses.reduce(into: BandCounts()) { $0.add(band($1)) })
             }
         }
-        ScoringTally.current?.record(loss: measure.mean, base: measure.base)
+        tally.record(loss: measure.mean, base: measure.base)
     }
 
     /// `"perplexity"`, `"accuracy"`, `"normalized_entropy"`: those that are defined.
@@ -98,31 +100,20 @@ enum ResultEncoding {
     }
 
     /// `"losses":[…],"bands":[…]`: each sample's reported loss, and the band of its measure,
-    /// counting the bands for the tally as they are written.
+    /// counted for the tally as they are written.
     private static func writePerSample<Band: RawRepresentable<String> & Equatable>(
-        _ losses: [Double], measures: [Double], band: (Double) -> Band, to object: inout JSONObjectWriter
+        _ losses: [Double], measures: [Double], band: (Double) -> Band, tally: ScoringTally,
+        to object: inout JSONObjectWriter
     ) {
-        let tally = ScoringTally.current
         var counts = BandCounts<Band>()
         object.member("losses", losses)
         object.member("bands") { json in
             json.array(measures) { json, measure in
                 let sampleBand = band(measure)
-                if tally != nil { counts.add(sampleBand) }
+                counts.add(sampleBand)
                 json.string(sampleBand.rawValue)
             }
         }
-        tally?.record(counts)
-    }
-
-    /// Without the per-sample arrays, the bands are counted from the n losses alone (never the
-    /// n × C matrix), and only while a tally listens.
-    private static func tallyBands<Band: RawRepresentable<String> & Equatable>(
-        _ losses: [Double], band: (Double) -> Band
-    ) {
-        guard let tally = ScoringTally.current else { return }
-        var counts = BandCounts<Band>()
-        for loss in losses { counts.add(band(loss)) }
         tally.record(counts)
     }
 }

@@ -114,7 +114,8 @@ struct BatchEndpoint: Sendable {
         if let job = prepared.job {
             var result = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
             do throws(Problem) {
-                let tally = try ScoringTally.scoring(job, pointerPrefix: "/jobs/\(index)", to: &result)
+                let tally = ScoringTally()
+                try Scorer.score(job, pointerPrefix: "/jobs/\(index)", tally: tally, to: &result)
                 metrics.recordScored(tally, samples: Scorer.samples(job), loss: job.loss)
                 scored = result
             } catch {

@@ -12,7 +12,8 @@ struct ScoreEndpoint: Sendable {
             let job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(
                 request, as: loss)
             var json = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
-            let tally = try ScoringTally.scoring(job, pointerPrefix: "", to: &json)
+            let tally = ScoringTally()
+            try Scorer.score(job, pointerPrefix: "", tally: tally, to: &json)
             metrics.recordScored(tally, samples: Scorer.samples(job), loss: loss)
             return .json(json.bytes)
         } catch {

@@ -4,7 +4,10 @@ import CrossEntropy
 enum Scorer {
     /// Writes the result object, or throws a 422 naming the field that makes a number of it
     /// beyond float64 (logits too far apart, weights too large), before anything is written.
-    static func score(_ job: ScoringJob, pointerPrefix: String, to json: inout JSONWriter) throws(Problem) {
+    /// `tally` learns the samples' bands and the loss, for the model-quality metrics.
+    static func score(_ job: ScoringJob, pointerPrefix: String, tally: ScoringTally, to json: inout JSONWriter)
+        throws(Problem)
+    {
         switch job {
         case .categorical(let predictions, let labels, let options, let perSample):
             let result = categoricalCrossEntropy(predictions: predictions, labels: labels, options: options)
@@ -31,6 +34,7 @@ enum Scorer {
                     predictions: predictions, labels: labels, options: options, reported: result),
                 evaluation: evaluation,
                 perSample: perSample,
+                tally: tally,
                 to: &json
             )
         case .binary(let predictions, let targets, let options, let perSample):
@@ -47,7 +51,8 @@ enum Scorer {
             let measure = BandMeasure.binary(
                 predictions: predictions, targets: targets, options: options, reported: result)
             ResultEncoding.writeBinary(
-                result, options: options, measure: measure, evaluation: evaluation, perSample: perSample, to: &json)
+                result, options: options, measure: measure, evaluation: evaluation, perSample: perSample, tally: tally,
+                to: &json)
         }
     }
 
