@@ -6,14 +6,11 @@ public struct RequestHead: Sendable {
     public var path: String
     /// The Content-Type header, if any.
     public var contentType: String?
-    /// The declared body length, when there is exactly one valid Content-Length header.
+    /// The declared body length (the transport refuses repeated or malformed Content-Length
+    /// headers, and both framings at once, before any route sees the head).
     public var contentLength: UInt64?
-    /// How many Content-Length headers the request carried.
-    public var contentLengthCount: Int
     /// The caller's X-Request-Id, if any (validated before it is echoed).
     public var requestID: String?
-    /// Whether a Transfer-Encoding header came too.
-    public var hasTransferEncoding: Bool
     /// The Content-Encoding header (gzip, …), if any.
     public var contentEncoding: String?
 
@@ -23,18 +20,14 @@ public struct RequestHead: Sendable {
         path: String,
         contentType: String?,
         contentLength: UInt64?,
-        contentLengthCount: Int,
         requestID: String? = nil,
-        hasTransferEncoding: Bool = false,
         contentEncoding: String? = nil
     ) {
         self.method = method
         self.path = path
         self.contentType = contentType
         self.contentLength = contentLength
-        self.contentLengthCount = contentLengthCount
         self.requestID = requestID
-        self.hasTransferEncoding = hasTransferEncoding
         self.contentEncoding = contentEncoding
     }
 }

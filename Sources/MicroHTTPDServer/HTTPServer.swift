@@ -182,9 +182,7 @@ private func requestHead(_ request: OpaquePointer) -> RequestHead {
         path: String(cString: cmhd_request_path(request)),
         contentType: cmhd_request_header(request, "Content-Type").map { String(cString: $0) },
         contentLength: length,
-        contentLengthCount: length == nil ? 0 : 1,
         requestID: cmhd_request_header(request, "X-Request-Id").map { String(cString: $0) },
-        hasTransferEncoding: cmhd_request_header(request, "Transfer-Encoding") != nil,
         contentEncoding: cmhd_request_header(request, "Content-Encoding").map { String(cString: $0) }
     )
 }

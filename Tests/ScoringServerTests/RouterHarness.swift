@@ -25,8 +25,7 @@ struct RouterHarness {
         bytes: [UInt8]? = nil,
         contentType: String? = "application/json",
         contentEncoding: String? = nil,
-        contentLength: UInt64? = nil,
-        contentLengthCount: Int = 1
+        contentLength: UInt64? = nil
     ) -> Answer {
         let bytes = bytes ?? Array(body.utf8)
         let head = RequestHead(
@@ -34,7 +33,6 @@ struct RouterHarness {
             path: path,
             contentType: contentType,
             contentLength: contentLength ?? UInt64(bytes.count),
-            contentLengthCount: contentLengthCount,
             contentEncoding: contentEncoding
         )
         let response = bytes.withUnsafeBytes { router.handle(head, body: $0) }

@@ -13,7 +13,7 @@ import Testing
 
     private func head(_ method: String = "POST", _ path: String = "/cce") -> RequestHead {
         RequestHead(
-            method: method, path: path, contentType: "application/json", contentLength: 10, contentLengthCount: 1)
+            method: method, path: path, contentType: "application/json", contentLength: 10)
     }
 
     @Test func scoringRoutesAreAdmittedWithTheirDecodingFactor() {
@@ -26,7 +26,9 @@ import Testing
             }
             #expect(perByte == factor)
         }
-        #expect(MemoryCharge.largest >= max(MemoryCharge.scoring, MemoryCharge.batch))
+        // The settings check the budget against `largest`: it must be the factor of some route, and
+        // no route's factor may exceed it.
+        #expect(MemoryCharge.largest == ServiceRoute.allCases.map { MemoryCharge.factor(forPath: $0.path) }.max())
     }
 
     @Test func badRequestsAreAnsweredAtTheHeaders() {

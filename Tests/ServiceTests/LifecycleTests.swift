@@ -54,11 +54,15 @@ import Testing
         let service = try ServiceProcess.start()
         let healthy = try ServiceProcess.run(arguments: ["healthcheck", "--port", "\(service.port)"])
         #expect(healthy.status == 0)
+        // PORT is read while the service is up: a check that ignored it would probe 8080 and fail.
+        let fromEnvironment = try ServiceProcess.run(
+            arguments: ["healthcheck"], environment: ["PORT": "\(service.port)"])
+        #expect(fromEnvironment.status == 0)
         #expect(service.stop() == 0)
         let down = try ServiceProcess.run(arguments: ["healthcheck", "--port", "\(service.port)"])
         #expect(down.status == 1)
-        let fromEnvironment = try ServiceProcess.run(
+        let downFromEnvironment = try ServiceProcess.run(
             arguments: ["healthcheck"], environment: ["PORT": "\(service.port)"])
-        #expect(fromEnvironment.status == 1)
+        #expect(downFromEnvironment.status == 1)
     }
 }

@@ -6,7 +6,7 @@ import ScoringServer
     import HTTPTransport
 #endif
 
-let router = ServiceRoutes.router(maxBodyBytes: 1 << 20)
+let router = ServiceRoutes.router()
 let bodies: [(String, String)] = [
     ("/cce", #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#),
     ("/bce", #"{"predictions":[[0.8,0.4,0.6]],"labels":[[1,0,1]]}"#),
@@ -18,8 +18,7 @@ let bodies: [(String, String)] = [
 for (path, text) in bodies {
     let bytes = Array(text.utf8)
     let head = RequestHead(
-        method: "POST", path: path, contentType: "application/json", contentLength: UInt64(bytes.count),
-        contentLengthCount: 1)
+        method: "POST", path: path, contentType: "application/json", contentLength: UInt64(bytes.count))
     var status = 0
     for _ in 0..<2000 { status = bytes.withUnsafeBytes { router.handle(head, body: $0) }.status }
     var best = Double.infinity

@@ -14,7 +14,7 @@ public struct ScoringApplication: HTTPApplication {
         self.observers = observers
     }
 
-    /// Early answers from the router (404, 405, 415, 413, framing), else admission at the route's
+    /// Early answers from the router (404, 405, 415), else admission at the route's
     /// memory charge per body byte (`MemoryCharge`).
     public func screen(_ head: RequestHead) -> Admission {
         if let early = router.screen(head) { return .answer(early) }

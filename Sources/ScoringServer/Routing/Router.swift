@@ -1,7 +1,7 @@
 import HTTPTransport
 
 /// Finds the route of a request and screens it as soon as its headers arrive, so that bad
-/// requests (404, 405, 415, duplicate Content-Length) are answered before any body is read.
+/// requests (404, 405, 415) are answered before any body is read.
 /// Sizes are the transport's: it refuses bodies past `ServerConfiguration.maxBodyBytes`.
 public struct Router: Sendable {
     private let routes: [String: Route]
@@ -17,18 +17,6 @@ public struct Router: Sendable {
 
     /// An early answer for a request that cannot succeed, or nil to go on and read its body.
     public func screen(_ head: RequestHead) -> HTTPResponse? {
-        if head.contentLengthCount > 1 {
-            return .problem(
-                Problem(.badRequest, detail: "the request has more than one Content-Length header")
-            )
-        }
-        // Both framings at once is how requests are smuggled past proxies that pick the other one.
-        if head.contentLengthCount > 0 && head.hasTransferEncoding {
-            return .problem(
-                Problem(
-                    .badRequest, detail: "the request has both Content-Length and Transfer-Encoding")
-            )
-        }
         guard let route = routes[head.path] else {
             return .problem(Problem(.notFound, detail: "no route \(ClientText.cut(head.path)); try GET /"))
         }
