@@ -905,6 +905,20 @@ enum OpenAPIDocument {
                 type:
                   type: string
                   format: uri-reference
+                  description: |
+                    The problem kind; each has one status and one `title`:
+                    - `urn:cross-entropy-service:problem:invalid-json` (400): The body is not valid JSON of the expected shape
+                    - `urn:cross-entropy-service:problem:validation-failed` (422): The request breaks the rules of the loss
+                    - `urn:cross-entropy-service:problem:unknown-field` (422): The request has a field the service does not know
+                    - `urn:cross-entropy-service:problem:not-found` (404): No such route
+                    - `urn:cross-entropy-service:problem:method-not-allowed` (405): Method not allowed on this route
+                    - `urn:cross-entropy-service:problem:unsupported-media-type` (415): The body must be JSON
+                    - `urn:cross-entropy-service:problem:body-too-large` (413): The body is larger than the service accepts
+                    - `urn:cross-entropy-service:problem:bad-request` (400): Malformed HTTP request
+                    - `urn:cross-entropy-service:problem:limit-exceeded` (422): The request is larger than the service's structural limits
+                    - `urn:cross-entropy-service:problem:service-unavailable` (503): The service is shutting down
+                    - `urn:cross-entropy-service:problem:overloaded` (503): The service is reading too many bodies at once
+                    - `urn:cross-entropy-service:problem:not-implemented` (501): The service does not implement what the request needs
                 title:
                   type: string
                 status:
