@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Drives the three servers (ours, the ceiling, the FastAPI peer) in turn and prints the table.
+"""Drives the servers (ours, the C ceiling, the Go and FastAPI peers) in turn and prints the table.
 Called by bench/run.sh after building; loopback only, every loop bounded in time."""
 import os
 import re
@@ -79,6 +79,12 @@ def ours(threads=2, **env):
 def ceiling():
     port = free_port()
     return Server("ceiling (C)", [os.path.join(OUT, "ceiling"), str(port), "2"], port)
+
+
+def go_peer():
+    port = free_port()
+    return Server("Go peer", [os.path.join(OUT, "peer_go"), "-port", str(port)], port,
+                  {"GOMAXPROCS": str(CORES)})
 
 
 def peer():
@@ -196,7 +202,7 @@ def main():
     print(f"machine: {CORES} cores, {os.uname().sysname} {os.uname().release}; wrk -t2 -c{CONNECTIONS} -d{DURATION}s")
     print("each figure is the best of 2 alternating rounds; the servers run one at a time")
     print()
-    servers = [ceiling(), ours(), peer()]
+    servers = [ceiling(), ours(), go_peer(), peer()]
     try:
         results = {payload: best_of_rounds(servers, lambda server: wrk(server, payload)) for payload in ("small", "medium")}
     finally:
@@ -205,17 +211,17 @@ def main():
 
     print("## Requests per second (keep-alive, 64 connections)")
     print()
-    row("payload", "server", "rps", "p50 ms", "p99 ms", "ours / ceiling", "ours / peer")
-    row(*["---"] * 7)
+    row("payload", "server", "rps", "p50 ms", "p99 ms", "ours / ceiling", "ours / Go", "ours / FastAPI")
+    row(*["---"] * 8)
     for payload in ("small", "medium"):
         mine = results[payload]["ours (THREADS=2)"]
-        for name in ("ceiling (C)", "ours (THREADS=2)", "FastAPI peer"):
+        for name in ("ceiling (C)", "ours (THREADS=2)", "Go peer", "FastAPI peer"):
             r = results[payload][name]
-            ratios = ("", "")
+            ratios = ("", "", "")
             if name.startswith("ours"):
-                c, p = results[payload]["ceiling (C)"], results[payload]["FastAPI peer"]
+                c, g, p = (results[payload][other] for other in ("ceiling (C)", "Go peer", "FastAPI peer"))
                 ratios = (f"{mine['rps'] / c['rps']:.2f}x rps, {mine['p99'] / c['p99']:.2f}x p99",
-                          f"{mine['rps'] / p['rps']:.1f}x rps")
+                          f"{mine['rps'] / g['rps']:.2f}x rps", f"{mine['rps'] / p['rps']:.1f}x rps")
             row(payload, name, f"{r['rps']:,.0f}", f"{r['p50']:.2f}", f"{r['p99']:.2f}", *ratios)
     print()
 
