@@ -20,13 +20,31 @@ struct cmhd_server {
     _Atomic uint64_t *address_charged;  // CMHD_ADDRESS_SHARES counters when per-address budgets are on
     uint16_t port;
     atomic_uint in_flight;
+    bool layout_trusted;  // libmicrohttpd is 0.9.75, whose header layout cmhd_framing.c reads
 };
+
+// One per connection (the connection notification's context): the request whose line was read
+// and that is not finished yet, so that one the library drops without a completion call is freed.
+typedef struct cmhd_connection {
+    cmhd_request *pending;
+} cmhd_connection;
+
+enum { CMHD_EARLY_PATH_SIZE = 96 };
 
 struct cmhd_request {
     cmhd_server *server;
     struct MHD_Connection *connection;
+    cmhd_connection *owner;
+    bool started;        // the handler's headers phase was reached
+    bool headers_gone;   // finished after its connection: headers and pointers below are gone
     const char *method;
     const char *path;
+    // The request target as sent, seen by the URI log callback before libmicrohttpd splits and
+    // unescapes it in place (cmhd_framing.c).
+    const char *raw_target;
+    size_t raw_target_length;
+    cmhd_framing target_verdict;  // %00 in the path, or a CR in the target
+    char early_path[CMHD_EARLY_PATH_SIZE];  // the path as sent, cut: for requests never started
     uint64_t tag;
     size_t address_share;
     cmhd_framing framing;
@@ -68,7 +86,9 @@ void cmhd_discard_body(cmhd_request *request);
 void cmhd_append_chunk(cmhd_request *request, const char *data, size_t size);
 bool cmhd_body_rate_ok(cmhd_request *request, size_t size);
 
-// Framing (cmhd_framing.c): the header walk of the headers phase.
-cmhd_framing cmhd_check_framing(struct MHD_Connection *connection);
+// Framing (cmhd_framing.c): the raw request target (URI log callback), then the header walk of
+// the headers phase.
+void cmhd_note_target(cmhd_request *request, const char *target);
+cmhd_framing cmhd_check_framing(const cmhd_request *request, const char *version);
 
 #endif

@@ -33,21 +33,17 @@ static void end_body(cmhd_request *request) {
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connection, const char *url,
                                       const char *method, const char *version, const char *upload_data,
                                       size_t *upload_data_size, void **request_slot) {
-    (void)version;
     cmhd_server *server = cls;
     cmhd_request *request = *request_slot;
+    // Made by log_request_line; NULL only if that could not allocate it: close.
+    if (request == NULL) return MHD_NO;
 
-    if (request == NULL) {  // first call: headers only
-        request = calloc(1, sizeof *request);
-        if (request == NULL) return MHD_NO;
-        request->server = server;
-        request->connection = connection;
+    if (!request->started) {  // first call: headers only
+        request->started = true;
         request->method = method;
         request->path = url;
-        request->factor = 1;
-        request->framing = cmhd_check_framing(connection);
+        request->framing = cmhd_check_framing(request, version);
         if (server->address_charged != NULL) request->address_share = cmhd_address_share(connection);
-        *request_slot = request;
         atomic_fetch_add(&server->in_flight, 1);
         server->handler(server->context, request, CMHD_PHASE_HEADERS);
         if (request->response != NULL) {
@@ -75,23 +71,79 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
     return queue_answer(request);
 }
 
-static void request_completed(void *cls, struct MHD_Connection *connection, void **request_slot,
-                              enum MHD_RequestTerminationCode code) {
-    (void)connection;
-    cmhd_server *server = cls;
-    cmhd_request *request = *request_slot;
-    if (request == NULL) return;
+// The request line is read: the request is made here, before libmicrohttpd unescapes the target,
+// and becomes the per-request pointer of the handler's first call.
+static void *log_request_line(void *cls, const char *uri, struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    cmhd_connection *owner = info == NULL ? NULL : info->socket_context;
+    if (owner == NULL) return NULL;  // nothing could free it if the library dropped it
+    cmhd_request *request = calloc(1, sizeof *request);
+    if (request == NULL) return NULL;
+    request->server = cls;
+    request->connection = connection;
+    request->owner = owner;
+    request->method = "";
+    request->path = request->early_path;
+    request->factor = 1;
+    cmhd_note_target(request, uri);
+    owner->pending = request;
+    return request;
+}
+
+static void finish_request(cmhd_request *request, enum MHD_RequestTerminationCode code) {
+    cmhd_server *server = request->server;
     if (!request->answered) {
         bool timed_out = request->reading_body && code == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED;
-        request->close_reason = request->slow || timed_out ? CMHD_CLOSE_SLOW_BODY : CMHD_CLOSE_ABORTED;
+        if (!request->started) {
+            // Before the headers phase: the client left (or the server stopped) mid-headers, or
+            // the library refused the request itself, with its own answer or none.
+            bool left = code == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED || code == MHD_REQUEST_TERMINATED_READ_ERROR ||
+                        code == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN || code == MHD_REQUEST_TERMINATED_CLIENT_ABORT;
+            request->close_reason = left ? CMHD_CLOSE_ABORTED : CMHD_CLOSE_REFUSED_BY_LIBRARY;
+        } else {
+            request->close_reason = request->slow || timed_out ? CMHD_CLOSE_SLOW_BODY : CMHD_CLOSE_ABORTED;
+        }
         server->handler(server->context, request, CMHD_PHASE_CLOSED);
     }
     if (request->response != NULL) MHD_destroy_response(request->response);
     cmhd_discard_body(request);
     cmhd_release(request, &request->answer_charge);
+    if (request->owner != NULL) request->owner->pending = NULL;
+    if (request->started) atomic_fetch_sub(&server->in_flight, 1);
     free(request);
+}
+
+static void request_completed(void *cls, struct MHD_Connection *connection, void **request_slot,
+                              enum MHD_RequestTerminationCode code) {
+    (void)cls;
+    (void)connection;
+    cmhd_request *request = *request_slot;
+    if (request == NULL) return;
+    finish_request(request, code);
     *request_slot = NULL;
-    atomic_fetch_sub(&server->in_flight, 1);
+}
+
+// One cmhd_connection per connection. 0.9.75 closes a connection whose query arguments filled its
+// memory pool (477 or more) with nothing sent and no completion call: its request is finished here.
+static void connection_changed(void *cls, struct MHD_Connection *connection, void **socket_context,
+                               enum MHD_ConnectionNotificationCode code) {
+    (void)cls;
+    (void)connection;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = calloc(1, sizeof(cmhd_connection));
+        return;
+    }
+    cmhd_connection *owner = *socket_context;
+    if (owner == NULL) return;
+    cmhd_request *pending = owner->pending;
+    if (pending != NULL) {  // the pool holding its method, path and headers may be gone
+        pending->headers_gone = true;
+        pending->method = "";
+        pending->path = pending->early_path;
+        finish_request(pending, MHD_REQUEST_TERMINATED_WITH_ERROR);
+    }
+    free(owner);
+    *socket_context = NULL;
 }
 
 // ---- Server ----
@@ -155,10 +207,15 @@ cmhd_server *cmhd_start(const cmhd_config *config, cmhd_handler handler, void *c
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC;
     if (address.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
 
-    struct MHD_OptionItem options[10];
+    // cmhd_framing.c reads the header section's layout only from the version it was measured on.
+    server->layout_trusted = strcmp(MHD_get_version(), "0.9.75") == 0;
+
+    struct MHD_OptionItem options[12];
     size_t count = 0;
     options[count++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &address};
     options[count++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, server};
+    options[count++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)log_request_line, server};
+    options[count++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)connection_changed, NULL};
     if (config->threads > 1) {
         options[count++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, config->threads, NULL};
     }
@@ -212,6 +269,7 @@ const char *cmhd_request_method(const cmhd_request *request) { return request->m
 const char *cmhd_request_path(const cmhd_request *request) { return request->path; }
 
 const char *cmhd_request_header(const cmhd_request *request, const char *name) {
+    if (!request->started || request->headers_gone) return NULL;  // refused before its headers were read
     return MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, name);
 }
 

@@ -9,11 +9,18 @@ public struct FinishedExchange: Sendable {
     }
 
     /// Why a request was closed without an answer.
-    public enum CloseReason: String, Sendable {
+    public enum CloseReason: String, Sendable, CaseIterable {
         /// Its body came slower than the minimum rate, or stopped for longer than the gap.
         case slowBody = "slow_body"
+        /// libmicrohttpd refused it after its request line, before the service saw its headers:
+        /// with its own answer (a malformed header line), or with none (so many query arguments
+        /// that its per-connection memory runs out, 477 or more under the defaults).
+        case refusedByLibrary = "refused_by_library"
         /// The client went away, or the server stopped.
         case aborted
+
+        /// Whether the close is a refusal worth counting (a client leaving is not).
+        public var isRefusal: Bool { self != .aborted }
     }
 
     /// The X-Request-Id of the exchange (the caller's, or a fresh one).

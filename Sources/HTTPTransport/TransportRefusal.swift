@@ -1,7 +1,8 @@
 /// Why the transport refuses a request; the application words the answer.
 public enum TransportRefusal: Sendable, Equatable {
-    /// 400: broken framing (RFC 9112): a bad header name, a repeated or malformed
-    /// Content-Length, more than one Transfer-Encoding, both framings, `chunked` not last.
+    /// 400: broken framing (RFC 9112): a bad header name, a folded line, a NUL or bare CR, `%00`
+    /// in the path, a missing or repeated Host, a repeated or malformed Content-Length, more than
+    /// one Transfer-Encoding, Content-Type or Content-Encoding, both framings, `chunked` not last.
     case malformedFraming(String)
     /// 501: a transfer coding the transport does not implement (only `chunked` is).
     case unsupportedTransferCoding(String)

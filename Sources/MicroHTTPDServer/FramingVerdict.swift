@@ -1,7 +1,7 @@
 import CMicroHTTPDShim
 import HTTPTransport
 
-/// Words the shim's framing findings as refusals (RFC 9112 §5.1, §6.1, §6.3).
+/// Words the shim's framing findings as refusals (RFC 9112 §2.2, §3.2, §5.1, §5.2, §6.1, §6.3).
 enum FramingVerdict {
     static func refusal(_ request: OpaquePointer) -> TransportRefusal? {
         switch cmhd_request_framing(request) {
@@ -19,6 +19,20 @@ enum FramingVerdict {
             .malformedFraming("the request has both Content-Length and Transfer-Encoding")
         case .CMHD_FRAMING_CHUNKED_NOT_LAST:
             .malformedFraming("Transfer-Encoding must end with chunked, once")
+        case .CMHD_FRAMING_FOLDED_LINE:
+            .malformedFraming("a header line starts with whitespace (obsolete line folding)")
+        case .CMHD_FRAMING_STRAY_BYTE:
+            .malformedFraming("the request line or a header holds a NUL byte or a bare CR")
+        case .CMHD_FRAMING_NUL_IN_PATH:
+            .malformedFraming("the path holds an encoded NUL byte (%00)")
+        case .CMHD_FRAMING_MISSING_HOST:
+            .malformedFraming("the request has no Host header (required in HTTP/1.1)")
+        case .CMHD_FRAMING_REPEATED_HOST:
+            .malformedFraming("the request has more than one Host header")
+        case .CMHD_FRAMING_REPEATED_CONTENT_TYPE:
+            .malformedFraming("the request has more than one Content-Type header")
+        case .CMHD_FRAMING_REPEATED_CONTENT_ENCODING:
+            .malformedFraming("the request has more than one Content-Encoding header")
         case .CMHD_FRAMING_UNKNOWN_CODING:
             .unsupportedTransferCoding(
                 cmhd_request_header(request, "Transfer-Encoding").map { String(cString: $0) } ?? "")

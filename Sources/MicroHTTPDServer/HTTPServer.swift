@@ -124,6 +124,7 @@ private func handleRequest(_ context: UnsafeMutableRawPointer?, _ request: Opaqu
             switch cmhd_request_close_reason(request) {
             case .CMHD_CLOSE_SLOW_BODY: .slowBody
             case .CMHD_CLOSE_ABORTED: .aborted
+            case .CMHD_CLOSE_REFUSED_BY_LIBRARY: .refusedByLibrary
             }
         report(.closed(reason), head, request, requestID: RequestID.resolve(head.requestID), bytesIn: 0, application)
         return
@@ -162,6 +163,7 @@ private func report(
     _ outcome: FinishedExchange.Outcome, _ head: RequestHead, _ request: OpaquePointer, requestID: String,
     bytesIn: Int, _ application: any HTTPApplication
 ) {
+    let started = cmhd_request_tag(request)  // 0: refused before the headers phase
     application.finished(
         FinishedExchange(
             requestID: requestID,
@@ -169,7 +171,7 @@ private func report(
             route: application.routeLabel(for: head.path),
             outcome: outcome,
             bytesIn: bytesIn,
-            durationNanoseconds: MonotonicClock.nanoseconds() &- cmhd_request_tag(request)
+            durationNanoseconds: started == 0 ? 0 : MonotonicClock.nanoseconds() &- started
         )
     )
 }

@@ -62,8 +62,8 @@ import Testing
                 == "the body is larger than 1000 bytes (--max-body-bytes)")
     }
 
-    @Test func slowBodiesAreCountedAndAbortsAreNot() {
-        for reason in [FinishedExchange.CloseReason.slowBody, .aborted, .slowBody] {
+    @Test func slowBodiesAndLibraryRefusalsAreCountedAndAbortsAreNot() {
+        for reason in [FinishedExchange.CloseReason.slowBody, .aborted, .slowBody, .refusedByLibrary] {
             application.finished(
                 FinishedExchange(
                     requestID: "r", head: head(), route: "/cce", outcome: .closed(reason), bytesIn: 0,
@@ -76,6 +76,8 @@ import Testing
                 durationNanoseconds: 1))
         let text = String(decoding: metrics.exposition(requestsInFlight: 0), as: UTF8.self)
         #expect(text.contains(#"cross_entropy_requests_rejected_total{reason="slow_body"} 2"#))
+        #expect(text.contains(#"cross_entropy_requests_rejected_total{reason="refused_by_library"} 1"#))
+        #expect(!text.contains(#"reason="aborted""#))
         #expect(text.contains(#"cross_entropy_requests_rejected_total{reason="not_implemented"} 1"#))
         #expect(text.contains(#"http_requests_total{route="/cce",status="501"} 1"#))
     }

@@ -62,6 +62,13 @@ typedef enum CMHD_CLOSED_ENUM cmhd_framing {
     CMHD_FRAMING_LENGTH_AND_ENCODING,      // both framings: how requests are smuggled: 400
     CMHD_FRAMING_CHUNKED_NOT_LAST,         // `chunked` repeated, or an empty coding list: 400
     CMHD_FRAMING_UNKNOWN_CODING,           // a transfer coding other than chunked: 501
+    CMHD_FRAMING_FOLDED_LINE,              // obsolete line folding (RFC 9112 §5.2): 400
+    CMHD_FRAMING_STRAY_BYTE,               // a NUL or a bare CR in the request line or a header: 400
+    CMHD_FRAMING_NUL_IN_PATH,              // %00 in the path, which the library would cut there: 400
+    CMHD_FRAMING_MISSING_HOST,             // HTTP/1.1 without Host (RFC 9112 §3.2): 400
+    CMHD_FRAMING_REPEATED_HOST,            // 400
+    CMHD_FRAMING_REPEATED_CONTENT_TYPE,    // 400
+    CMHD_FRAMING_REPEATED_CONTENT_ENCODING, // 400
 } cmhd_framing;
 cmhd_framing cmhd_request_framing(const cmhd_request *request);
 
@@ -88,6 +95,9 @@ const uint8_t *cmhd_request_body(const cmhd_request *request, size_t *length);
 typedef enum CMHD_CLOSED_ENUM cmhd_close_reason {
     CMHD_CLOSE_SLOW_BODY, // below min_body_rate, or max_body_gap passed mid-body
     CMHD_CLOSE_ABORTED,   // the client went away, or the server stopped
+    // libmicrohttpd refused it after its request line, before the headers phase: with its own
+    // answer (a malformed header line) or none (477+ query arguments exhaust its memory pool).
+    CMHD_CLOSE_REFUSED_BY_LIBRARY,
 } cmhd_close_reason;
 cmhd_close_reason cmhd_request_close_reason(const cmhd_request *request);
 

@@ -116,7 +116,9 @@ public enum Operations {
             /// with an invalid escape, a malformed number (`01`, `1.`), a member that occurs twice in one
             /// object, a wrong JSON type
             /// (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
-            /// before a header name, a repeated or malformed Content-Length, more than one
+            /// before a header name, obsolete line folding, a NUL or a bare CR in the request line or a
+            /// header, `%00` in the path, HTTP/1.1 without Host or two Host headers, a repeated
+            /// Content-Type or Content-Encoding, a repeated or malformed Content-Length, more than one
             /// Transfer-Encoding, Content-Length together with Transfer-Encoding
             ///
             ///
@@ -434,7 +436,9 @@ public enum Operations {
             /// with an invalid escape, a malformed number (`01`, `1.`), a member that occurs twice in one
             /// object, a wrong JSON type
             /// (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
-            /// before a header name, a repeated or malformed Content-Length, more than one
+            /// before a header name, obsolete line folding, a NUL or a bare CR in the request line or a
+            /// header, `%00` in the path, HTTP/1.1 without Host or two Host headers, a repeated
+            /// Content-Type or Content-Encoding, a repeated or malformed Content-Length, more than one
             /// Transfer-Encoding, Content-Length together with Transfer-Encoding
             ///
             ///
@@ -752,7 +756,9 @@ public enum Operations {
             /// with an invalid escape, a malformed number (`01`, `1.`), a member that occurs twice in one
             /// object, a wrong JSON type
             /// (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
-            /// before a header name, a repeated or malformed Content-Length, more than one
+            /// before a header name, obsolete line folding, a NUL or a bare CR in the request line or a
+            /// header, `%00` in the path, HTTP/1.1 without Host or two Host headers, a repeated
+            /// Content-Type or Content-Encoding, a repeated or malformed Content-Length, more than one
             /// Transfer-Encoding, Content-Length together with Transfer-Encoding
             ///
             ///

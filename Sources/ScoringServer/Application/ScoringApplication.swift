@@ -62,8 +62,8 @@ public struct ScoringApplication: HTTPApplication {
         router.routeLabel(for: path)
     }
 
-    /// Reports answered exchanges and slow-body closes to the observers; client aborts are not
-    /// counted (nothing was refused).
+    /// Reports answered exchanges and refusing closes (slow bodies, the library's own refusals)
+    /// to the observers; client aborts are not counted (nothing was refused).
     public func finished(_ finished: FinishedExchange) {
         guard !observers.isEmpty else { return }
         let exchange: Exchange
@@ -74,13 +74,12 @@ public struct ScoringApplication: HTTPApplication {
                 route: finished.route, status: response.status, bytesIn: finished.bytesIn,
                 bytesOut: response.body.count, durationNanoseconds: finished.durationNanoseconds,
                 problem: response.problem)
-        case .closed(.slowBody):
+        case .closed(let reason):
+            guard reason.isRefusal else { return }  // the client left: nothing to count
             exchange = Exchange(
                 requestID: finished.requestID, method: finished.head.method, path: finished.head.path,
                 route: finished.route, status: 0, bytesIn: finished.bytesIn, bytesOut: 0,
-                durationNanoseconds: finished.durationNanoseconds, problem: nil, closed: .slowBody)
-        case .closed(.aborted):
-            return  // the client left: nothing to count
+                durationNanoseconds: finished.durationNanoseconds, problem: nil, closed: reason)
         }
         for observer in observers { observer.observe(exchange) }
     }

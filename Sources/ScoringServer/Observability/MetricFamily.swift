@@ -50,7 +50,7 @@ enum MetricFamily: CaseIterable {
         case .requestsRejected:
             MetricNameDescriptor(
                 namespace: MetricFamily.prefix, metricName: "requests_rejected", unitName: "total",
-                helpText: "Requests refused or cut off, by reason (a problem kind, or slow_body).")
+                helpText: "Requests refused or cut off, by reason (a problem kind, slow_body, or refused_by_library).")
         case .memoryBudgetCharged:
             MetricNameDescriptor(
                 namespace: MetricFamily.prefix, metricName: "memory_budget_charged", unitName: "bytes",

@@ -29,9 +29,11 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     /// Every status an answer can have: 200, and each problem kind's.
     static let statuses = Array(Set([200] + ProblemType.allCases.map(\.status))).sorted()
     /// Every `reason` of `cross_entropy_requests_rejected_total`: each problem kind's, and the closes without
-    /// an answer that are counted (slow bodies).
+    /// an answer that are counted (slow bodies, the library's own refusals).
     static let reasons = Array(
-        Set(ProblemType.allCases.map(\.reason) + [FinishedExchange.CloseReason.slowBody.rawValue])
+        Set(
+            ProblemType.allCases.map(\.reason)
+                + FinishedExchange.CloseReason.allCases.filter(\.isRefusal).map(\.rawValue))
     )
     .sorted()
     static let bodyByteBuckets: [Double] = [
