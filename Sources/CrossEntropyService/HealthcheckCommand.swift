@@ -14,15 +14,19 @@ struct HealthcheckCommand: ParsableCommand {
         abstract: "Exit 0 when the service on this machine answers GET /healthz with 200, else 1."
     )
 
-    @Option(help: "Port of the running service (env PORT; default 8080).")
+    @Option(
+        name: .customLong(ServiceOptions.port.name),
+        help: ServiceOptions.port.argumentHelp("Port of the running service"))
     var port: Int?
 
     @Option(help: "Seconds to wait for the answer.")
     var timeout: Int = 3
 
     func run() throws {
-        let environment = Environment.current
-        let port = port ?? environment["PORT"].flatMap { Int($0) } ?? 8080
+        // A port the service itself would refuse cannot be healthy.
+        guard let port = try? ServiceOptions.port.resolve(port, environment: Environment.current) else {
+            throw ExitCode(1)
+        }
         let healthy = (try? probe(port: UInt16(clamping: port))) ?? false
         throw ExitCode(healthy ? 0 : 1)
     }

@@ -26,69 +26,63 @@ struct ServiceCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Address to listen on (env HOST; default 0.0.0.0).")
+    // Each option's flag, environment variable, default, range and help: ServiceOptions.
+    @Option(name: .customLong(ServiceOptions.host.name), help: ServiceOptions.host.argumentHelp)
     var host: String?
 
-    @Option(help: "Port to listen on; 0 picks a free one (env PORT; default 8080).")
+    @Option(name: .customLong(ServiceOptions.port.name), help: ServiceOptions.port.argumentHelp)
     var port: Int?
 
-    @Option(help: "Threads serving requests (env THREADS; default: the number of cores).")
+    @Option(name: .customLong(ServiceOptions.threads.name), help: ServiceOptions.threads.argumentHelp)
     var threads: Int?
 
-    @Option(help: "Largest request body accepted, in bytes (env MAX_BODY_BYTES; default 67108864).")
+    @Option(name: .customLong(ServiceOptions.maxBodyBytes.name), help: ServiceOptions.maxBodyBytes.argumentHelp)
     var maxBodyBytes: Int?
 
     @Option(
-        help:
-            "Memory all requests may be charged at once: each body × its route's decoding factor until answered, plus answers not yet read; past it, 503 with Retry-After, beyond it whole, 413; 0 for no limit (env MEMORY_BUDGET_BYTES; default 3221225472)."
-    )
+        name: .customLong(ServiceOptions.memoryBudgetBytes.name), help: ServiceOptions.memoryBudgetBytes.argumentHelp)
     var memoryBudgetBytes: Int?
 
     @Option(
-        help:
-            "The most of the memory budget one client address may hold; 0 for no limit (env MEMORY_BUDGET_PER_ADDRESS_BYTES; default 0)."
-    )
+        name: .customLong(ServiceOptions.memoryBudgetPerAddressBytes.name),
+        help: ServiceOptions.memoryBudgetPerAddressBytes.argumentHelp)
     var memoryBudgetPerAddressBytes: Int?
 
-    @Option(
-        help:
-            "Bytes per second a request body must arrive at, over windows of --max-body-gap; slower connections are closed; 0 turns it off (env MIN_BODY_RATE; default 262144)."
-    )
+    @Option(name: .customLong(ServiceOptions.minBodyRate.name), help: ServiceOptions.minBodyRate.argumentHelp)
     var minBodyRate: Int?
 
-    @Option(
-        help:
-            "Seconds a request body may go without a byte before the connection is closed; 0 leaves it to --connection-timeout (env MAX_BODY_GAP; default 10)."
-    )
+    @Option(name: .customLong(ServiceOptions.maxBodyGap.name), help: ServiceOptions.maxBodyGap.argumentHelp)
     var maxBodyGap: Int?
 
-    @Option(help: "Most connections open at once; 0 keeps libmicrohttpd's default (env MAX_CONNECTIONS).")
+    @Option(name: .customLong(ServiceOptions.maxConnections.name), help: ServiceOptions.maxConnections.argumentHelp)
     var maxConnections: Int?
 
-    @Option(help: "Most connections from one address; 0 for no limit (env MAX_CONNECTIONS_PER_IP; default 0).")
+    @Option(
+        name: .customLong(ServiceOptions.maxConnectionsPerIp.name),
+        help: ServiceOptions.maxConnectionsPerIp.argumentHelp)
     var maxConnectionsPerIp: Int?
 
-    @Option(help: "Seconds an idle connection is kept; 0 keeps it for ever (env CONNECTION_TIMEOUT; default 30).")
+    @Option(
+        name: .customLong(ServiceOptions.connectionTimeout.name), help: ServiceOptions.connectionTimeout.argumentHelp)
     var connectionTimeout: Int?
 
-    @Option(help: "Most samples (rows) in one request or batch job (env MAX_SAMPLES; default 1000000).")
+    @Option(name: .customLong(ServiceOptions.maxSamples.name), help: ServiceOptions.maxSamples.argumentHelp)
     var maxSamples: Int?
 
-    @Option(help: "Most classes (columns) (env MAX_CLASSES; default 1000000).")
+    @Option(name: .customLong(ServiceOptions.maxClasses.name), help: ServiceOptions.maxClasses.argumentHelp)
     var maxClasses: Int?
 
-    @Option(
-        help: "Most prediction values in one request, all batch jobs together (env MAX_ELEMENTS; default 16000000).")
+    @Option(name: .customLong(ServiceOptions.maxElements.name), help: ServiceOptions.maxElements.argumentHelp)
     var maxElements: Int?
 
-    @Option(help: "Most jobs in one /batch request (env MAX_JOBS; default 10000).")
+    @Option(name: .customLong(ServiceOptions.maxJobs.name), help: ServiceOptions.maxJobs.argumentHelp)
     var maxJobs: Int?
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL; default info).")
+    @Option(name: .customLong(ServiceOptions.logLevel.name), help: ServiceOptions.logLevel.argumentHelp)
     var logLevel: String?
 
-    @Option(help: "Seconds to let requests in flight finish after SIGTERM or SIGINT.")
-    var drainSeconds: Int = 10
+    @Option(name: .customLong(ServiceOptions.drainSeconds.name), help: ServiceOptions.drainSeconds.argumentHelp)
+    var drainSeconds: Int?
 
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -161,7 +155,7 @@ struct ServiceCommand: ParsableCommand {
         var received: Int32 = 0
         sigwait(&signals, &received)
         logger.info("draining", metadata: ["signal": "\(received == SIGTERM ? "SIGTERM" : "SIGINT")"])
-        let unfinished = Shutdown.drain(server, state: state, seconds: drainSeconds)
+        let unfinished = Shutdown.drain(server, state: state, seconds: settings.drainSeconds)
         running.withLock { $0 = nil }
         if unfinished > 0 {
             logger.warning("stopped with requests unfinished", metadata: ["requests": .stringConvertible(unfinished)])

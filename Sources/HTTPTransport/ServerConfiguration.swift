@@ -1,4 +1,11 @@
-/// Everything the HTTP server needs to start.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Everything the HTTP server needs to start. The defaults below are the service's: its
+/// options (CrossEntropyService's `ServiceOptions`) read them from here.
 public struct ServerConfiguration: Sendable {
     /// Address or name to listen on.
     public var host: String
@@ -27,6 +34,13 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a body may go without a byte (0: the connection timeout applies).
     public var maxBodyGap: Int
 
+    /// Every IPv4 address.
+    public static let defaultHost = "0.0.0.0"
+    public static let defaultPort: UInt16 = 8080
+    /// One polling thread per core.
+    public static let defaultThreads = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
+    /// Seconds an idle connection is kept.
+    public static let defaultConnectionTimeout = 30
     /// 64 MiB.
     public static let defaultMaxBodyBytes: UInt64 = 64 * 1024 * 1024
     /// One largest body at the service's largest factor (64 MiB × 40 = 2.5 GiB, ScoringServer's
@@ -39,15 +53,15 @@ public struct ServerConfiguration: Sendable {
 
     /// Defaults for a service on its own machine; the shipped manifest sets its own.
     public init(
-        host: String = "0.0.0.0",
-        port: UInt16 = 8080,
-        threads: Int = 2,
+        host: String = ServerConfiguration.defaultHost,
+        port: UInt16 = ServerConfiguration.defaultPort,
+        threads: Int = ServerConfiguration.defaultThreads,
         maxBodyBytes: UInt64 = ServerConfiguration.defaultMaxBodyBytes,
         memoryBudgetBytes: UInt64 = ServerConfiguration.defaultMemoryBudgetBytes,
         memoryBudgetPerAddressBytes: UInt64 = 0,
         connectionLimit: Int = 0,
         perIPConnectionLimit: Int = 0,
-        connectionTimeout: Int = 30,
+        connectionTimeout: Int = ServerConfiguration.defaultConnectionTimeout,
         minBodyRate: UInt64 = ServerConfiguration.defaultMinBodyRate,
         maxBodyGap: Int = ServerConfiguration.defaultMaxBodyGap
     ) {

@@ -24,6 +24,84 @@ import Testing
         #expect(result.mean.isFinite)
     }
 
+    /// 1.5e308 nats is 2.16e308 bits, beyond float64, but a class weight of 0.5 brings it back:
+    /// the conversion into bits is carried as significand and exponent until the weight is
+    /// applied. Exact: (1.5e308 / 2) / ln 2 rounds once, as Python's fractions confirm.
+    @Test func aLossBeyondFloat64InBitsComesBackWithItsClassWeight() {
+        #expect((1.5e308 / log(2.0)).isInfinite)
+        let expected = 0.75e308 / log(2.0)
+        #expect(expected == 1.082_021_280_666_722_7e308)
+        let result = categoricalCrossEntropy(
+            predictions: Matrix([[-1.5e308, 0]]),
+            labels: .indices([0]),
+            options: LossOptions(predictionKind: .logits, base: .two, classWeights: [0.5, 1])
+        )
+        #expect(result.losses == [expected])
+        #expect(result.mean == expected)
+        #expect(result.sum == expected)
+        // The same through the soft-label path, and with a one-hot row.
+        let soft = categoricalCrossEntropy(
+            predictions: Matrix([[-1.5e308, 0]]),
+            labels: .distributions(Matrix([[1, 0]])),
+            options: LossOptions(predictionKind: .logits, base: .two, classWeights: [0.5, 1])
+        )
+        #expect(soft.mean == expected)
+    }
+
+    /// z − max overflows for logits at both ends of float64 (3.4e308 nats), though the loss in
+    /// hartleys, 1.476601238471056e308, fits: the difference is halved (exactly) instead.
+    @Test func logitsAtBothEndsOfFloat64GiveAFiniteLossInHartleys() {
+        let expected = 1.7e308 / log(10.0) * 2
+        #expect(expected == 1.476_601_238_471_056e308)
+        for labels in [CategoricalLabels.indices([0]), .distributions(Matrix([[1, 0]]))] {
+            let result = categoricalCrossEntropy(
+                predictions: Matrix([[-1.7e308, 1.7e308]]),
+                labels: labels,
+                options: LossOptions(predictionKind: .logits, base: .ten)
+            )
+            #expect(result.losses == [expected])
+            #expect(result.mean == expected)
+        }
+        // In nats the loss is beyond float64, and stays so.
+        let nats = categoricalCrossEntropy(
+            predictions: Matrix([[-1.7e308, 1.7e308]]),
+            labels: .indices([0]),
+            options: LossOptions(predictionKind: .logits, base: .e)
+        )
+        #expect(nats.mean == .infinity)
+    }
+
+    /// The binary parts too: a positive part brought back by pos_weight, a negative part by
+    /// the sample weights (its sample's own loss stays beyond float64).
+    @Test func binaryPartsBeyondFloat64InBitsComeBackWithTheirWeights() {
+        let expected = 0.75e308 / log(2.0)
+        let positive = binaryCrossEntropy(
+            predictions: Matrix([[-1.5e308]]),
+            targets: Matrix([[1]]),
+            options: LossOptions(predictionKind: .logits, base: .two, classWeights: [0.5])
+        )
+        #expect(positive.losses == [expected])
+        #expect(positive.classLosses == [expected])
+        #expect(positive.mean == expected)
+        let negative = binaryCrossEntropy(
+            predictions: Matrix([[1.5e308], [-1.5e308]]),
+            targets: Matrix([[0], [0]]),
+            options: LossOptions(predictionKind: .logits, base: .two, sampleWeights: [0.5, 0.5])
+        )
+        #expect(negative.losses == [.infinity, 0])
+        #expect(negative.sum == expected)
+        #expect(negative.mean == expected)
+        #expect(negative.classLosses == [expected])
+        // PyTorch's expression, in nats, converted the same way.
+        let pytorch = binaryCrossEntropy(
+            predictions: Matrix([[1.5e308], [-1.5e308]]),
+            targets: Matrix([[0], [0]]),
+            options: LossOptions(
+                convention: .pytorch, predictionKind: .logits, base: .two, sampleWeights: [0.5, 0.5])
+        )
+        #expect(pytorch.sum == expected)
+    }
+
     @Test func softplusIsStable() {
         #expect(StableLog.softplus(0) == log(2.0))
         #expect(StableLog.softplus(1000) == 1000)

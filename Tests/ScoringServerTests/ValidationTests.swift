@@ -1,5 +1,7 @@
 import Testing
 
+@testable import ScoringServer
+
 /// 422 answers: well-formed JSON that breaks the rules, each with a pointer to the value.
 @Suite struct ValidationTests {
     let harness = RouterHarness()
@@ -74,6 +76,36 @@ import Testing
         #expect(harness.post("/cce", "{\"predictions\":[[\(row)]],\"labels\":[0]}").status == 200)
         let far = Array(repeating: "\((1 + 5e-3) / Double(classes))", count: classes).joined(separator: ",")
         #expect(harness.post("/cce", "{\"predictions\":[[\(far)]],\"labels\":[0]}").status == 422)
+    }
+
+    /// 1e-6 + min(C·2⁻²³, 1e-2): the float32 term grows with C up to 83,886 classes, then stays
+    /// at 1e-2 (uncapped it was ±11.9% at a million classes).
+    @Test func theRowSumToleranceIsCapped() {
+        let epsilon = 0x1p-23
+        #expect(RowSumTolerance.forClasses(3) == 1e-6 + 3 * epsilon)
+        #expect(RowSumTolerance.forClasses(10_000) == 1e-6 + 10_000 * epsilon)
+        #expect(RowSumTolerance.forClasses(83_886) == 1e-6 + 83_886 * epsilon)
+        #expect(RowSumTolerance.forClasses(83_887) == 1e-6 + 1e-2)
+        #expect(RowSumTolerance.forClasses(1_000_000) == 0.010_001)
+        // A row of equal probabilities at the edge has a perplexity of C/(1 − tolerance).
+        #expect(1 / (1 - RowSumTolerance.forClasses(1_000_000)) < 1.0102)
+    }
+
+    @Test func aRowOfAHundredThousandClassesMustSumTo1Within1Percent() {
+        let classes = 100_000
+        let row = { (sum: Double) in
+            Array(repeating: "\(sum / Double(classes))", count: classes).joined(separator: ",")
+        }
+        // 0.985 was accepted before the cap (tolerance 1.19e-2 at this size).
+        let answer = harness.post("/cce", "{\"predictions\":[[\(row(0.985))]],\"labels\":[0]}")
+        #expect(answer.status == 422)
+        #expect(answer.details.first?.contains("tolerance 0.010001") == true, "\(answer.details)")
+        let inside = harness.post("/cce", "{\"predictions\":[[\(row(0.995))]],\"labels\":[0],\"base\":\"e\"}")
+        #expect(inside.status == 200)
+        // Perplexity e^loss of equal probabilities 0.995/C: C/0.995, within C/(1 − tolerance).
+        let perplexity = inside.json["perplexity"]?.double ?? 0
+        #expect(abs(perplexity - Double(classes) / 0.995) < 1e-6 * perplexity)
+        #expect(perplexity <= Double(classes) / (1 - RowSumTolerance.forClasses(classes)))
     }
 
     @Test func classIndices() {

@@ -33,6 +33,10 @@ import Testing
         let result = try ServiceProcess.run(arguments: [], environment: ["PORT": "eighty"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("PORT"))
+        // --drain-seconds has its variable too, checked like every other.
+        let drain = try ServiceProcess.run(arguments: [], environment: ["DRAIN_SECONDS": "-1"])
+        #expect(drain.status == 2)
+        #expect(drain.stderr == "--drain-seconds (DRAIN_SECONDS) must be in 0...86400; got -1\n")
     }
 
     @Test func helpDocumentsTheFlags() throws {

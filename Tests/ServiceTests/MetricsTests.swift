@@ -130,6 +130,64 @@ import Testing
         #expect(abs(bceSum - 1.795_859_283_219_774_8) < 1e-12)
     }
 
+    /// An answer finite in hartleys but infinite in bits, and two of ~1e308 bits whose sum
+    /// would overflow: every exposed value stays finite (the histogram records at most 2^900
+    /// bits), and the service keeps counting.
+    @Test func extremeLossesLeaveEveryExposedValueFinite() throws {
+        let service = try ServiceProcess.start()
+        defer { service.stop() }
+        let text = try Self.scrapeAfterExtremeLosses(port: service.port)
+        #expect(value(text, #"cross_entropy_answer_loss_count{loss="cce"}"#) == 4)
+        #expect(value(text, #"cross_entropy_answer_loss_bucket{loss="cce",le="+Inf"}"#) == 4)
+        #expect(value(text, #"cross_entropy_answer_loss_bucket{loss="cce",le="16.0"}"#) == 1)
+        let sum = try #require(value(text, #"cross_entropy_answer_loss_sum{loss="cce"}"#))
+        #expect(sum == 3 * 0x1p900)  // the ordinary answer's 0.33 bits is below its last digit
+        var samples = 0
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let number = line.split(separator: " ").last.flatMap { Double($0) }
+            #expect(number?.isFinite == true, "\(line)")
+            samples += 1
+        }
+        #expect(samples > 100)
+    }
+
+    /// `promtool check metrics` accepts the scrape taken after those answers.
+    @Test(.enabled(if: Self.promtool != nil)) func promtoolAcceptsTheScrapeAfterExtremeLosses() throws {
+        let service = try ServiceProcess.start()
+        defer { service.stop() }
+        let text = try Self.scrapeAfterExtremeLosses(port: service.port)
+        let process = Process()
+        process.executableURL = try #require(Self.promtool)
+        process.arguments = ["check", "metrics"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(report)")
+    }
+
+    static let promtool: URL? = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")
+        .split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("promtool") }
+        .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+
+    /// Three answers past 2^900 bits (one infinite in bits) and one ordinary one, then a scrape.
+    private static func scrapeAfterExtremeLosses(port: UInt16) throws -> String {
+        let hartleys = #"{"predictions":[[-1.7e308,1.7e308]],"labels":[0],"input":"logits","base":10}"#
+        let bits = #"{"predictions":[[-1.5e308,0]],"labels":[0],"input":"logits","class_weights":[0.5,1]}"#
+        let ordinary = #"{"predictions":[[0.2,0.7,0.1],[0.9,0.05,0.05]],"labels":[1,0]}"#
+        for body in [hartleys, bits, bits, ordinary] {
+            let answer = try httpRequest(port: port, "POST", "/cce", json: body)
+            #expect(answer.status == 200, "\(body): \(answer.text)")
+        }
+        return try httpRequest(port: port, "GET", "/metrics").text
+    }
+
     /// The families every Prometheus client library exposes, read from /proc/self at scrape time.
     @Test func processAndBuildFamiliesAreThere() throws {
         let service = try ServiceProcess.start()

@@ -26,6 +26,39 @@ import Testing
         #expect(answer.json["mean_per_element"]?.double == 1.795_859_283_219_774_8 / 3)
     }
 
+    /// Losses beyond float64 in the answer's base before their weights, or whose z − max is,
+    /// but within it as answered: 200 with the exact value (checked with Python's fractions:
+    /// 0.75e308 / ln 2 and 2 · 1.7e308 / ln 10, each rounded once), not a 422.
+    @Test func lossesThatOnlyOverflowBeforeTheirWeightsAreAnswered() throws {
+        let bits = 1.082_021_280_666_722_7e308
+        let hartleys = 1.476_601_238_471_056e308
+        let cases: [(path: String, body: String, loss: Double)] = [
+            ("/cce", #"{"predictions":[[-1.5e308,0]],"labels":[0],"input":"logits","class_weights":[0.5,1]}"#, bits),
+            ("/cce", #"{"predictions":[[-1.7e308,1.7e308]],"labels":[0],"input":"logits","base":10}"#, hartleys),
+            ("/bce", #"{"predictions":[[-1.5e308]],"labels":[[1]],"input":"logits","pos_weight":[0.5]}"#, bits),
+            (
+                "/bce",
+                #"{"predictions":[[1.5e308],[-1.5e308]],"labels":[[0],[0]],"input":"logits","sample_weights":[0.5,0.5],"per_sample":false}"#,
+                bits
+            ),
+        ]
+        for (path, body, loss) in cases {
+            let answer = try httpRequest(port: port, "POST", path, json: body)
+            #expect(answer.status == 200, "\(body): \(answer.text)")
+            #expect(answer.json["loss"]?.double == loss, "\(body)")
+        }
+        // In nats the first is answered as it always was; the second is beyond float64 there.
+        let nats = try httpRequest(
+            port: port, "POST", "/cce",
+            json: #"{"predictions":[[-1.5e308,0]],"labels":[0],"input":"logits","class_weights":[0.5,1],"base":"e"}"#)
+        #expect(nats.json["loss"]?.double == 0.75e308)
+        let beyond = try httpRequest(
+            port: port, "POST", "/cce",
+            json: #"{"predictions":[[-1.7e308,1.7e308]],"labels":[0],"input":"logits","base":"e"}"#)
+        #expect(beyond.status == 422)
+        #expect(beyond.json.problemPointers == ["/predictions"])
+    }
+
     @Test func bandsTable() throws {
         let answer = try httpRequest(port: port, "GET", "/bands")
         #expect(answer.status == 200)

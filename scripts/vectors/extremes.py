@@ -81,8 +81,10 @@ def cce_sample(row, label, classes, opts, class_weights):
         lse = math.log(math.fsum(math.exp(z - m) for z in row))
 
         def logp(j):
-            lp = (row[j] - m) - lse
-            return lp / LN[base] if base != "e" else lp
+            # Exact: the service keeps z - max and the division by ln(base) as significand and
+            # exponent where float64 would overflow (their own roundings are ~1e-16 relative).
+            lp = Fraction(row[j]) - Fraction(m) - Fraction(lse)
+            return lp / Fraction(LN[base]) if base != "e" else lp
     else:
         eps = opts["epsilon"]
 
@@ -100,21 +102,22 @@ def cce_sample(row, label, classes, opts, class_weights):
         if t == 0 or w == 0:
             continue
         lp = logp(j)
-        if math.isinf(lp):
-            return None  # a log-probability beyond float64 (logits too far apart)
+        if not isinstance(lp, Fraction) and math.isinf(lp):
+            return None  # log 0 (not reached: epsilon > 0)
         total -= Fraction(t) * Fraction(w) * Fraction(lp)
     return total
 
 
 def bce_element(x, label, w, opts):
     """-[w y log p + (1 - y) log(1 - p)] in the base, exact (it may exceed float64: only the
-    numbers written must fit), or None when a log in the base is infinite in float64 (each log
-    is taken into the base before it is weighed, as the service does)."""
+    numbers written must fit), or None when a log is infinite in float64 (log 0). A log of a
+    logit in the base is exact: the service carries it as significand and exponent where it is
+    beyond float64, until it is weighed."""
     base, a = opts["base"], opts["smoothing"]
     y = label if a == 0 else label * (1 - a) + a / 2
     if opts["logits"]:
-        log_p = log_sigmoid(x) / LN[base]
-        log_q = -softplus(x) / LN[base]
+        log_p = Fraction(log_sigmoid(x)) / Fraction(LN[base])
+        log_q = -Fraction(softplus(x)) / Fraction(LN[base])
     else:
         eps = opts["epsilon"]
         p = min(max(x, eps), 1 - eps)
@@ -124,11 +127,11 @@ def bce_element(x, label, w, opts):
     positive = Fraction(0)
     negative = Fraction(0)
     if y != 0 and w != 0:
-        if math.isinf(log_p):
+        if not isinstance(log_p, Fraction) and math.isinf(log_p):
             return None
         positive = Fraction(w) * Fraction(y) * Fraction(log_p)
     if y != 1:
-        if math.isinf(log_q):
+        if not isinstance(log_q, Fraction) and math.isinf(log_q):
             return None
         negative = Fraction(1 - y) * Fraction(log_q)
     return -(positive + negative)

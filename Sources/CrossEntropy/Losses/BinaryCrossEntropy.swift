@@ -44,7 +44,10 @@ public func binaryCrossEntropy(
                     var wholes = [Double](repeating: 0, count: classes)
                     for i in rows {
                         let weight = options.sampleWeight(i)
-                        func parts(_ j: Int) -> (weight: Double, target: Double, positive: Double, negative: Double) {
+                        func parts(_ j: Int) -> (
+                            weight: Double, target: Double, positive: Double, positiveExponent: Int, negative: Double,
+                            negativeExponent: Int
+                        ) {
                             elementParts(
                                 prediction: predictions[i, j],
                                 target: targets[i, j],
@@ -62,7 +65,8 @@ public func binaryCrossEntropy(
                             let whole = positive + parts.negative
                             // Both parts are ≥ 0, so a plain whole bounds the positive part too.
                             plain =
-                                plain && (parts.positive == 0 || ScaledSum.isPlain(weightedTarget))
+                                plain && parts.positiveExponent == 0 && parts.negativeExponent == 0
+                                && (parts.positive == 0 || ScaledSum.isPlain(weightedTarget))
                                 && (whole == 0
                                     || ScaledSum.isPlain(whole)
                                         && (weight == 0 || ScaledSum.isPlain(weight * whole)))
@@ -80,10 +84,15 @@ public func binaryCrossEntropy(
                         var scaledSample = ScaledSum()
                         for j in 0..<classes {
                             let parts = parts(j)
-                            scaledSample.add(parts.positive, times: parts.weight, and: parts.target)
-                            scaledSample.add(parts.negative)
-                            scaledTotals[j].add(parts.positive, times: parts.weight, and: parts.target, and: weight)
-                            scaledTotals[j].add(parts.negative, times: weight)
+                            let (positive, positiveExponent) = (parts.positive, parts.positiveExponent)
+                            let (negative, negativeExponent) = (parts.negative, parts.negativeExponent)
+                            scaledSample.add(
+                                positive, times: parts.weight, and: parts.target, exponent: positiveExponent)
+                            scaledSample.add(negative, times: 1, exponent: negativeExponent)
+                            scaledTotals[j].add(
+                                positive, times: parts.weight, and: parts.target, and: weight,
+                                exponent: positiveExponent)
+                            scaledTotals[j].add(negative, times: weight, exponent: negativeExponent)
                         }
                         (significandsOut[i], exponentsOut[i]) = scaledSample.parts
                     }
@@ -138,30 +147,39 @@ public func binaryCrossEntropy(
 /// An element's loss as weight · target · positive + negative, each part ≥ 0: w, y (after
 /// smoothing), -log p and -(1-y) log(1-p), kept apart so that no product of them is rounded
 /// before it is weighed; for PyTorch, whose expression mixes the parts, 1, 1, 0 and the whole.
+/// positive and negative are values times 2^their exponent, which is 0 unless the part is
+/// beyond float64 in the base (a logit past ±1.25e308 in bits) though finite in nats.
 func elementParts(prediction x: Double, target label: Double, positiveWeight w: Double, options: LossOptions)
-    -> (weight: Double, target: Double, positive: Double, negative: Double)
+    -> (
+        weight: Double, target: Double, positive: Double, positiveExponent: Int, negative: Double, negativeExponent: Int
+    )
 {
     let base = options.base
     let a = options.labelSmoothing
     let y = a == 0 ? label : label * (1 - a) + a / 2
     if options.convention == .pytorch {
-        return (
-            1, 1, 0, positiveZero(base.fromNats(pytorchElementLoss(x, target: y, positiveWeight: w, options: options)))
-        )
+        let whole = base.fromNats(pytorchElementLoss(x, target: y, positiveWeight: w, options: options), exponent: 0)
+        return (1, 1, 0, 0, positiveZero(whole.significand), whole.exponent)
     }
-    var positive = 0.0
-    var negative = 0.0
+    var positive = (significand: 0.0, exponent: 0)
+    var negative = (significand: 0.0, exponent: 0)
     switch options.predictionKind {
     case .probabilities:
         let p = options.clipping(x)
-        if y != 0 && w != 0 { positive = base.log(p) }
-        if y != 1 { negative = (1 - y) * base.log(1 - p) }
+        if y != 0 && w != 0 { positive.significand = base.log(p) }
+        if y != 1 { negative.significand = (1 - y) * base.log(1 - p) }
     case .logits:
         // Into the base before weighing, so a product overflows only if its value in the base does.
-        if y != 0 && w != 0 { positive = base.fromNats(StableLog.logSigmoid(x)) }
-        if y != 1 { negative = (1 - y) * base.fromNats(StableLog.logOneMinusSigmoid(x)) }
+        if y != 0 && w != 0 { positive = base.fromNats(StableLog.logSigmoid(x), exponent: 0) }
+        if y != 1 {
+            negative = base.fromNats(StableLog.logOneMinusSigmoid(x), exponent: 0)
+            negative.significand *= 1 - y
+        }
     }
-    return (w, y, positiveZero(-positive), positiveZero(-negative))
+    return (
+        w, y, positiveZero(-positive.significand), positive.exponent, positiveZero(-negative.significand),
+        negative.exponent
+    )
 }
 
 /// PyTorch's own expressions, in nats, so its roundings are reproduced too:

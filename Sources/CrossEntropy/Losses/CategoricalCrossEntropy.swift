@@ -92,7 +92,9 @@ private func sampleLoss(
             total.add(-logProbability(row[y]), times: weight)
         case .logits:
             let normalizer = StableLog.softmaxNormalizer(row)
-            total.add(-base.fromNats(normalizer.logProbability(row[y])), times: weight)
+            let logP = normalizer.scaledLogProbability(row[y])
+            let (s, e) = base.fromNats(logP.significand, exponent: logP.exponent)
+            total.add(-s, times: weight, exponent: e)
         }
         return total
     }
@@ -113,11 +115,15 @@ private func sampleLoss(
         }
     case .logits:
         // Each term into the base first: a sum in nats may overflow where its value in
-        // hartleys does not.
+        // hartleys does not. A term beyond float64 in the base (or z − max beyond it) is kept
+        // as significand and exponent until its weights bring it back.
         let normalizer = StableLog.softmaxNormalizer(row)
         for j in 0..<classes {
             let t = target(j)
-            if t != 0 { total.add(-base.fromNats(normalizer.logProbability(row[j])), times: t, and: weights?[j] ?? 1) }
+            guard t != 0 else { continue }
+            let logP = normalizer.scaledLogProbability(row[j])
+            let (s, e) = base.fromNats(logP.significand, exponent: logP.exponent)
+            total.add(-s, times: t, and: weights?[j] ?? 1, exponent: e)
         }
     }
     return total

@@ -26,6 +26,16 @@ public enum StableLog {
         public let logSumExp: Double
 
         public func logProbability(_ z: Double) -> Double { (z - max) - logSumExp }
+
+        /// log softmax(z)_j as s · 2^e, the same bits as `logProbability` where that is finite,
+        /// and finite where it is not: z − max overflows when logits lie near both ends of
+        /// float64 (-1.7e308 beside 1.7e308), though its value in bits or hartleys may fit.
+        /// Halving is exact at these sizes, so the halved difference rounds as the whole would.
+        func scaledLogProbability(_ z: Double) -> (significand: Double, exponent: Int) {
+            let difference = z - max
+            if difference.isFinite || !z.isFinite || !max.isFinite { return (difference - logSumExp, 0) }
+            return ((z / 2 - max / 2) - logSumExp / 2, 1)
+        }
     }
 
     public static func softmaxNormalizer(_ row: UnsafeBufferPointer<Double>) -> SoftmaxNormalizer {

@@ -45,6 +45,21 @@ public enum LogBase: Sendable, Hashable, CaseIterable {
         self == .e ? x : x / lnBase
     }
 
+    /// Converts x · 2^e nats into this base, as s · 2^e': the same bits as `fromNats` where that
+    /// is finite, and finite where only the division by ln(base) < 1 overflows (a loss finite
+    /// in nats but beyond float64 in bits), to be weighed by `ScaledSum` before it is formed.
+    /// The significand of x divided by ln(base) rounds as x / ln(base) does.
+    func fromNats(_ x: Double, exponent e: Int) -> (significand: Double, exponent: Int) {
+        guard x.isFinite && x != 0 else { return (fromNats(x), 0) }
+        if e == 0 {
+            let plain = fromNats(x)
+            if plain.isFinite { return (plain, 0) }
+        }
+        if self == .e { return (x, e) }
+        let significand = Double(sign: x.sign, exponent: 0, significand: x.significand)
+        return (significand / lnBase, x.exponent + e)
+    }
+
     /// Converts a value in this base into bits.
     public func toBits(_ x: Double) -> Double {
         switch self {

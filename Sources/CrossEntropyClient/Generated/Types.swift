@@ -20,8 +20,9 @@ public protocol APIProtocol: Sendable {
     /// Categorical cross-entropy (multi-class)
     ///
     /// Per sample L_i = −Σ_j y_ij log_base(clip(p_ij)); `loss` is the mean over samples.
-    /// Probability rows (and soft label rows) must sum to 1 within 1e-6 + C·2⁻²³ (accepts
-    /// float32 softmax output up to 10,000 classes and beyond).
+    /// Probability rows (and soft label rows) must sum to 1 within 1e-6 + min(C·2⁻²³, 1e-2)
+    /// (accepts float32 softmax output up to 10,000 classes and beyond); a row of equal
+    /// probabilities then has a perplexity of at most C/(1 − tolerance), under 1.0102·C.
     ///
     ///
     /// - Remark: HTTP `POST /cce`.
@@ -96,8 +97,9 @@ extension APIProtocol {
     /// Categorical cross-entropy (multi-class)
     ///
     /// Per sample L_i = −Σ_j y_ij log_base(clip(p_ij)); `loss` is the mean over samples.
-    /// Probability rows (and soft label rows) must sum to 1 within 1e-6 + C·2⁻²³ (accepts
-    /// float32 softmax output up to 10,000 classes and beyond).
+    /// Probability rows (and soft label rows) must sum to 1 within 1e-6 + min(C·2⁻²³, 1e-2)
+    /// (accepts float32 softmax output up to 10,000 classes and beyond); a row of equal
+    /// probabilities then has a perplexity of at most C/(1 − tolerance), under 1.0102·C.
     ///
     ///
     /// - Remark: HTTP `POST /cce`.

@@ -140,8 +140,13 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         for (band, bandCount) in tally.samplesByBand {
             samplesByBand[loss]?[band]?.increment(by: Int64(bandCount))
         }
-        if let bits = tally.lossBits { answerLoss[loss]?.record(bits) }
+        if let bits = tally.lossBits, !bits.isNaN { answerLoss[loss]?.record(Swift.min(bits, Self.lossBitsCap)) }
     }
+
+    /// The largest loss the histogram records; larger ones (a loss finite in its own base can
+    /// be infinite in bits) are recorded as this. 2^63 answers of 2^900 bits sum to 2^963, so
+    /// `_sum` stays finite for the life of the process, and the text format has no `inf`.
+    static let lossBitsCap = 0x1p900
 
     /// The Prometheus text exposition, with the in-flight and memory-budget gauges and the
     /// process figures read now.
