@@ -22,14 +22,16 @@
 /// `denominatorExponent`), so weights of 1e-300 or 1e308 can be divided by a power of two first
 /// and neither underflow the squares nor overflow the sums; parts with different exponents
 /// merge exactly (the smaller is moved to the larger's scale).
-public struct RatioMoments: Sendable, Equatable {
+public struct RatioMoments: Sendable {
     /// Samples with aᵢ ≠ 0 or bᵢ ≠ 0.
     public private(set) var count: Int = 0
     /// True sums are these times 2^numeratorExponent (a) or 2^denominatorExponent (b).
     public private(set) var numeratorExponent: Int = 0
     public private(set) var denominatorExponent: Int = 0
-    private var sumA = 0.0
-    private var sumB = 0.0
+    // Σa and Σb keep their compensation, so that any split merges to the same ratio R (to
+    // which the standard error of weighted data can be sensitive, 1e-9 per ulp of R).
+    private var sumA = CompensatedSum()
+    private var sumB = CompensatedSum()
     private var sumBB = 0.0
     /// The centre r: the part's own ratio Σa/Σb (0 while Σb is 0).
     private var centre = 0.0
@@ -63,9 +65,9 @@ public struct RatioMoments: Sendable, Equatable {
             b.add(bi)
         }
         self.count = nonZero
-        sumA = a.value
-        sumB = b.value
-        centre = sumB == 0 ? 0 : sumA / sumB
+        sumA = a
+        sumB = b
+        centre = b.value == 0 ? 0 : a.value / b.value
         var bb = CompensatedSum()
         var cross = CompensatedSum()
         var squares = CompensatedSum()
@@ -96,11 +98,9 @@ public struct RatioMoments: Sendable, Equatable {
         let eb = max(left.denominatorExponent, right.denominatorExponent)
         left.rescale(numeratorExponent: ea, denominatorExponent: eb)
         right.rescale(numeratorExponent: ea, denominatorExponent: eb)
-        var a = CompensatedSum()
-        a.add(left.sumA)
+        var a = left.sumA
         a.add(right.sumA)
-        var b = CompensatedSum()
-        b.add(left.sumB)
+        var b = left.sumB
         b.add(right.sumB)
         let total = b.value
         let r = total == 0 ? 0 : a.value / total
@@ -119,8 +119,8 @@ public struct RatioMoments: Sendable, Equatable {
         }
         self = left
         count = left.count + right.count
-        sumA = a.value
-        sumB = total
+        sumA = a
+        sumB = b
         centre = r
         sumBB = bb.value
         self.cross = cross.value
@@ -133,8 +133,8 @@ public struct RatioMoments: Sendable, Equatable {
         let da = numeratorExponent - ea
         let db = denominatorExponent - eb
         guard da != 0 || db != 0 else { return }
-        sumA = scaled(sumA, by: da)
-        sumB = scaled(sumB, by: db)
+        sumA.scale(byPowerOfTwo: da)
+        sumB.scale(byPowerOfTwo: db)
         sumBB = scaled(sumBB, by: 2 * db)
         centre = scaled(centre, by: da - db)
         cross = scaled(cross, by: da + db)
@@ -144,23 +144,25 @@ public struct RatioMoments: Sendable, Equatable {
     }
 
     /// Σ aᵢ (infinite beyond float64).
-    public var numerator: Double { scaled(sumA, by: numeratorExponent) }
+    public var numerator: Double { scaled(sumA.value, by: numeratorExponent) }
 
     /// Σ bᵢ (infinite beyond float64).
-    public var denominator: Double { scaled(sumB, by: denominatorExponent) }
+    public var denominator: Double { scaled(sumB.value, by: denominatorExponent) }
 
     /// Σ aᵢ / Σ bᵢ (nil when Σ bᵢ is 0).
     public var ratio: Double? {
-        sumB == 0 ? nil : scaled(sumA / sumB, by: numeratorExponent - denominatorExponent)
+        let b = sumB.value
+        return b == 0 ? nil : scaled(sumA.value / b, by: numeratorExponent - denominatorExponent)
     }
 
     /// sqrt(n/(n−1) · Σ (aᵢ − R·bᵢ)²) / Σ bᵢ; nil when n < 2, Σ bᵢ is 0 or the result is not
     /// finite.
     public var standardError: Double? {
-        guard count >= 2, sumB != 0, squares.isFinite else { return nil }
+        let b = sumB.value
+        guard count >= 2, b != 0, squares.isFinite else { return nil }
         let n = Double(count)
         let root = (n / (n - 1) * squares).squareRoot()
-        let error = scaled(root / sumB, by: numeratorExponent - denominatorExponent)
+        let error = scaled(root / b, by: numeratorExponent - denominatorExponent)
         return error.isFinite ? error : nil
     }
 
