@@ -119,6 +119,57 @@ import Testing
         }
     }
 
+    @Test(arguments: [false, true]) func splittingBinaryLossesMergesToTheWhole(lowVariance: Bool) throws {
+        let n = 150
+        var generator = SeededGenerator(seed: 19)
+        let rows = (0..<n).map { _ in
+            (0..<2).map { _ in
+                lowVariance
+                    ? 0.3 + Double.random(in: -1e-9...1e-9, using: &generator)
+                    : Double.random(in: 0.02...0.98, using: &generator)
+            }
+        }
+        let targets = (0..<n).map { i in [i % 3 == 0 ? 1.0 : 0, i % 2 == 0 ? 1.0 : 0] }
+        let weights = (0..<n).map { _ in Double.random(in: 0...2, using: &generator) }
+        var sets: [LossOptions] = []
+        for convention in [Convention.document, .keras, .pytorch] {
+            for kind in [PredictionKind.probabilities, .logits] {
+                var options = LossOptions(convention: convention, predictionKind: kind)
+                sets.append(options)
+                if convention != .pytorch {
+                    options.sampleWeights = weights
+                    sets.append(options)
+                }
+            }
+        }
+        let predictions = Matrix(rows)
+        for options in sets {
+            let whole = binaryCrossEntropy(predictions: predictions, targets: Matrix(targets), options: options)
+            let wholeMoments = LossTerms.binary(whole, options: options)
+            for cuts in [[1], [75], [3, 4, 100]] {
+                var merged = RatioMoments()
+                var sum = 0.0
+                let bounds = [0] + cuts + [n]
+                for (start, end) in zip(bounds, bounds.dropFirst()) {
+                    var partOptions = options
+                    partOptions.sampleWeights = options.sampleWeights.map { Array($0[start..<end]) }
+                    let part = binaryCrossEntropy(
+                        predictions: slice(predictions, start..<end), targets: Matrix(Array(targets[start..<end])),
+                        options: partOptions)
+                    merged.merge(LossTerms.binary(part, options: partOptions))
+                    sum += part.sum
+                }
+                let label =
+                    "\(options.convention) \(options.predictionKind) weights \(options.sampleWeights != nil) cuts \(cuts)"
+                #expect(isClose(merged.denominator, wholeMoments.denominator, relative: 1e-13), "\(label)")
+                #expect(isClose(sum / merged.denominator, whole.mean, relative: 1e-13), "\(label)")
+                let mergedError = try #require(merged.standardError)
+                let wholeError = try #require(wholeMoments.standardError)
+                #expect(isClose(mergedError, wholeError, relative: 1e-13), "\(label): \(mergedError) vs \(wholeError)")
+            }
+        }
+    }
+
     @Test func scalingEveryWeightChangesNothing() throws {
         let (predictions, labels, sampleWeights, _) = sample(n: 50, seed: 11)
         let base = LossOptions(sampleWeights: sampleWeights)
@@ -163,13 +214,16 @@ import Testing
     }
 
     @Test func perClassLossesAreEachClassMean() throws {
-        let predictions = Matrix([[0.5, 0.25, 0.25], [0.25, 0.5, 0.25], [0.125, 0.75, 0.125], [0.5, 0.25, 0.25]])
-        let labels = [0, 1, 1, 0]
-        let options = LossOptions(sampleWeights: [1, 1, 3, 0])
+        let predictions = Matrix([
+            [0.5, 0.25, 0.25], [0.25, 0.5, 0.25], [0.125, 0.75, 0.125], [0.5, 0.25, 0.25], [0.25, 0.25, 0.5],
+        ])
+        let labels = [0, 1, 1, 0, 2]
+        let options = LossOptions(sampleWeights: [1, 1, 3, 0, 0])
         let result = categoricalCrossEntropy(predictions: predictions, labels: .indices(labels), options: options)
-        let perClass = LossTerms.perClass(result, labels: labels, classes: 3, options: options)
-        #expect(perClass.map(\.classIndex) == [0, 1])
-        #expect(perClass.map(\.count) == [2, 2])
+        let perClass = LossTerms.perClass(result, labels: labels, classes: 4, options: options)
+        #expect(perClass.map(\.classIndex) == [0, 1, 2])  // class 3 is absent
+        #expect(perClass.map(\.count) == [2, 2, 1])
+        #expect(perClass[2].loss == nil)  // its only sample weighs 0
         #expect(perClass[0].loss == 1)  // -log2 0.5, the zero-weight sample left out
         #expect(isClose(try #require(perClass[1].loss), (1 + 3 * -log2(0.75)) / 4, relative: 1e-15))
     }

@@ -5,10 +5,11 @@
 ///
 /// The standard error is the delta-method (linearisation) estimate of a ratio estimator,
 /// SE = sqrt(n/(n−1) · Σ (aᵢ − R·bᵢ)²) / Σ bᵢ, with n the samples where aᵢ or bᵢ is not 0: Cochran,
-/// *Sampling Techniques* (3rd ed., 1977), §6.4 (the variance of a ratio estimate), in the
-/// weighted-mean form of Gatz & Smith, "The standard error of a weighted mean concentration",
-/// Atmospheric Environment 29 (1995), eq. 2. With every bᵢ = 1 it is the sample standard
-/// deviation over √n (`scipy.stats.sem`).
+/// *Sampling Techniques* (3rd ed., 1977), §6.4 (the variance of a ratio estimate), as Gatz &
+/// Smith recommend it for a weighted mean ("The standard error of a weighted mean
+/// concentration", Atmospheric Environment 29, 1995): their centred form
+/// Σ((aᵢ − ā) − R(bᵢ − b̄))² equals Σ(aᵢ − R·bᵢ)² because Σ(aᵢ − R·bᵢ) = 0. With every bᵢ = 1 it
+/// is the sample standard deviation over √n (`scipy.stats.sem`).
 ///
 /// Σ a² − 2RΣab + R²Σb² is never formed (it cancels, and can go negative). Each part keeps its
 /// moments centred on its own ratio r (Σa, Σb, Σb², M = Σ b(a − r·b), S = Σ(a − r·b)², computed
@@ -107,7 +108,7 @@ public struct RatioMoments: Sendable {
         var bb = CompensatedSum()
         var cross = CompensatedSum()
         var squares = CompensatedSum()
-        for part in [left, right] {
+        func shift(_ part: RatioMoments) {
             // δ is exact when the centres are within a factor 2 of each other (Sterbenz).
             let delta = r - part.centre
             bb.add(part.sumBB)
@@ -117,6 +118,8 @@ public struct RatioMoments: Sendable {
             squares.add(-2 * delta * part.cross)
             squares.add(delta * delta * part.sumBB)
         }
+        shift(left)
+        shift(right)
         self = left
         count = left.count + right.count
         sumA = a
