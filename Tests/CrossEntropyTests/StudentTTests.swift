@@ -43,6 +43,22 @@ import Testing
         #expect(StudentT.twoSidedPValue(1e200, degreesOfFreedom: 2) == 0)
     }
 
+    @Test func criticalValuesInvertThePValueEverywhere() {
+        // Confidences and degrees of freedom a client may send, far beyond scipy's grid: each
+        // critical value is finite, grows with c, and gives back 1 − c as its p-value.
+        for nu in [1.0, 2, 7, 50, 1e3, 1e5, 1e7, 1e9] {
+            var previous = -1.0
+            for c in [1e-12, 0.1, 0.5, 0.95, 0.999999, 1 - 1e-12, 1 - 1e-15] {
+                let t = StudentT.twoSidedCritical(confidence: c, degreesOfFreedom: nu)
+                #expect(t.isFinite && t > previous, "ν \(nu), c \(c): \(t)")
+                previous = t
+                let p = StudentT.twoSidedPValue(t, degreesOfFreedom: nu)
+                let alpha = 2 * (1 - (1 - (1 - c) / 2))  // the tail the quantile was asked for
+                #expect(isClose(p, alpha, relative: 1e-9), "ν \(nu), c \(c): p \(p) vs \(alpha)")
+            }
+        }
+    }
+
     @Test func closedFormsAndEdges() {
         // ν = 1: t(0.975) = tan(0.45π); ν = 2: t = √(2/(α(2−α)) − 2) with tail α... checked by inversion.
         #expect(
