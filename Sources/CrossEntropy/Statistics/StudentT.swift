@@ -9,7 +9,9 @@
 /// Student's t distribution with ν > 0 degrees of freedom, through the regularized incomplete
 /// beta function: P(|T| ≥ t) = I_x(ν/2, 1/2) with x = ν/(ν + t²) (Abramowitz & Stegun 26.7.1).
 /// Tails are computed in log space, so p-values down to 1e-300 (and their logarithms beyond)
-/// keep their relative accuracy. Every function answers NaN for ν ≤ 0 or NaN arguments.
+/// keep their relative accuracy. Against scipy (Boost): 1e-12 relative up to ν = 10^6; beyond,
+/// at |t| > 3 the continued fraction's terms cancel and 1e-11 is left (where t is within 1e-6 of
+/// the normal's). Every function answers NaN for ν ≤ 0 or NaN arguments. Nothing is cached.
 public enum StudentT {
     /// P(|T| ≥ |t|): the two-sided p-value of t.
     public static func twoSidedPValue(_ t: Double, degreesOfFreedom nu: Double) -> Double {
