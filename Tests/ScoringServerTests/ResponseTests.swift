@@ -13,7 +13,7 @@ import Testing
         let text = String(decoding: answer.body, as: UTF8.self)
         #expect(
             text
-                == #"{"loss":0.5145731728297583,"sum":0.5145731728297583,"base":2,"unit":"bits","n":1,"classes":3,"band":"moderate","perplexity":1.4285714285714286,"accuracy":1,"settings":{"convention":"document","base":2,"input":"probabilities","clipping":"clipped to [epsilon, 1 - epsilon]","clip_epsilon":2.220446049250313e-16,"label_smoothing":0,"reduction":"mean over samples","class_weights":false},"losses":[0.5145731728297583],"bands":["moderate"]}"#
+                == #"{"loss":0.5145731728297583,"sum":0.5145731728297583,"denominator":1,"base":2,"unit":"bits","n":1,"classes":3,"band":"moderate","perplexity":1.4285714285714286,"accuracy":1,"settings":{"convention":"document","base":2,"input":"probabilities","clipping":"clipped to [epsilon, 1 - epsilon]","clip_epsilon":2.220446049250313e-16,"label_smoothing":0,"reduction":"mean over samples","class_weights":false,"confidence":0.95},"losses":[0.5145731728297583],"bands":["moderate"]}"#
         )
     }
 
@@ -22,7 +22,7 @@ import Testing
         let text = String(decoding: answer.body, as: UTF8.self)
         #expect(
             text
-                == #"{"loss":1.7958592832197748,"mean_per_element":0.5986197610732583,"sum":1.7958592832197748,"base":2,"unit":"bits","n":1,"classes":3,"band":"moderately_wrong","accuracy":1,"settings":{"convention":"document","base":2,"input":"probabilities","clipping":"clipped to [epsilon, 1 - epsilon]","clip_epsilon":2.220446049250313e-16,"label_smoothing":0,"reduction":"sum over classes, then mean over samples","class_weights":false},"class_losses":[0.3219280948873623,0.7369655941662062,0.7369655941662062],"losses":[1.7958592832197748],"bands":["moderately_wrong"]}"#
+                == #"{"loss":1.7958592832197748,"mean_per_element":0.5986197610732583,"sum":1.7958592832197748,"denominator":1,"base":2,"unit":"bits","n":1,"classes":3,"band":"moderately_wrong","accuracy":1,"settings":{"convention":"document","base":2,"input":"probabilities","clipping":"clipped to [epsilon, 1 - epsilon]","clip_epsilon":2.220446049250313e-16,"label_smoothing":0,"reduction":"sum over classes, then mean over samples","class_weights":false,"confidence":0.95},"class_losses":[0.3219280948873623,0.7369655941662062,0.7369655941662062],"losses":[1.7958592832197748],"bands":["moderately_wrong"]}"#
         )
     }
 

@@ -22,6 +22,13 @@ public struct CompensatedSum: Sendable {
         sum = t
     }
 
+    /// Adds another compensated sum, its compensation included (two parts merge into the sum
+    /// of the whole, to about one rounding).
+    mutating func add(_ other: CompensatedSum) {
+        add(other.sum)
+        add(other.compensation)
+    }
+
     /// Multiplies the sum by 2^k (exact unless it leaves float64's normal range).
     mutating func scale(byPowerOfTwo k: Int) {
         sum = scaled(sum, by: k)

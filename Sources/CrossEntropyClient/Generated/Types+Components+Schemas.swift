@@ -269,6 +269,26 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/PerSample`.
         public typealias PerSample = Swift.Bool
+        /// The coverage c of `interval`, strictly between 0 and 1 (else 422). null means the default.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Confidence`.
+        public typealias Confidence = Swift.Double
+        /// true adds `per_class`, each true class's mean loss (/cce with class-index labels only: 422 otherwise). null means the default.
+        ///
+        /// - Remark: Generated from `#/components/schemas/PerClass`.
+        public typealias PerClass = Swift.Bool
+        /// What `sum` is divided by to give `loss` (Σ s_i; n under Keras; Σ w_{y_i} for PyTorch's CCE with class weights over index labels; n·C for PyTorch's BCE): parts of a set merge as Σ sum / Σ denominator. Left out when beyond float64.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Denominator`.
+        public typealias Denominator = Swift.Double
+        /// The standard error of `loss`, in its unit: sqrt(n/(n−1) · Σ (a_i − loss·b_i)²) / Σ b_i (delta method for a ratio), a_i and b_i what sample i adds to `sum` and `denominator`, n the samples where either is not 0. Left out when n < 2 or not finite.
+        ///
+        /// - Remark: Generated from `#/components/schemas/StandardError`.
+        public typealias StandardError = Swift.Double
+        /// [low, high] = loss ± t(1 − (1 − c)/2, n − 1) · standard_error, c the confidence; not clipped at 0. Left out with `standard_error`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Interval`.
+        public typealias Interval = [Swift.Double]
         /// n weights ≥ 0, not all 0. loss = Σ s_i L_i / Σ s_i; sum = Σ s_i L_i.
         ///
         /// - Remark: Generated from `#/components/schemas/SampleWeights`.
@@ -352,6 +372,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Settings/class_weights`.
             public var classWeights: Swift.Bool
+            /// The confidence of `interval`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Settings/confidence`.
+            public var confidence: Swift.Double
             /// Creates a new `Settings`.
             ///
             /// - Parameters:
@@ -363,6 +387,7 @@ extension Components {
             ///   - labelSmoothing:
             ///   - reduction:
             ///   - classWeights: Whether class (or positive) weights were applied.
+            ///   - confidence: The confidence of `interval`.
             public init(
                 convention: Components.Schemas.Settings.ConventionPayload,
                 base: Components.Schemas.ResultBase,
@@ -371,7 +396,8 @@ extension Components {
                 clipEpsilon: Swift.Double? = nil,
                 labelSmoothing: Swift.Double,
                 reduction: Swift.String,
-                classWeights: Swift.Bool
+                classWeights: Swift.Bool,
+                confidence: Swift.Double
             ) {
                 self.convention = convention
                 self.base = base
@@ -381,6 +407,7 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.reduction = reduction
                 self.classWeights = classWeights
+                self.confidence = confidence
             }
             public enum CodingKeys: String, CodingKey {
                 case convention
@@ -391,6 +418,7 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case reduction
                 case classWeights = "class_weights"
+                case confidence
             }
         }
         /// n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
@@ -481,6 +509,10 @@ extension Components {
             public var base: Components.Schemas.Base?
             /// - Remark: Generated from `#/components/schemas/CategoricalRequest/per_sample`.
             public var perSample: Components.Schemas.PerSample?
+            /// - Remark: Generated from `#/components/schemas/CategoricalRequest/per_class`.
+            public var perClass: Components.Schemas.PerClass?
+            /// - Remark: Generated from `#/components/schemas/CategoricalRequest/confidence`.
+            public var confidence: Components.Schemas.Confidence?
             /// - Remark: Generated from `#/components/schemas/CategoricalRequest/sample_weights`.
             public var sampleWeights: Components.Schemas.SampleWeights?
             /// - Remark: Generated from `#/components/schemas/CategoricalRequest/class_weights`.
@@ -499,6 +531,8 @@ extension Components {
             ///   - input:
             ///   - base:
             ///   - perSample:
+            ///   - perClass:
+            ///   - confidence:
             ///   - sampleWeights:
             ///   - classWeights:
             ///   - labelSmoothing:
@@ -510,6 +544,8 @@ extension Components {
                 input: Components.Schemas.Input? = nil,
                 base: Components.Schemas.Base? = nil,
                 perSample: Components.Schemas.PerSample? = nil,
+                perClass: Components.Schemas.PerClass? = nil,
+                confidence: Components.Schemas.Confidence? = nil,
                 sampleWeights: Components.Schemas.SampleWeights? = nil,
                 classWeights: Components.Schemas.ClassWeights? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
@@ -521,6 +557,8 @@ extension Components {
                 self.input = input
                 self.base = base
                 self.perSample = perSample
+                self.perClass = perClass
+                self.confidence = confidence
                 self.sampleWeights = sampleWeights
                 self.classWeights = classWeights
                 self.labelSmoothing = labelSmoothing
@@ -533,6 +571,8 @@ extension Components {
                 case input
                 case base
                 case perSample = "per_sample"
+                case perClass = "per_class"
+                case confidence
                 case sampleWeights = "sample_weights"
                 case classWeights = "class_weights"
                 case labelSmoothing = "label_smoothing"
@@ -561,6 +601,14 @@ extension Components {
                     Components.Schemas.PerSample.self,
                     forKey: .perSample
                 )
+                self.perClass = try container.decodeIfPresent(
+                    Components.Schemas.PerClass.self,
+                    forKey: .perClass
+                )
+                self.confidence = try container.decodeIfPresent(
+                    Components.Schemas.Confidence.self,
+                    forKey: .confidence
+                )
                 self.sampleWeights = try container.decodeIfPresent(
                     Components.Schemas.SampleWeights.self,
                     forKey: .sampleWeights
@@ -587,6 +635,8 @@ extension Components {
                     "input",
                     "base",
                     "per_sample",
+                    "per_class",
+                    "confidence",
                     "sample_weights",
                     "class_weights",
                     "label_smoothing",
@@ -609,6 +659,8 @@ extension Components {
             public var base: Components.Schemas.Base?
             /// - Remark: Generated from `#/components/schemas/BinaryRequest/per_sample`.
             public var perSample: Components.Schemas.PerSample?
+            /// - Remark: Generated from `#/components/schemas/BinaryRequest/confidence`.
+            public var confidence: Components.Schemas.Confidence?
             /// - Remark: Generated from `#/components/schemas/BinaryRequest/sample_weights`.
             public var sampleWeights: Components.Schemas.SampleWeights?
             /// - Remark: Generated from `#/components/schemas/BinaryRequest/pos_weight`.
@@ -627,6 +679,7 @@ extension Components {
             ///   - input:
             ///   - base:
             ///   - perSample:
+            ///   - confidence:
             ///   - sampleWeights:
             ///   - posWeight:
             ///   - labelSmoothing:
@@ -638,6 +691,7 @@ extension Components {
                 input: Components.Schemas.Input? = nil,
                 base: Components.Schemas.Base? = nil,
                 perSample: Components.Schemas.PerSample? = nil,
+                confidence: Components.Schemas.Confidence? = nil,
                 sampleWeights: Components.Schemas.SampleWeights? = nil,
                 posWeight: Components.Schemas.PosWeight? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
@@ -649,6 +703,7 @@ extension Components {
                 self.input = input
                 self.base = base
                 self.perSample = perSample
+                self.confidence = confidence
                 self.sampleWeights = sampleWeights
                 self.posWeight = posWeight
                 self.labelSmoothing = labelSmoothing
@@ -661,6 +716,7 @@ extension Components {
                 case input
                 case base
                 case perSample = "per_sample"
+                case confidence
                 case sampleWeights = "sample_weights"
                 case posWeight = "pos_weight"
                 case labelSmoothing = "label_smoothing"
@@ -689,6 +745,10 @@ extension Components {
                     Components.Schemas.PerSample.self,
                     forKey: .perSample
                 )
+                self.confidence = try container.decodeIfPresent(
+                    Components.Schemas.Confidence.self,
+                    forKey: .confidence
+                )
                 self.sampleWeights = try container.decodeIfPresent(
                     Components.Schemas.SampleWeights.self,
                     forKey: .sampleWeights
@@ -715,6 +775,7 @@ extension Components {
                     "input",
                     "base",
                     "per_sample",
+                    "confidence",
                     "sample_weights",
                     "pos_weight",
                     "label_smoothing",
@@ -749,6 +810,12 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/sum`.
             public var sum: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/CategoricalResult/denominator`.
+            public var denominator: Components.Schemas.Denominator?
+            /// - Remark: Generated from `#/components/schemas/CategoricalResult/standard_error`.
+            public var standardError: Components.Schemas.StandardError?
+            /// - Remark: Generated from `#/components/schemas/CategoricalResult/interval`.
+            public var interval: Components.Schemas.Interval?
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/base`.
             public var base: Components.Schemas.ResultBase
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/unit`.
@@ -773,6 +840,43 @@ extension Components {
             public var normalizedEntropy: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/settings`.
             public var settings: Components.Schemas.Settings
+            /// - Remark: Generated from `#/components/schemas/CategoricalResult/PerClassPayload`.
+            public struct PerClassPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/CategoricalResult/PerClassPayload/class`.
+                public var _class: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/CategoricalResult/PerClassPayload/n`.
+                public var n: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/CategoricalResult/PerClassPayload/loss`.
+                public var loss: Swift.Double?
+                /// Creates a new `PerClassPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - _class:
+                ///   - n:
+                ///   - loss:
+                public init(
+                    _class: Swift.Int,
+                    n: Swift.Int,
+                    loss: Swift.Double? = nil
+                ) {
+                    self._class = _class
+                    self.n = n
+                    self.loss = loss
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case _class = "class"
+                    case n
+                    case loss
+                }
+            }
+            /// With `"per_class": true`: for each class present among the labels, in class order, its sample count and the loss over the samples of that true class (means: they do not add up to `loss`; `loss` is left out where those samples all weigh 0).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalResult/per_class`.
+            public typealias PerClassPayload = [Components.Schemas.CategoricalResult.PerClassPayloadPayload]
+            /// With `"per_class": true`: for each class present among the labels, in class order, its sample count and the loss over the samples of that true class (means: they do not add up to `loss`; `loss` is left out where those samples all weigh 0).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalResult/per_class`.
+            public var perClass: Components.Schemas.CategoricalResult.PerClassPayload?
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/losses`.
             public var losses: [Swift.Double]?
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/bands`.
@@ -782,6 +886,9 @@ extension Components {
             /// - Parameters:
             ///   - loss: Mean over samples of the per-sample loss (sample-weighted); under a convention, that library's default reduction (settings.reduction says which).
             ///   - sum: Sum over samples of the (sample-weighted) per-sample loss: every library's "sum" reduction.
+            ///   - denominator:
+            ///   - standardError:
+            ///   - interval:
             ///   - base:
             ///   - unit:
             ///   - n:
@@ -791,11 +898,15 @@ extension Components {
             ///   - accuracy: Share of samples whose highest prediction (no tie) is the true class, sample-weighted; only with index or one-hot labels.
             ///   - normalizedEntropy: loss divided by the loss of predicting the label prior (class frequencies); below 1 beats guessing the prior. Left out when every label is the same.
             ///   - settings:
+            ///   - perClass: With `"per_class": true`: for each class present among the labels, in class order, its sample count and the loss over the samples of that true class (means: they do not add up to `loss`; `loss` is left out where those samples all weigh 0).
             ///   - losses:
             ///   - bands:
             public init(
                 loss: Swift.Double,
                 sum: Swift.Double,
+                denominator: Components.Schemas.Denominator? = nil,
+                standardError: Components.Schemas.StandardError? = nil,
+                interval: Components.Schemas.Interval? = nil,
                 base: Components.Schemas.ResultBase,
                 unit: Components.Schemas.Unit,
                 n: Swift.Int,
@@ -805,11 +916,15 @@ extension Components {
                 accuracy: Swift.Double? = nil,
                 normalizedEntropy: Swift.Double? = nil,
                 settings: Components.Schemas.Settings,
+                perClass: Components.Schemas.CategoricalResult.PerClassPayload? = nil,
                 losses: [Swift.Double]? = nil,
                 bands: [Components.Schemas.CategoricalBand]? = nil
             ) {
                 self.loss = loss
                 self.sum = sum
+                self.denominator = denominator
+                self.standardError = standardError
+                self.interval = interval
                 self.base = base
                 self.unit = unit
                 self.n = n
@@ -819,12 +934,16 @@ extension Components {
                 self.accuracy = accuracy
                 self.normalizedEntropy = normalizedEntropy
                 self.settings = settings
+                self.perClass = perClass
                 self.losses = losses
                 self.bands = bands
             }
             public enum CodingKeys: String, CodingKey {
                 case loss
                 case sum
+                case denominator
+                case standardError = "standard_error"
+                case interval
                 case base
                 case unit
                 case n
@@ -834,6 +953,7 @@ extension Components {
                 case accuracy
                 case normalizedEntropy = "normalized_entropy"
                 case settings
+                case perClass = "per_class"
                 case losses
                 case bands
             }
@@ -848,10 +968,16 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/BinaryResult/mean_per_element`.
             public var meanPerElement: Swift.Double
-            /// Sum over samples of the (sample-weighted) per-sample losses: the library's "sum" reduction under a convention.
+            /// Sum over samples of the (sample-weighted) per-sample losses: the library's "sum" reduction under a convention (Keras: divided by C).
             ///
             /// - Remark: Generated from `#/components/schemas/BinaryResult/sum`.
             public var sum: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/BinaryResult/denominator`.
+            public var denominator: Components.Schemas.Denominator?
+            /// - Remark: Generated from `#/components/schemas/BinaryResult/standard_error`.
+            public var standardError: Components.Schemas.StandardError?
+            /// - Remark: Generated from `#/components/schemas/BinaryResult/interval`.
+            public var interval: Components.Schemas.Interval?
             /// - Remark: Generated from `#/components/schemas/BinaryResult/base`.
             public var base: Components.Schemas.ResultBase
             /// - Remark: Generated from `#/components/schemas/BinaryResult/unit`.
@@ -885,7 +1011,10 @@ extension Components {
             /// - Parameters:
             ///   - loss: Mean over samples of the per-sample sum over classes; under a convention, that library's default reduction (PyTorch: mean over all elements; Keras: mean over classes, then weighted sum / n).
             ///   - meanPerElement: The (sample-weighted) mean over samples of the summed element losses, divided by classes.
-            ///   - sum: Sum over samples of the (sample-weighted) per-sample losses: the library's "sum" reduction under a convention.
+            ///   - sum: Sum over samples of the (sample-weighted) per-sample losses: the library's "sum" reduction under a convention (Keras: divided by C).
+            ///   - denominator:
+            ///   - standardError:
+            ///   - interval:
             ///   - base:
             ///   - unit:
             ///   - n:
@@ -901,6 +1030,9 @@ extension Components {
                 loss: Swift.Double,
                 meanPerElement: Swift.Double,
                 sum: Swift.Double,
+                denominator: Components.Schemas.Denominator? = nil,
+                standardError: Components.Schemas.StandardError? = nil,
+                interval: Components.Schemas.Interval? = nil,
                 base: Components.Schemas.ResultBase,
                 unit: Components.Schemas.Unit,
                 n: Swift.Int,
@@ -916,6 +1048,9 @@ extension Components {
                 self.loss = loss
                 self.meanPerElement = meanPerElement
                 self.sum = sum
+                self.denominator = denominator
+                self.standardError = standardError
+                self.interval = interval
                 self.base = base
                 self.unit = unit
                 self.n = n
@@ -932,6 +1067,9 @@ extension Components {
                 case loss
                 case meanPerElement = "mean_per_element"
                 case sum
+                case denominator
+                case standardError = "standard_error"
+                case interval
                 case base
                 case unit
                 case n
@@ -967,6 +1105,10 @@ extension Components {
             public var base: Components.Schemas.Base?
             /// - Remark: Generated from `#/components/schemas/CategoricalJob/per_sample`.
             public var perSample: Components.Schemas.PerSample?
+            /// - Remark: Generated from `#/components/schemas/CategoricalJob/per_class`.
+            public var perClass: Components.Schemas.PerClass?
+            /// - Remark: Generated from `#/components/schemas/CategoricalJob/confidence`.
+            public var confidence: Components.Schemas.Confidence?
             /// - Remark: Generated from `#/components/schemas/CategoricalJob/sample_weights`.
             public var sampleWeights: Components.Schemas.SampleWeights?
             /// - Remark: Generated from `#/components/schemas/CategoricalJob/class_weights`.
@@ -987,6 +1129,8 @@ extension Components {
             ///   - input:
             ///   - base:
             ///   - perSample:
+            ///   - perClass:
+            ///   - confidence:
             ///   - sampleWeights:
             ///   - classWeights:
             ///   - labelSmoothing:
@@ -1000,6 +1144,8 @@ extension Components {
                 input: Components.Schemas.Input? = nil,
                 base: Components.Schemas.Base? = nil,
                 perSample: Components.Schemas.PerSample? = nil,
+                perClass: Components.Schemas.PerClass? = nil,
+                confidence: Components.Schemas.Confidence? = nil,
                 sampleWeights: Components.Schemas.SampleWeights? = nil,
                 classWeights: Components.Schemas.ClassWeights? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
@@ -1013,6 +1159,8 @@ extension Components {
                 self.input = input
                 self.base = base
                 self.perSample = perSample
+                self.perClass = perClass
+                self.confidence = confidence
                 self.sampleWeights = sampleWeights
                 self.classWeights = classWeights
                 self.labelSmoothing = labelSmoothing
@@ -1027,6 +1175,8 @@ extension Components {
                 case input
                 case base
                 case perSample = "per_sample"
+                case perClass = "per_class"
+                case confidence
                 case sampleWeights = "sample_weights"
                 case classWeights = "class_weights"
                 case labelSmoothing = "label_smoothing"
@@ -1063,6 +1213,14 @@ extension Components {
                     Components.Schemas.PerSample.self,
                     forKey: .perSample
                 )
+                self.perClass = try container.decodeIfPresent(
+                    Components.Schemas.PerClass.self,
+                    forKey: .perClass
+                )
+                self.confidence = try container.decodeIfPresent(
+                    Components.Schemas.Confidence.self,
+                    forKey: .confidence
+                )
                 self.sampleWeights = try container.decodeIfPresent(
                     Components.Schemas.SampleWeights.self,
                     forKey: .sampleWeights
@@ -1091,6 +1249,8 @@ extension Components {
                     "input",
                     "base",
                     "per_sample",
+                    "per_class",
+                    "confidence",
                     "sample_weights",
                     "class_weights",
                     "label_smoothing",
@@ -1121,6 +1281,8 @@ extension Components {
             public var base: Components.Schemas.Base?
             /// - Remark: Generated from `#/components/schemas/BinaryJob/per_sample`.
             public var perSample: Components.Schemas.PerSample?
+            /// - Remark: Generated from `#/components/schemas/BinaryJob/confidence`.
+            public var confidence: Components.Schemas.Confidence?
             /// - Remark: Generated from `#/components/schemas/BinaryJob/sample_weights`.
             public var sampleWeights: Components.Schemas.SampleWeights?
             /// - Remark: Generated from `#/components/schemas/BinaryJob/pos_weight`.
@@ -1141,6 +1303,7 @@ extension Components {
             ///   - input:
             ///   - base:
             ///   - perSample:
+            ///   - confidence:
             ///   - sampleWeights:
             ///   - posWeight:
             ///   - labelSmoothing:
@@ -1154,6 +1317,7 @@ extension Components {
                 input: Components.Schemas.Input? = nil,
                 base: Components.Schemas.Base? = nil,
                 perSample: Components.Schemas.PerSample? = nil,
+                confidence: Components.Schemas.Confidence? = nil,
                 sampleWeights: Components.Schemas.SampleWeights? = nil,
                 posWeight: Components.Schemas.PosWeight? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
@@ -1167,6 +1331,7 @@ extension Components {
                 self.input = input
                 self.base = base
                 self.perSample = perSample
+                self.confidence = confidence
                 self.sampleWeights = sampleWeights
                 self.posWeight = posWeight
                 self.labelSmoothing = labelSmoothing
@@ -1181,6 +1346,7 @@ extension Components {
                 case input
                 case base
                 case perSample = "per_sample"
+                case confidence
                 case sampleWeights = "sample_weights"
                 case posWeight = "pos_weight"
                 case labelSmoothing = "label_smoothing"
@@ -1217,6 +1383,10 @@ extension Components {
                     Components.Schemas.PerSample.self,
                     forKey: .perSample
                 )
+                self.confidence = try container.decodeIfPresent(
+                    Components.Schemas.Confidence.self,
+                    forKey: .confidence
+                )
                 self.sampleWeights = try container.decodeIfPresent(
                     Components.Schemas.SampleWeights.self,
                     forKey: .sampleWeights
@@ -1245,6 +1415,7 @@ extension Components {
                     "input",
                     "base",
                     "per_sample",
+                    "confidence",
                     "sample_weights",
                     "pos_weight",
                     "label_smoothing",

@@ -7,6 +7,8 @@ enum ScoringField: String, CaseIterable, Sendable {
     case input
     case base
     case perSample = "per_sample"
+    case perClass = "per_class"
+    case confidence
     case sampleWeights = "sample_weights"
     case classWeights = "class_weights"
     case positiveWeights = "pos_weight"
@@ -24,7 +26,8 @@ enum ScoringField: String, CaseIterable, Sendable {
         case .labels: "class indices (integers) or rows of numbers, or a tensor object"
         case .input: "\"probabilities\" or \"logits\""
         case .base: "2, \"e\" or 10"
-        case .perSample: "true or false"
+        case .perSample, .perClass: "true or false"
+        case .confidence: "a number"
         case .sampleWeights, .classWeights, .positiveWeights: "an array of numbers"
         case .labelSmoothing, .epsilon: "a number"
         case .convention: "\"document\", \"sklearn\", \"pytorch\" or \"keras\""
@@ -60,6 +63,8 @@ struct ScoringRequest: Sendable {
     var input: String?
     var base: BaseField?
     var perSample: Bool?
+    var perClass: Bool?
+    var confidence: Double?
     var sampleWeights: [Double]?
     var classWeights: [Double]?
     var positiveWeights: [Double]?
@@ -90,6 +95,8 @@ struct ScoringRequest: Sendable {
             case .input: input = try object.decodeIfPresent(String.self, forKey: key)
             case .base: base = try object.decodeIfPresent(BaseField.self, forKey: key)
             case .perSample: perSample = try object.decodeIfPresent(Bool.self, forKey: key)
+            case .perClass: perClass = try object.decodeIfPresent(Bool.self, forKey: key)
+            case .confidence: confidence = try object.decodeNumberIfPresent(forKey: key)
             case .sampleWeights: sampleWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
             case .classWeights: classWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
             case .positiveWeights: positiveWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values

@@ -10,6 +10,27 @@ enum ResultEncoding {
         var normalizedEntropy: Double?
     }
 
+    /// `denominator`, `standard_error` and `interval`, each left out when undefined (fewer than
+    /// two samples count) or not finite (a denominator of 1e308 weights summed).
+    struct Uncertainty {
+        var denominator: Double?
+        var standardError: Double?
+        var interval: (low: Double, high: Double)?
+
+        /// The figures of `moments` around the reported loss; the t quantile is computed once,
+        /// and only when there is a standard error to multiply.
+        init(_ moments: RatioMoments, loss: Double, confidence: Double) {
+            let denominator = moments.denominator
+            self.denominator = denominator.isFinite ? denominator : nil
+            standardError = moments.standardError
+            if standardError != nil {
+                let critical = StudentT.twoSidedCritical(
+                    confidence: confidence, degreesOfFreedom: Double(moments.count - 1))
+                interval = moments.interval(around: loss, critical: critical)
+            }
+        }
+    }
+
     static func writeCategorical(
         _ result: CategoricalLoss,
         classes: Int,
@@ -17,18 +38,24 @@ enum ResultEncoding {
         options: LossOptions,
         measure: BandMeasure,
         evaluation: Evaluation,
-        perSample: Bool,
+        uncertainty: Uncertainty,
+        perClass: [ClassLoss]?,
+        answer: AnswerOptions,
         tally: ScoringTally,
         to json: inout JSONWriter
     ) {
         let band = { (loss: Double) in measure.categoricalBand(loss, classes: classes) }
         json.object { object in
             object.member("loss", result.mean)
-            writeCommon(sum: result.sum, n: result.losses.count, classes: classes, base: options.base, to: &object)
+            writeCommon(
+                sum: result.sum, uncertainty: uncertainty, n: result.losses.count, classes: classes,
+                base: options.base, to: &object)
             object.member("band", band(measure.mean).rawValue)
             writeEvaluation(evaluation, to: &object)
-            SettingsEncoding.write(options, loss: .cce, indexLabels: indexLabels, to: &object)
-            if perSample {
+            SettingsEncoding.write(
+                options, loss: .cce, indexLabels: indexLabels, confidence: answer.confidence, to: &object)
+            if let perClass { writePerClass(perClass, to: &object) }
+            if answer.perSample {
                 writePerSample(result.losses, measures: measure.losses, band: band, tally: tally, to: &object)
             } else {
                 tally.record(measure.losses.reduce(into: BandCounts()) { $0.add(band($1)) })
@@ -42,7 +69,8 @@ enum ResultEncoding {
         options: LossOptions,
         measure: BandMeasure,
         evaluation: Evaluation,
-        perSample: Bool,
+        uncertainty: Uncertainty,
+        answer: AnswerOptions,
         tally: ScoringTally,
         to json: inout JSONWriter
     ) {
@@ -51,13 +79,14 @@ enum ResultEncoding {
             object.member("loss", result.mean)
             object.member("mean_per_element", result.meanPerElement)
             writeCommon(
-                sum: result.sum, n: result.losses.count, classes: result.classLosses.count, base: options.base,
-                to: &object)
+                sum: result.sum, uncertainty: uncertainty, n: result.losses.count,
+                classes: result.classLosses.count, base: options.base, to: &object)
             object.member("band", band(measure.mean).rawValue)
             writeEvaluation(evaluation, to: &object)
-            SettingsEncoding.write(options, loss: .bce, indexLabels: false, to: &object)
+            SettingsEncoding.write(
+                options, loss: .bce, indexLabels: false, confidence: answer.confidence, to: &object)
             object.member("class_losses", result.classLosses)
-            if perSample {
+            if answer.perSample {
                 writePerSample(result.losses, measures: measure.losses, band: band, tally: tally, to: &object)
             } else {
                 tally.record(measure.losses.reduce(into: BandCounts()) { $0.add(band($1)) })
@@ -79,15 +108,42 @@ enum ResultEncoding {
         }
     }
 
-    /// `"sum"`, `"base"`, `"unit"`, `"n"`, `"classes"`.
+    /// `"sum"`, `"denominator"`, `"standard_error"`, `"interval"`, `"base"`, `"unit"`, `"n"`,
+    /// `"classes"`.
     private static func writeCommon(
-        sum: Double, n: Int, classes: Int, base: LogBase, to object: inout JSONObjectWriter
+        sum: Double, uncertainty: Uncertainty, n: Int, classes: Int, base: LogBase,
+        to object: inout JSONObjectWriter
     ) {
         object.member("sum", sum)
+        if let denominator = uncertainty.denominator { object.member("denominator", denominator) }
+        if let error = uncertainty.standardError { object.member("standard_error", error) }
+        if let interval = uncertainty.interval {
+            object.member("interval") { json in
+                json.append(UInt8(ascii: "["))
+                json.number(interval.low)
+                json.comma()
+                json.number(interval.high)
+                json.append(UInt8(ascii: "]"))
+            }
+        }
         writeBase(base, to: &object)
         object.member("unit", base.unit)
         object.member("n", n)
         object.member("classes", classes)
+    }
+
+    /// `"per_class":[{"class":j,"n":…,"loss":…},…]`: the loss is left out of a class whose
+    /// samples all weigh 0.
+    private static func writePerClass(_ perClass: [ClassLoss], to object: inout JSONObjectWriter) {
+        object.member("per_class") { json in
+            json.array(perClass) { json, entry in
+                json.object { item in
+                    item.member("class", entry.classIndex)
+                    item.member("n", entry.count)
+                    if let loss = entry.loss { item.member("loss", loss) }
+                }
+            }
+        }
     }
 
     /// `"base":2`, `"base":"e"` or `"base":10`: the base as requests give it.

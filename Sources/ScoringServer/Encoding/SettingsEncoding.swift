@@ -3,7 +3,10 @@ import CrossEntropy
 /// Writes the `settings` member: the convention and every choice that produced the number, so
 /// it can be reproduced with the library the convention names.
 enum SettingsEncoding {
-    static func write(_ options: LossOptions, loss: LossKind, indexLabels: Bool, to object: inout JSONObjectWriter) {
+    static func write(
+        _ options: LossOptions, loss: LossKind, indexLabels: Bool, confidence: Double,
+        to object: inout JSONObjectWriter
+    ) {
         let logits = options.predictionKind == .logits
         object.member("settings") { settings in
             settings.member("convention", options.convention.rawValue)
@@ -14,6 +17,7 @@ enum SettingsEncoding {
             settings.member("label_smoothing", options.labelSmoothing)
             settings.member("reduction", reduction(options, loss: loss, indexLabels: indexLabels))
             settings.member("class_weights", options.classWeights != nil)
+            settings.member("confidence", confidence)
         }
     }
 

@@ -91,6 +91,7 @@ enum OpenAPIDocument {
                           value:
                             loss: 0.5145731728297583
                             sum: 0.5145731728297583
+                            denominator: 1
                             base: 2
                             unit: bits
                             n: 1
@@ -107,6 +108,7 @@ enum OpenAPIDocument {
                               label_smoothing: 0
                               reduction: mean over samples
                               class_weights: false
+                              confidence: 0.95
                             losses: [0.5145731728297583]
                             bands: [moderate]
                 '400':
@@ -156,6 +158,7 @@ enum OpenAPIDocument {
                             loss: 1.7958592832197748
                             mean_per_element: 0.5986197610732583
                             sum: 1.7958592832197748
+                            denominator: 1
                             base: 2
                             unit: bits
                             n: 1
@@ -171,6 +174,7 @@ enum OpenAPIDocument {
                               label_smoothing: 0
                               reduction: sum over classes, then mean over samples
                               class_weights: false
+                              confidence: 0.95
                             class_losses: [0.3219280948873623, 0.7369655941662062, 0.7369655941662062]
                             losses: [1.7958592832197748]
                             bands: [moderately_wrong]
@@ -434,6 +438,31 @@ enum OpenAPIDocument {
               description: false omits the per-sample arrays `losses` and `bands` (for very large n). null means the default.
               type: [boolean, 'null']
               default: true
+            Confidence:
+              description: The coverage c of `interval`, strictly between 0 and 1 (else 422). null means the default.
+              type: [number, 'null']
+              exclusiveMinimum: 0
+              exclusiveMaximum: 1
+              default: 0.95
+            PerClass:
+              description: 'true adds `per_class`, each true class''s mean loss (/cce with class-index labels only: 422 otherwise). null means the default.'
+              type: [boolean, 'null']
+              default: false
+            Denominator:
+              type: number
+              minimum: 0
+              description: 'What `sum` is divided by to give `loss` (Σ s_i; n under Keras; Σ w_{y_i} for PyTorch''s CCE with class weights over index labels; n·C for PyTorch''s BCE): parts of a set merge as Σ sum / Σ denominator. Left out when beyond float64.'
+            StandardError:
+              type: number
+              minimum: 0
+              description: 'The standard error of `loss`, in its unit: sqrt(n/(n−1) · Σ (a_i − loss·b_i)²) / Σ b_i (delta method for a ratio), a_i and b_i what sample i adds to `sum` and `denominator`, n the samples where either is not 0. Left out when n < 2 or not finite.'
+            Interval:
+              type: array
+              items:
+                type: number
+              minItems: 2
+              maxItems: 2
+              description: '[low, high] = loss ± t(1 − (1 − c)/2, n − 1) · standard_error, c the confidence; not clipped at 0. Left out with `standard_error`.'
             SampleWeights:
               description: n weights ≥ 0, not all 0. loss = Σ s_i L_i / Σ s_i; sum = Σ s_i L_i.
               type: [array, 'null']
@@ -487,7 +516,7 @@ enum OpenAPIDocument {
             Settings:
               description: Everything needed to reproduce the number.
               type: object
-              required: [convention, base, input, clipping, clip_epsilon, label_smoothing, reduction, class_weights]
+              required: [convention, base, input, clipping, clip_epsilon, label_smoothing, reduction, class_weights, confidence]
               properties:
                 convention:
                   type: string
@@ -510,6 +539,9 @@ enum OpenAPIDocument {
                 class_weights:
                   type: boolean
                   description: Whether class (or positive) weights were applied.
+                confidence:
+                  type: number
+                  description: The confidence of `interval`.
             CategoricalLabels:
               description: n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
               oneOf:
@@ -540,6 +572,10 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Base'
                 per_sample:
                   $ref: '#/components/schemas/PerSample'
+                per_class:
+                  $ref: '#/components/schemas/PerClass'
+                confidence:
+                  $ref: '#/components/schemas/Confidence'
                 sample_weights:
                   $ref: '#/components/schemas/SampleWeights'
                 class_weights:
@@ -566,6 +602,8 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Base'
                 per_sample:
                   $ref: '#/components/schemas/PerSample'
+                confidence:
+                  $ref: '#/components/schemas/Confidence'
                 sample_weights:
                   $ref: '#/components/schemas/SampleWeights'
                 pos_weight:
@@ -594,6 +632,12 @@ enum OpenAPIDocument {
                   type: number
                   minimum: 0
                   description: 'Sum over samples of the (sample-weighted) per-sample loss: every library''s "sum" reduction.'
+                denominator:
+                  $ref: '#/components/schemas/Denominator'
+                standard_error:
+                  $ref: '#/components/schemas/StandardError'
+                interval:
+                  $ref: '#/components/schemas/Interval'
                 base:
                   $ref: '#/components/schemas/ResultBase'
                 unit:
@@ -620,6 +664,22 @@ enum OpenAPIDocument {
                   description: loss divided by the loss of predicting the label prior (class frequencies); below 1 beats guessing the prior. Left out when every label is the same.
                 settings:
                   $ref: '#/components/schemas/Settings'
+                per_class:
+                  description: 'With `"per_class": true`: for each class present among the labels, in class order, its sample count and the loss over the samples of that true class (means: they do not add up to `loss`; `loss` is left out where those samples all weigh 0).'
+                  type: array
+                  items:
+                    type: object
+                    required: [class, n]
+                    properties:
+                      class:
+                        type: integer
+                        minimum: 0
+                      n:
+                        type: integer
+                        minimum: 1
+                      loss:
+                        type: number
+                        minimum: 0
                 losses:
                   type: array
                   items:
@@ -644,7 +704,13 @@ enum OpenAPIDocument {
                 sum:
                   type: number
                   minimum: 0
-                  description: 'Sum over samples of the (sample-weighted) per-sample losses: the library''s "sum" reduction under a convention.'
+                  description: 'Sum over samples of the (sample-weighted) per-sample losses: the library''s "sum" reduction under a convention (Keras: divided by C).'
+                denominator:
+                  $ref: '#/components/schemas/Denominator'
+                standard_error:
+                  $ref: '#/components/schemas/StandardError'
+                interval:
+                  $ref: '#/components/schemas/Interval'
                 base:
                   $ref: '#/components/schemas/ResultBase'
                 unit:
@@ -704,6 +770,10 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Base'
                 per_sample:
                   $ref: '#/components/schemas/PerSample'
+                per_class:
+                  $ref: '#/components/schemas/PerClass'
+                confidence:
+                  $ref: '#/components/schemas/Confidence'
                 sample_weights:
                   $ref: '#/components/schemas/SampleWeights'
                 class_weights:
@@ -735,6 +805,8 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Base'
                 per_sample:
                   $ref: '#/components/schemas/PerSample'
+                confidence:
+                  $ref: '#/components/schemas/Confidence'
                 sample_weights:
                   $ref: '#/components/schemas/SampleWeights'
                 pos_weight:

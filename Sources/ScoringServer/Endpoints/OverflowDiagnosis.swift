@@ -24,18 +24,18 @@ enum OverflowDiagnosis {
     static func problem(for job: ScoringJob, pointerPrefix: String) -> Problem {
         let field: String
         switch job {
-        case .categorical(let predictions, let labels, let options, let perSample):
+        case .categorical(let predictions, let labels, let options, let answer):
             let writable = { (options: LossOptions) in
                 isWritable(
                     categoricalCrossEntropy(predictions: predictions, labels: labels, options: options),
-                    perSample: perSample)
+                    perSample: answer.perSample)
             }
             field = cause(options, classWeightField: "class_weights", writable: writable)
-        case .binary(let predictions, let targets, let options, let perSample):
+        case .binary(let predictions, let targets, let options, let answer):
             let writable = { (options: LossOptions) in
                 isWritable(
                     binaryCrossEntropy(predictions: predictions, targets: targets, options: options),
-                    perSample: perSample)
+                    perSample: answer.perSample)
             }
             field = cause(options, classWeightField: "pos_weight", writable: writable)
         }

@@ -9,9 +9,9 @@ enum Scorer {
         throws(Problem)
     {
         switch job {
-        case .categorical(let predictions, let labels, let options, let perSample):
+        case .categorical(let predictions, let labels, let options, let answer):
             let result = categoricalCrossEntropy(predictions: predictions, labels: labels, options: options)
-            guard OverflowDiagnosis.isWritable(result, perSample: perSample) else {
+            guard OverflowDiagnosis.isWritable(result, perSample: answer.perSample) else {
                 throw OverflowDiagnosis.problem(for: job, pointerPrefix: pointerPrefix)
             }
             let classes = predictions.columns
@@ -25,6 +25,10 @@ enum Scorer {
                     options: options
                 )
             )
+            var perClass: [ClassLoss]?
+            if answer.perClass, case .indices(let indices) = labels {
+                perClass = LossTerms.perClass(result, labels: indices, classes: classes, options: options)
+            }
             ResultEncoding.writeCategorical(
                 result,
                 classes: classes,
@@ -33,13 +37,17 @@ enum Scorer {
                 measure: BandMeasure.categorical(
                     predictions: predictions, labels: labels, options: options, reported: result),
                 evaluation: evaluation,
-                perSample: perSample,
+                uncertainty: ResultEncoding.Uncertainty(
+                    LossTerms.categorical(result, labels: labels, options: options), loss: result.mean,
+                    confidence: answer.confidence),
+                perClass: perClass,
+                answer: answer,
                 tally: tally,
                 to: &json
             )
-        case .binary(let predictions, let targets, let options, let perSample):
+        case .binary(let predictions, let targets, let options, let answer):
             let result = binaryCrossEntropy(predictions: predictions, targets: targets, options: options)
-            guard OverflowDiagnosis.isWritable(result, perSample: perSample) else {
+            guard OverflowDiagnosis.isWritable(result, perSample: answer.perSample) else {
                 throw OverflowDiagnosis.problem(for: job, pointerPrefix: pointerPrefix)
             }
             let evaluation = ResultEncoding.Evaluation(
@@ -50,9 +58,11 @@ enum Scorer {
             )
             let measure = BandMeasure.binary(
                 predictions: predictions, targets: targets, options: options, reported: result)
+            let uncertainty = ResultEncoding.Uncertainty(
+                LossTerms.binary(result, options: options), loss: result.mean, confidence: answer.confidence)
             ResultEncoding.writeBinary(
-                result, options: options, measure: measure, evaluation: evaluation, perSample: perSample, tally: tally,
-                to: &json)
+                result, options: options, measure: measure, evaluation: evaluation, uncertainty: uncertainty,
+                answer: answer, tally: tally, to: &json)
         }
     }
 

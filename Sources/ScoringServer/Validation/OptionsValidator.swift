@@ -47,6 +47,34 @@ struct OptionsValidator {
         return nil
     }
 
+    // MARK: - What the answer carries
+
+    /// `per_sample`, `per_class` and `confidence`: per-class losses exist for /cce (over class
+    /// indices: checked with the labels), and a confidence lies strictly between 0 and 1.
+    func answerOptions(_ request: ScoringRequest, kind: LossKind) throws(Problem) -> AnswerOptions {
+        var problems = ValidationProblems()
+        var answer = AnswerOptions()
+        answer.perSample = request.perSample ?? true
+        if request.perClass == true {
+            if kind == .bce {
+                problems.add(
+                    pointer("per_class"),
+                    "per_class is for /cce with class-index labels; /bce answers with class_losses")
+            } else {
+                answer.perClass = true
+            }
+        }
+        if let confidence = request.confidence {
+            if confidence > 0 && confidence < 1 {
+                answer.confidence = confidence
+            } else {
+                problems.add(pointer("confidence"), "confidence must be in (0, 1); got \(confidence.shortDescription)")
+            }
+        }
+        try problems.check()
+        return answer
+    }
+
     // MARK: - Weights, smoothing, clipping
 
     func lossOptions(

@@ -42,7 +42,7 @@ struct RequestValidator {
 
         let options = try optionsValidator.lossOptions(
             request, kind: kind, convention: convention, predictionKind: predictionKind, base: base, matrix: matrix)
-        let perSample = request.perSample ?? true
+        let answer = try optionsValidator.answerOptions(request, kind: kind)
         switch kind {
         case .cce:
             if predictionKind == .probabilities {
@@ -55,8 +55,12 @@ struct RequestValidator {
             guard let categorical else { throw Problem.validation(problems.details) }
             rules.checkLabels(categorical, &problems)
             optionsValidator.checkClassWeightsInUse(categorical, options: options, &problems)
+            if answer.perClass && !categorical.isIndices {
+                problems.add(
+                    pointer("per_class"), "per_class needs class-index labels (the true class of each sample)")
+            }
             try problems.check()
-            return .categorical(predictions: matrix, labels: categorical, options: options, perSample: perSample)
+            return .categorical(predictions: matrix, labels: categorical, options: options, answer: answer)
         case .bce:
             if predictionKind == .probabilities {
                 scan.check(matrix, field: "predictions", rows: .free, &problems)
@@ -66,7 +70,7 @@ struct RequestValidator {
             guard let targets else { throw Problem.validation(problems.details) }
             rules.checkBinaryTargets(targets, &problems)
             try problems.check()
-            return .binary(predictions: matrix, targets: targets, options: options, perSample: perSample)
+            return .binary(predictions: matrix, targets: targets, options: options, answer: answer)
         }
     }
 }

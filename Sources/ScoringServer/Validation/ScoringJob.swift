@@ -6,10 +6,22 @@ enum LossKind: String, Sendable, CaseIterable {
     case bce
 }
 
+/// What an answer carries beside the loss, as the request asked.
+struct AnswerOptions: Sendable {
+    /// Each sample's loss and band (`per_sample`, default true).
+    var perSample = true
+    /// Each true class's mean loss (`per_class`, default false; CCE over index labels only).
+    var perClass = false
+    /// The interval's confidence c, 0 < c < 1 (`confidence`, default 0.95).
+    var confidence = AnswerOptions.defaultConfidence
+
+    static let defaultConfidence = 0.95
+}
+
 /// A validated request, ready for the core library: shapes match, values are in range.
 enum ScoringJob: Sendable {
-    case categorical(predictions: Matrix, labels: CategoricalLabels, options: LossOptions, perSample: Bool)
-    case binary(predictions: Matrix, targets: Matrix, options: LossOptions, perSample: Bool)
+    case categorical(predictions: Matrix, labels: CategoricalLabels, options: LossOptions, answer: AnswerOptions)
+    case binary(predictions: Matrix, targets: Matrix, options: LossOptions, answer: AnswerOptions)
 
     var loss: LossKind {
         switch self {
