@@ -4,15 +4,17 @@
 # release mode against its own worktree (.build-ab/REV, shared with bench/ab.sh). One thread,
 # best of 5 runs of 20,000 requests: the figure to compare changes to the JSON path.
 # Usage: bench/router.sh REV_A REV_B      e.g. bench/router.sh HEAD~1 HEAD
+# MAIN=path/main.swift runs another program the same way (bench/error-path.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+main=${MAIN:-bench/router/main.swift}
 for rev in "$1" "$2"; do
     dir=$root/.build-ab/$(git rev-parse --short "$rev")
     [ -d "$dir" ] || git worktree add --detach "$dir" "$rev" >/dev/null 2>&1
     package=$(mktemp -d)
     mkdir -p "$package/Sources/RouterBench"
-    cp bench/router/main.swift "$package/Sources/RouterBench/main.swift"
+    cp "$main" "$package/Sources/RouterBench/main.swift"
     transport=""
     [ -d "$dir/Sources/HTTPTransport" ] && transport=', .product(name: "HTTPTransport", package: "cross-entropy-service")'
     cat >"$package/Package.swift" <<SWIFT

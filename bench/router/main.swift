@@ -6,7 +6,7 @@ import ScoringServer
     import HTTPTransport
 #endif
 
-let router = ServiceRoutes.router(maxBodyBytes: 1 << 20)
+let router = ServiceRoutes.router()
 let bodies: [(String, String)] = [
     ("/cce", #"{"predictions":[[0.2,0.7,0.1]],"labels":[1]}"#),
     ("/bce", #"{"predictions":[[0.8,0.4,0.6]],"labels":[[1,0,1]]}"#),
