@@ -112,9 +112,11 @@ public enum Operations {
                     }
                 }
             }
-            /// An empty body, not JSON or truncated, NaN or Infinity, a body that is not UTF-8, a string
-            /// with an invalid escape, a malformed number (`01`, `1.`), a member that occurs twice in one
-            /// object, a wrong JSON type
+            /// An empty body, not JSON or truncated, NaN or Infinity (as bare tokens), arrays and objects
+            /// nested deeper than JSONDecoder's 512 levels, a body that is not UTF-8, a string the service
+            /// reads that cannot be read (an invalid escape such as a lone UTF-16 surrogate, a raw control
+            /// character, bytes that are not UTF-8: at its pointer, or for a member name at its object's),
+            /// a malformed number (`01`, `1.`), a member that occurs twice in one object, a wrong JSON type
             /// (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
             /// before a header name, a repeated or malformed Content-Length, more than one
             /// Transfer-Encoding, Content-Length together with Transfer-Encoding
@@ -274,7 +276,8 @@ public enum Operations {
             /// pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
             /// of 2^-54 or less, or a structural limit exceeded (type ending in
             /// `limit-exceeded`; the detail names the flag: --max-samples, --max-classes, --max-elements,
-            /// --max-jobs).
+            /// --max-jobs). A number quoted from 2^53 on is the float64 it was read as, and the detail
+            /// says that float64 cannot represent every integer there.
             ///
             ///
             /// - Remark: Generated from `#/paths//cce/post(categoricalCrossEntropy)/responses/422`.
@@ -430,9 +433,11 @@ public enum Operations {
                     }
                 }
             }
-            /// An empty body, not JSON or truncated, NaN or Infinity, a body that is not UTF-8, a string
-            /// with an invalid escape, a malformed number (`01`, `1.`), a member that occurs twice in one
-            /// object, a wrong JSON type
+            /// An empty body, not JSON or truncated, NaN or Infinity (as bare tokens), arrays and objects
+            /// nested deeper than JSONDecoder's 512 levels, a body that is not UTF-8, a string the service
+            /// reads that cannot be read (an invalid escape such as a lone UTF-16 surrogate, a raw control
+            /// character, bytes that are not UTF-8: at its pointer, or for a member name at its object's),
+            /// a malformed number (`01`, `1.`), a member that occurs twice in one object, a wrong JSON type
             /// (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
             /// before a header name, a repeated or malformed Content-Length, more than one
             /// Transfer-Encoding, Content-Length together with Transfer-Encoding
@@ -592,7 +597,8 @@ public enum Operations {
             /// pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
             /// of 2^-54 or less, or a structural limit exceeded (type ending in
             /// `limit-exceeded`; the detail names the flag: --max-samples, --max-classes, --max-elements,
-            /// --max-jobs).
+            /// --max-jobs). A number quoted from 2^53 on is the float64 it was read as, and the detail
+            /// says that float64 cannot represent every integer there.
             ///
             ///
             /// - Remark: Generated from `#/paths//bce/post(binaryCrossEntropy)/responses/422`.
@@ -748,9 +754,11 @@ public enum Operations {
                     }
                 }
             }
-            /// An empty body, not JSON or truncated, NaN or Infinity, a body that is not UTF-8, a string
-            /// with an invalid escape, a malformed number (`01`, `1.`), a member that occurs twice in one
-            /// object, a wrong JSON type
+            /// An empty body, not JSON or truncated, NaN or Infinity (as bare tokens), arrays and objects
+            /// nested deeper than JSONDecoder's 512 levels, a body that is not UTF-8, a string the service
+            /// reads that cannot be read (an invalid escape such as a lone UTF-16 surrogate, a raw control
+            /// character, bytes that are not UTF-8: at its pointer, or for a member name at its object's),
+            /// a malformed number (`01`, `1.`), a member that occurs twice in one object, a wrong JSON type
             /// (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
             /// before a header name, a repeated or malformed Content-Length, more than one
             /// Transfer-Encoding, Content-Length together with Transfer-Encoding
@@ -910,7 +918,8 @@ public enum Operations {
             /// pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
             /// of 2^-54 or less, or a structural limit exceeded (type ending in
             /// `limit-exceeded`; the detail names the flag: --max-samples, --max-classes, --max-elements,
-            /// --max-jobs).
+            /// --max-jobs). A number quoted from 2^53 on is the float64 it was read as, and the detail
+            /// says that float64 cannot represent every integer there.
             ///
             ///
             /// - Remark: Generated from `#/paths//batch/post(batch)/responses/422`.
