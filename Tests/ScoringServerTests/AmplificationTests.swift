@@ -22,9 +22,52 @@ import Testing
         let answer = harness.post("/cce", "{\"predictions\":[[0.5,0.5]],\"labels\":[0],\"\(name)\":1}")
         #expect(answer.status == 422)
         let cut = String(repeating: "x", count: ClientText.maximumNameLength) + "…"
-        #expect(answer.pointers == ["/" + cut])
-        #expect(answer.details[0].hasPrefix("unknown field '\(cut)'; known fields: predictions, labels"))
+        // A cut name is no pointer: the pointer is the object's, and the words say the name was cut.
+        #expect(answer.pointers == [""])
+        #expect(
+            answer.details[0].hasPrefix(
+                "unknown field '\(cut)' (name cut to its first 64 characters; the pointer is its object's); known fields: predictions, labels"
+            ))
         #expect(answer.body.count < 2_000)
+    }
+
+    @Test func aHugeUnknownNameInATensorOrABatchJobPointsAtItsObject() {
+        let name = String(repeating: "t", count: 10_000)
+        let tensor = harness.post(
+            "/cce", "{\"predictions\":{\"shape\":[1,2],\"data\":[0.5,0.5],\"\(name)\":1},\"labels\":[0]}")
+        #expect(tensor.status == 422)
+        #expect(tensor.pointers == ["/predictions"])
+        let job = harness.post(
+            "/batch",
+            "{\"jobs\":[{\"id\":\"a\",\"loss\":\"cce\",\"predictions\":[[0.5,0.5]],\"labels\":[0],\"\(name)\":1}]}")
+        #expect(job.json["results"]?[0]?["error"]?["errors"]?[0]?["pointer"]?.string == "/jobs/0")
+        let top = harness.post("/batch", "{\"jobs\":[],\"\(name)\":1}")
+        #expect(top.pointers.contains(""))
+        // A short name that ends in "…" is not cut: it is pointed at.
+        let short = harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[0],"a…":1}"#)
+        #expect(short.pointers == ["/a…"])
+    }
+
+    @Test func aHugeDuplicateMemberIsCutAndPointsAtItsObject() {
+        let name = String(repeating: "d", count: 1 << 20)
+        for (path, body, pointer) in [
+            ("/cce", "{\"predictions\":[[0.5,0.5]],\"labels\":[0],\"\(name)\":1,\"\(name)\":2}", ""),
+            (
+                "/cce",
+                "{\"predictions\":{\"shape\":[1,2],\"data\":[0.5,0.5],\"\(name)\":1,\"\(name)\":2},\"labels\":[0]}",
+                "/predictions"
+            ),
+        ] {
+            let answer = harness.post(path, body)
+            #expect(answer.status == 400)
+            #expect(answer.body.count < 1_000)
+            #expect(answer.pointers == [pointer])
+            let cut = String(repeating: "d", count: ClientText.maximumNameLength) + "…"
+            #expect(
+                answer.json["detail"]?.string
+                    == "the member '\(cut)' (name cut to its first 64 characters; the pointer is its object's) occurs more than once in its object; send it once"
+            )
+        }
     }
 
     @Test func unknownOptionValuesAreCutToo() {

@@ -17,6 +17,9 @@ import Testing
         "the number is out of float64 range (beyond ±1.8e308, or a non-zero value below 4.9e-324)"
     static let malformedNumber = "not a JSON number (RFC 8259: no leading zeros; digits after '-', '.' and 'e')"
     static let notANumber = "not valid JSON: NaN and Infinity are not JSON numbers; send null or drop the sample"
+    static let invalidEscape = "this string cannot be read: an invalid escape, such as a lone UTF-16 surrogate"
+    static let controlCharacter =
+        "this string cannot be read: it holds a raw control character (U+0000 to U+001F must be escaped)"
 
     @Test(arguments: [
         Case(body: "", status: 400, detail: "the body is empty; send a JSON object", pointer: ""),
@@ -44,8 +47,32 @@ import Testing
         ),
         Case(
             body: #"{"predictions":[[0.5,0.5]],"labels":[1],"convention":"\ud800"}"#, status: 400,
-            detail: "this string cannot be read: an invalid escape, such as a lone UTF-16 surrogate",
-            pointer: "/convention"),
+            detail: invalidEscape, pointer: "/convention"),
+        Case(
+            body: "{\"predictions\":[[0.5,0.5]],\"labels\":[1],\"input\":\"log\u{01}its\"}", status: 400,
+            detail: controlCharacter, pointer: "/input"),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1],"base":"\udc00"}"#, status: 400, detail: invalidEscape,
+            pointer: "/base"),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1],"x\ud800":1}"#, status: 400,
+            detail: "a member name in this object cannot be read: an invalid escape, such as a lone UTF-16 surrogate",
+            pointer: ""),
+        Case(
+            body: #"{"predictions":{"shape":[1,2],"d\ud800":0,"data":[0.5,0.5]},"labels":[1]}"#, status: 400,
+            detail: "a member name in this object cannot be read: an invalid escape, such as a lone UTF-16 surrogate",
+            pointer: "/predictions"),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":{"shape":[1],"data":[1],"\ud800":0}}"#, status: 400,
+            detail: "a member name in this object cannot be read: an invalid escape, such as a lone UTF-16 surrogate",
+            pointer: "/labels"),
+        // Only a bare token is NaN: inside a string it is text, and this body is only truncated.
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1],"convention":"NaN""#, status: 400, detail: "not valid JSON",
+            pointer: ""),
+        Case(
+            body: #"{"predictions":[[0.5,0.5]],"labels":[1],"Infinity":[1,"#, status: 400, detail: "not valid JSON",
+            pointer: ""),
         Case(
             body: #"{"predictions":[[1e400,0.5]],"labels":[1]}"#, status: 422, detail: numberOutOfRange,
             pointer: "/predictions/0/0"),

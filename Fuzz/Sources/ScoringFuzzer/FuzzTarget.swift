@@ -1,6 +1,10 @@
 import HTTPTransport
 import ScoringServer
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The router the real service uses, with its default limits (the body limit is the transport's,
 /// and scripts/fuzz.sh caps inputs with -max_len).
 private let router = ServiceRoutes.router()
@@ -20,9 +24,30 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         contentType: "application/json",
         contentLength: UInt64(size - 1)
     )
-    let response = router.handle(head, body: body)
-    precondition(response.status < 500 || [501, 503].contains(response.status), "answered \(response.status)")
+    var status = 0
+    let elapsed = ContinuousClock().measure { status = router.handle(head, body: body).status }
+    precondition(status < 500 || [501, 503].contains(status), "answered \(status)")
+    if let slow = slowThreshold, elapsed > slow { keepSlowInput(data, size, elapsed) }
     return 0
+}
+
+/// libFuzzer reports slow inputs in whole seconds only: with FUZZ_SLOW_MS set, an input that
+/// takes longer (under this debug, AddressSanitizer build) is written to artifacts/ as
+/// slow-<ms>ms-<n> and reported with "SLOW INPUT", and the run goes on.
+private let slowThreshold: Duration? = getenv("FUZZ_SLOW_MS").flatMap { Int(String(cString: $0)) }.map {
+    .milliseconds($0)
+}
+nonisolated(unsafe) private var slowCount = 0
+
+private func keepSlowInput(_ data: UnsafePointer<UInt8>, _ size: Int, _ elapsed: Duration) {
+    slowCount += 1
+    let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+    let path = "artifacts/slow-\(milliseconds)ms-\(slowCount)"
+    if let file = fopen(path, "wb") {
+        fwrite(data, 1, size, file)
+        fclose(file)
+    }
+    print("SLOW INPUT: \(milliseconds) ms, \(size) bytes, written to \(path)")
 }
 
 /// libFuzzer's driver, started from the entry point SwiftPM gives every executable target

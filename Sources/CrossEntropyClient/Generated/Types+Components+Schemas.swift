@@ -1959,7 +1959,10 @@ extension Components {
             public var detail: Swift.String
             /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload`.
             public struct ErrorsPayloadPayload: Codable, Hashable, Sendable {
-                /// JSON pointer (RFC 6901) into the request body; "" is the whole body.
+                /// JSON pointer (RFC 6901) into the request body; "" is the whole body. A member whose
+                /// name is longer than 64 characters is pointed at by its object's pointer (its name
+                /// is quoted cut in the detail, which says so).
+                ///
                 ///
                 /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/pointer`.
                 public var pointer: Swift.String
@@ -1968,7 +1971,7 @@ extension Components {
                 /// Creates a new `ErrorsPayloadPayload`.
                 ///
                 /// - Parameters:
-                ///   - pointer: JSON pointer (RFC 6901) into the request body; "" is the whole body.
+                ///   - pointer: JSON pointer (RFC 6901) into the request body; "" is the whole body. A member whose
                 ///   - detail:
                 public init(
                     pointer: Swift.String,

@@ -13,7 +13,7 @@ struct BatchRequest: Decodable {
     var unknownFields = UnknownFields()
 
     init(from decoder: any Decoder) throws {
-        let object = try decoder.container(keyedBy: FieldKey.self)
+        let object = try decoder.object()
         for key in object.allKeys {
             switch BatchField(rawValue: key.stringValue) {
             case .jobs?:
@@ -34,7 +34,7 @@ private struct DecodedJob: Decodable {
     init(from decoder: any Decoder) {
         let object: KeyedDecodingContainer<FieldKey>
         do {
-            object = try decoder.container(keyedBy: FieldKey.self)
+            object = try decoder.object()
         } catch {
             outcome = .failure(DecodingProblem.problem(for: error))
             return
@@ -42,8 +42,13 @@ private struct DecodedJob: Decodable {
         do {
             outcome = .success(try ScoringRequest(object, context: .batchJob))
         } catch {
-            outcome = .failure(DecodingProblem.problem(for: error))
-            id = try? object.decodeIfPresent(String.self, forKey: FieldKey(stringValue: ScoringField.id.rawValue))
+            var failure = error
+            do {
+                id = try object.decodeStringIfPresent(forKey: FieldKey(stringValue: ScoringField.id.rawValue))
+            } catch let unreadable as UnreadableString {
+                failure = unreadable  // named first: without its id the result cannot be matched
+            } catch {}  // an id of the wrong type: the job's own problem says so if it got there first
+            outcome = .failure(DecodingProblem.problem(for: failure))
         }
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// Turns a JSONDecoder error into a problem a person can act on: the pointer is the decoder's
 /// coding path, and the words are the contract's ("labels must be class indices…"), never a
 /// Swift type name.
@@ -25,6 +19,9 @@ enum DecodingProblem {
                     detail: "the number is out of float64 range (beyond ±1.8e308, or a non-zero value below 4.9e-324)")
             ])
         }
+        if let error = error as? UnreadableString {
+            return invalid(at: error.codingPath, error.detail)
+        }
         guard let error = error as? DecodingError else {
             return Problem(.invalidJSON, detail: "the body could not be read")
         }
@@ -42,45 +39,32 @@ enum DecodingProblem {
         }
     }
 
-    /// A 400 for a body JSONDecoder refused as a whole. Told apart: a body that is not UTF-8,
-    /// and a string that cannot be read (an invalid escape, found at its pointer by walking the
-    /// body again: JSONDecoder checks strings only when they are read). A body holding the bytes
-    /// "NaN" or "Infinity" is told why those are not JSON; no pointer is promised there.
+    /// A 400 for a body JSONDecoder refused as a whole (its scanner found a syntax error; a
+    /// string that cannot be read is reported where it is read, see `UnreadableString`). Told
+    /// apart by a look at the bytes (`SyntaxHints`): a body that is not UTF-8, nesting past
+    /// JSONDecoder's limit, and a bare `NaN` or `Infinity`, which are told why they are not JSON;
+    /// no pointer is promised there.
     ///
     /// Not done: decoding again with `allowsJSON5` to find NaN's pointer and to name JSON5
     /// syntax. Swift 6.3's JSON5 scanner traps (a `fatalError`, killing every request in flight)
     /// on a number such as `1e-` and on bytes F8-FF in an unquoted name, both found by the fuzzer.
-    static func syntaxProblem(in body: Data) -> Problem {
+    static func syntaxProblem(in body: UnsafeRawBufferPointer) -> Problem {
         // JSON is UTF-8 (RFC 8259 §8.1).
-        guard body.withUnsafeBytes({ String(validating: $0, as: UTF8.self) }) != nil else {
+        guard String(validating: body, as: UTF8.self) != nil else {
             return invalid(at: [], "not valid JSON: the body is not UTF-8")
         }
-        let strict = JSONDecoder()
-        let finder = UnreadableStringFinder.Found()
-        if let key = UnreadableStringFinder.key { strict.userInfo[key] = finder }
-        if (try? strict.decode(UnreadableStringFinder.self, from: body)) != nil, let path = finder.path {
-            return invalid(at: path, "this string cannot be read: an invalid escape, such as a lone UTF-16 surrogate")
+        let hints = SyntaxHints(body)
+        if hints.depth > SyntaxHints.depthLimit {
+            return invalid(
+                at: [],
+                "not valid JSON: arrays and objects nest \(hints.depth) deep; JSONDecoder reads at most \(SyntaxHints.depthLimit) levels"
+            )
         }
-        if contains(body, "NaN") || contains(body, "Infinity") {
+        if hints.hasNonFiniteToken {
             return invalid(
                 at: [], "not valid JSON: NaN and Infinity are not JSON numbers; send null or drop the sample")
         }
         return invalid(at: [], "not valid JSON")
-    }
-
-    /// Whether `body` holds `word`'s bytes anywhere (a hint for the message, not a parse).
-    private static func contains(_ body: Data, _ word: StaticString) -> Bool {
-        body.withUnsafeBytes { bytes in
-            word.withUTF8Buffer { needle in
-                guard bytes.count >= needle.count, let first = needle.first else { return false }
-                var i = 0
-                while i <= bytes.count - needle.count {
-                    if bytes[i] == first && needle.indices.allSatisfy({ bytes[i + $0] == needle[$0] }) { return true }
-                    i += 1
-                }
-                return false
-            }
-        }
     }
 
     /// An empty (or all-whitespace) body.
@@ -104,38 +88,5 @@ enum DecodingProblem {
         if let field = ScoringField(rawValue: last) { return "\(field.rawValue) must be \(field.expected)" }
         if BatchField(rawValue: last) == .jobs { return "jobs must be an array of job objects" }
         return "\(ClientText.cut(last)) has the wrong JSON type"
-    }
-}
-
-/// Walks any JSON document the scanner accepted and records the first string that cannot be
-/// read (an invalid escape such as a lone UTF-16 surrogate), reporting it through `userInfo`.
-/// Numbers are never converted here: only strings are read.
-private struct UnreadableStringFinder: Decodable {
-    /// Where the unreadable string is.
-    final class Found: @unchecked Sendable {
-        var path: [any CodingKey]?
-    }
-
-    static let key = CodingUserInfoKey(rawValue: "cross-entropy-service.unreadable-string")
-
-    init(from decoder: any Decoder) throws {
-        guard let key = Self.key, let found = decoder.userInfo[key] as? Found, found.path == nil else { return }
-        if let object = try? decoder.container(keyedBy: FieldKey.self) {
-            for key in object.allKeys where found.path == nil {
-                _ = try? object.decode(UnreadableStringFinder.self, forKey: key)
-            }
-        } else if var array = try? decoder.unkeyedContainer() {
-            while !array.isAtEnd && found.path == nil {
-                let index = array.currentIndex
-                _ = try? array.decode(UnreadableStringFinder.self)
-                if array.currentIndex == index { return }  // nothing more can be read here
-            }
-        } else if let value = try? decoder.singleValueContainer() {
-            do {
-                _ = try value.decode(String.self)
-            } catch  where !(error is DecodingError) {
-                found.path = decoder.codingPath
-            } catch {}
-        }
     }
 }

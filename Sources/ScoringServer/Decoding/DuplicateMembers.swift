@@ -33,11 +33,12 @@ final class DuplicateMembers: @unchecked Sendable {
 
     /// The first member found twice in one object, as a 400.
     var problem: Problem? {
-        guard let path = first else { return nil }
-        let name = ClientText.cut(path.last?.stringValue ?? "")
-        let detail = "the member '\(name)' occurs more than once in its object; send it once"
-        return Problem(
-            .invalidJSON, detail: detail, errors: [Problem.Detail(pointer: JSONPointer.from(path), detail: detail)])
+        guard let path = first, let last = path.last else { return nil }
+        // Only the last name is the client's: objects are opened only at members the service knows.
+        let name = MemberName(last.stringValue)
+        let detail = "the member \(name.described) occurs more than once in its object; send it once"
+        let pointer = name.pointer(in: JSONPointer.from(Array(path.dropLast())))
+        return Problem(.invalidJSON, detail: detail, errors: [Problem.Detail(pointer: pointer, detail: detail)])
     }
 
     private func record(_ path: [any CodingKey]) {

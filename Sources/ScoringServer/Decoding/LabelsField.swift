@@ -23,7 +23,7 @@ enum LabelsField: Decodable, Sendable {
     }
 
     private static func tensor(from decoder: any Decoder) throws -> LabelsField {
-        switch try Tensor.decode(try decoder.container(keyedBy: FieldKey.self)) {
+        switch try Tensor.decode(try decoder.object()) {
         case .failure(let problem):
             return .invalid(problem)
         case .success(let tensor) where tensor.shape.count == 1:

@@ -24,7 +24,7 @@ struct NumberMatrix: Decodable, Sendable {
             try decodeRows(&outer, decoder: decoder)
             return
         }
-        guard let object = try? decoder.container(keyedBy: FieldKey.self) else {
+        guard let object = try decoder.objectIfAny() else {
             throw DecodingError.typeMismatch(
                 NumberMatrix.self,
                 DecodingError.Context(

@@ -77,7 +77,7 @@ struct ScoringRequest: Sendable {
     var unknownFields = UnknownFields()
 
     init(from decoder: any Decoder, context: Context) throws {
-        try self.init(try decoder.container(keyedBy: FieldKey.self), context: context)
+        try self.init(try decoder.object(), context: context)
     }
 
     /// Reads the members of `object` (each object's container is made once: a second one would
@@ -92,7 +92,7 @@ struct ScoringRequest: Sendable {
             switch field {
             case .predictions: predictions = try object.decodeIfPresent(NumberMatrix.self, forKey: key)
             case .labels: labels = try object.decodeIfPresent(LabelsField.self, forKey: key)
-            case .input: input = try object.decodeIfPresent(String.self, forKey: key)
+            case .input: input = try object.decodeStringIfPresent(forKey: key)
             case .base: base = try object.decodeIfPresent(BaseField.self, forKey: key)
             case .perSample: perSample = try object.decodeIfPresent(Bool.self, forKey: key)
             case .perClass: perClass = try object.decodeIfPresent(Bool.self, forKey: key)
@@ -102,9 +102,9 @@ struct ScoringRequest: Sendable {
             case .positiveWeights: positiveWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
             case .labelSmoothing: labelSmoothing = try object.decodeNumberIfPresent(forKey: key)
             case .epsilon: epsilon = try object.decodeNumberIfPresent(forKey: key)
-            case .convention: convention = try object.decodeIfPresent(String.self, forKey: key)
-            case .id: id = try object.decodeIfPresent(String.self, forKey: key)
-            case .loss: loss = try object.decodeIfPresent(String.self, forKey: key)
+            case .convention: convention = try object.decodeStringIfPresent(forKey: key)
+            case .id: id = try object.decodeStringIfPresent(forKey: key)
+            case .loss: loss = try object.decodeStringIfPresent(forKey: key)
             }
         }
     }

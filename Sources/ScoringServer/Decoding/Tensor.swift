@@ -44,12 +44,11 @@ struct Tensor: Sendable {
         for key in object.allKeys {
             switch Field(rawValue: key.stringValue) {
             case .shape?: sizes = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            case .dtype?: dtype = try object.decodeIfPresent(String.self, forKey: key)
-            case .dataBase64?: encoded = try object.decodeIfPresent(String.self, forKey: key)
+            case .dtype?: dtype = try object.decodeStringIfPresent(forKey: key)
+            case .dataBase64?: encoded = try object.decodeStringIfPresent(forKey: key)
             case .data?: data = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
             case nil:
-                let pointer = "/" + JSONPointer.escape(ClientText.cut(key.stringValue))
-                return .failure(FieldSuggestion.unknownField(key.stringValue, known: Field.known, pointer: pointer))
+                return .failure(FieldSuggestion.unknownField(MemberName(key.stringValue), known: Field.known, in: ""))
             }
         }
         guard let sizes else {

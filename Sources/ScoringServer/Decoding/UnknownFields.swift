@@ -4,7 +4,7 @@
 /// spelling suggestions.
 struct UnknownFields: Sendable, Equatable {
     /// The names kept, in order, cut for echoing.
-    private(set) var names: [String] = []
+    private(set) var names: [MemberName] = []
     /// How many unknown members the object had in all.
     private(set) var count = 0
 
@@ -13,9 +13,9 @@ struct UnknownFields: Sendable, Equatable {
     mutating func record(_ name: String) {
         count += 1
         if names.count < ValidationProblems.limit {
-            names.append(ClientText.cut(name))
-        } else if let last = names.last, name < last {
-            names[names.count - 1] = ClientText.cut(name)
+            names.append(MemberName(name))
+        } else if let last = names.last, name < last.quoted {
+            names[names.count - 1] = MemberName(name)
         } else {
             return
         }

@@ -47,7 +47,7 @@ struct BatchEndpoint: Sendable {
 
     private func checkTopLevel(_ batch: BatchRequest) throws(Problem) {
         var problems = ValidationProblems()
-        problems.add(batch.unknownFields, known: BatchField.known) { "/" + JSONPointer.escape($0) }
+        problems.add(batch.unknownFields, known: BatchField.known, in: "")
         if batch.jobs == nil {
             problems.add("/jobs", "missing required field 'jobs'")
         } else if batch.jobs?.isEmpty == true {

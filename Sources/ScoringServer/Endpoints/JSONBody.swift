@@ -26,16 +26,18 @@ enum JSONBody {
             decoded = try decoder.decode(type, from: data)
         } catch {
             // A duplicate member is named first: the body means different things to different parsers.
-            throw duplicates.problem ?? problem(for: error, body: body, data: data)
+            throw duplicates.problem ?? problem(for: error, body: body)
         }
         if let problem = duplicates.problem { throw problem }
         return decoded
     }
 
-    private static func problem(for error: any Error, body: UnsafeRawBufferPointer, data: Data) -> Problem {
+    /// The problem of a body that could not be decoded. Nothing is decoded again: each read
+    /// site reports where it failed.
+    private static func problem(for error: any Error, body: UnsafeRawBufferPointer) -> Problem {
         // JSONDecoder checks the syntax of the whole body before any value is read.
         if case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty {
-            return isBlank(body) ? DecodingProblem.emptyBody : DecodingProblem.syntaxProblem(in: data)
+            return isBlank(body) ? DecodingProblem.emptyBody : DecodingProblem.syntaxProblem(in: body)
         }
         return DecodingProblem.problem(for: error)
     }

@@ -1006,15 +1006,20 @@ enum OpenAPIDocument {
                     properties:
                       pointer:
                         type: string
-                        description: JSON pointer (RFC 6901) into the request body; "" is the whole body.
+                        description: |
+                          JSON pointer (RFC 6901) into the request body; "" is the whole body. A member whose
+                          name is longer than 64 characters is pointed at by its object's pointer (its name
+                          is quoted cut in the detail, which says so).
                       detail:
                         type: string
           responses:
             InvalidJSON:
               description: |
-                An empty body, not JSON or truncated, NaN or Infinity, a body that is not UTF-8, a string
-                with an invalid escape, a malformed number (`01`, `1.`), a member that occurs twice in one
-                object, a wrong JSON type
+                An empty body, not JSON or truncated, NaN or Infinity (as bare tokens), arrays and objects
+                nested deeper than JSONDecoder's 512 levels, a body that is not UTF-8, a string the service
+                reads that cannot be read (an invalid escape such as a lone UTF-16 surrogate, a raw control
+                character, bytes that are not UTF-8: at its pointer, or for a member name at its object's),
+                a malformed number (`01`, `1.`), a member that occurs twice in one object, a wrong JSON type
                 (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
                 before a header name, obsolete line folding, a NUL or a bare CR in the request line or a
                 header, `%00` in the path, HTTP/1.1 without Host or two Host headers, a repeated
@@ -1090,7 +1095,8 @@ enum OpenAPIDocument {
                 pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
                 of 2^-54 or less, or a structural limit exceeded (type ending in
                 `limit-exceeded`; the detail names the flag: --max-samples, --max-classes, --max-elements,
-                --max-jobs).
+                --max-jobs). A number quoted from 2^53 on is the float64 it was read as, and the detail
+                says that float64 cannot represent every integer there.
               content:
                 application/problem+json:
                   schema:

@@ -19,12 +19,12 @@ struct ValidationProblems {
         if !isFull { details.append(detail) }
     }
 
-    /// One detail per unknown member kept, each with the closest of `known`, at the pointer
-    /// `pointer` makes of its name; the rest counted.
-    mutating func add(_ unknown: UnknownFields, known: [String], pointer: (String) -> String) {
+    /// One detail per unknown member kept of the object at pointer `object`, each with the
+    /// closest of `known`; the rest counted.
+    mutating func add(_ unknown: UnknownFields, known: [String], in object: String) {
         var listed = 0
         for name in unknown.names where !isFull {
-            add(FieldSuggestion.unknownField(name, known: known, pointer: pointer(name)))
+            add(FieldSuggestion.unknownField(name, known: known, in: object))
             listed += 1
         }
         unlisted += unknown.count - listed

@@ -11,16 +11,17 @@ enum FieldSuggestion {
         return best.distance <= max(2, best.field.count / 3) ? best.field : nil
     }
 
-    /// The 422 detail for one unknown member, at `pointer`, with the closest known name.
-    static func unknownField(_ name: String, known: [String], pointer: String) -> Problem.Detail {
-        let quoted = ClientText.cut(name)
+    /// The 422 detail for one unknown member of the object at pointer `object`, with the
+    /// closest known name.
+    static func unknownField(_ name: MemberName, known: [String], in object: String) -> Problem.Detail {
+        let suggestion = name.isCut ? nil : closest(to: name.quoted, among: known)
         let detail =
-            if let suggestion = closest(to: name, among: known) {
-                "unknown field '\(quoted)'; did you mean '\(suggestion)'?"
+            if let suggestion {
+                "unknown field \(name.described); did you mean '\(suggestion)'?"
             } else {
-                "unknown field '\(quoted)'; known fields: \(known.joined(separator: ", "))"
+                "unknown field \(name.described); known fields: \(known.joined(separator: ", "))"
             }
-        return Problem.Detail(pointer: pointer, detail: detail, isUnknownField: true)
+        return Problem.Detail(pointer: name.pointer(in: object), detail: detail, isUnknownField: true)
     }
 
     /// Levenshtein distance over Unicode scalars.

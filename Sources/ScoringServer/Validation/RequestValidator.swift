@@ -14,7 +14,7 @@ struct RequestValidator {
 
     func validate(_ request: ScoringRequest, as kind: LossKind) throws(Problem) -> ScoringJob {
         var problems = ValidationProblems()
-        problems.add(request.unknownFields, known: ScoringField.known(in: context)) { pointer($0) }
+        problems.add(request.unknownFields, known: ScoringField.known(in: context), in: pointerPrefix)
         let optionsValidator = OptionsValidator(pointer: pointer)
         let shapes = ShapeValidator(pointer: pointer, limits: limits)
         let scan = ProbabilityScan(pointer: pointer)
@@ -76,6 +76,11 @@ struct RequestValidator {
 }
 
 extension Double {
-    /// The shortest text that reads back as the same Double ("0.95", "1e-07").
-    var shortDescription: String { description }
+    /// The shortest text that reads back as the same Double ("0.95", "1e-07"). From 2^53 on,
+    /// float64 skips integers, so the value read may not be the number sent
+    /// (9007199254740993 is read as 9007199254740992): the text says so.
+    var shortDescription: String {
+        guard isFinite && magnitude >= 0x1p53 else { return description }
+        return "\(description) (as read: float64 cannot represent every integer beyond 2^53 exactly)"
+    }
 }
