@@ -62,6 +62,12 @@ struct ServiceCommand: ParsableCommand {
     )
     var maxBodyGap: Int?
 
+    @Option(
+        help:
+            "Seconds an answer may go without the client taking a byte of it before the connection is closed (its memory charge is held until then); 0 leaves it to --connection-timeout (env MAX_ANSWER_GAP; default 10)."
+    )
+    var maxAnswerGap: Int?
+
     @Option(help: "Most connections open at once; 0 keeps libmicrohttpd's default (env MAX_CONNECTIONS).")
     var maxConnections: Int?
 

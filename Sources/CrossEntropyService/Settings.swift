@@ -99,7 +99,10 @@ struct Settings {
                     range: 0...(1 << 40))
             ),
             maxBodyGap: try value(
-                command.maxBodyGap, "MAX_BODY_GAP", default: ServerConfiguration.defaultMaxBodyGap, range: 0...86_400)
+                command.maxBodyGap, "MAX_BODY_GAP", default: ServerConfiguration.defaultMaxBodyGap, range: 0...86_400),
+            maxAnswerGap: try value(
+                command.maxAnswerGap, "MAX_ANSWER_GAP", default: ServerConfiguration.defaultMaxAnswerGap,
+                range: 0...86_400)
         )
         // One largest body at the largest decoding factor must always fit, or it would get 413
         // although it is within --max-body-bytes.
