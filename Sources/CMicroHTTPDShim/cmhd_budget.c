@@ -1,9 +1,11 @@
 // The memory budget: one atomic total for the server and, when configured, one per share of
-// client addresses. Charges never wait: they fit now or are refused.
+// client addresses. Charges never wait: they fit now or are refused. A body is charged as it
+// is used (cmhd_body.c): nothing at its headers, its buffer as it grows, its decoding once whole.
 #include "cmhd_internal.h"
 
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 static _Atomic uint64_t *share_of(const cmhd_request *request) {
@@ -41,13 +43,11 @@ void cmhd_discard_body(cmhd_request *request) {
     cmhd_release(request, &request->body_charge);
 }
 
-// Grows the body's charge to cover `capacity` bytes; false when the budget cannot take it.
-bool cmhd_charge_capacity(cmhd_request *request, size_t capacity) {
-    uint64_t wanted;
-    if (__builtin_mul_overflow((uint64_t)capacity, request->factor, &wanted)) return false;
-    if (wanted <= request->body_charge) return true;
-    if (!cmhd_charge(request, wanted - request->body_charge, false)) return false;
-    request->body_charge = wanted;
+// Grows the body's charge to `amount` bytes; false when the budget cannot take it.
+bool cmhd_charge_body(cmhd_request *request, uint64_t amount) {
+    if (amount <= request->body_charge) return true;
+    if (!cmhd_charge(request, amount - request->body_charge, false)) return false;
+    request->body_charge = amount;
     return true;
 }
 
@@ -56,6 +56,24 @@ static bool could_fit(const cmhd_server *server, uint64_t amount) {
     const cmhd_config *config = &server->config;
     if (config->memory_budget != 0 && amount > config->memory_budget) return false;
     return config->memory_budget_per_address == 0 || amount <= config->memory_budget_per_address;
+}
+
+// Whether `amount` more fits under `limit` (0: none) beside `charged` (which answers may push past it).
+static bool fits_beside(uint64_t charged, uint64_t amount, uint64_t limit) {
+    return limit == 0 || (charged <= limit && amount <= limit - charged);
+}
+
+// Whether a charge would fit now: a comparison, nothing is taken.
+static bool fits_now(cmhd_request *request, uint64_t amount) {
+    cmhd_server *server = request->server;
+    if (!fits_beside(atomic_load(&server->charged), amount, server->config.memory_budget)) return false;
+    _Atomic uint64_t *share = share_of(request);
+    return share == NULL || fits_beside(atomic_load(share), amount, server->config.memory_budget_per_address);
+}
+
+static bool expects_continue(const cmhd_request *request) {
+    const char *expect = cmhd_request_header(request, MHD_HTTP_HEADER_EXPECT);
+    return expect != NULL && strcasecmp(expect, "100-continue") == 0;
 }
 
 cmhd_admission cmhd_request_admit(cmhd_request *request, uint64_t factor) {
@@ -71,9 +89,10 @@ cmhd_admission cmhd_request_admit(cmhd_request *request, uint64_t factor) {
         if (__builtin_mul_overflow(length, request->factor, &amount) || !could_fit(server, amount)) {
             return CMHD_NEVER_FITS;
         }
-        if (!cmhd_charge_capacity(request, (size_t)length)) return CMHD_OVER_BUDGET;
-        request->body = malloc((size_t)length);
-        request->capacity = request->body ? (size_t)length : 0;
+        // A client that waits for 100 Continue can be told now, before it sends anything; the
+        // budget is compared, not reserved (a reservation is what a silent client would hold).
+        if (expects_continue(request) && !fits_now(request, amount)) return CMHD_OVER_BUDGET;
+        request->declared = length;
     }
     if (length > 0 || chunked) {
         request->reading_body = true;

@@ -48,8 +48,9 @@ struct cmhd_request {
     uint64_t tag;
     size_t address_share;
     cmhd_framing framing;
-    // Body and its charge: `factor` budget bytes for each byte of capacity.
+    // Body and its charge: its capacity while it arrives, length x `factor` once whole.
     uint64_t factor;
+    uint64_t declared;  // Content-Length; 0 when chunked or absent
     uint8_t *body;
     size_t length;
     size_t capacity;
@@ -77,13 +78,15 @@ size_t cmhd_address_share(struct MHD_Connection *connection);
 bool cmhd_charge(cmhd_request *request, uint64_t amount, bool force);
 // Gives `*amount` back and zeroes it.
 void cmhd_release(cmhd_request *request, uint64_t *amount);
-// Grows the body's charge to cover `capacity` bytes; false when the budget cannot take it.
-bool cmhd_charge_capacity(cmhd_request *request, size_t capacity);
+// Grows the body's charge to `amount` bytes; false when the budget cannot take it.
+bool cmhd_charge_body(cmhd_request *request, uint64_t amount);
 // Frees the body buffer and gives its charge back.
 void cmhd_discard_body(cmhd_request *request);
 
 // Body (cmhd_body.c).
 void cmhd_append_chunk(cmhd_request *request, const char *data, size_t size);
+// The whole body is in: tops its charge up to length x factor, or drops it (CMHD_BODY_OVER_BUDGET).
+void cmhd_finish_body(cmhd_request *request);
 bool cmhd_body_rate_ok(cmhd_request *request, size_t size);
 
 // Framing (cmhd_framing.c): the raw request target (URI log callback), then the header walk of

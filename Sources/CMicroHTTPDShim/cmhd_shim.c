@@ -18,6 +18,12 @@ static enum MHD_Result queue_answer(cmhd_request *request) {
     enum MHD_Result result = MHD_queue_response(request->connection, request->status, response);
     MHD_destroy_response(response);
     if (result == MHD_YES) request->answered = true;
+    // The answer holds its charge until it is sent: a client that takes none of it is cut
+    // after answer_gap (restored in request_completed for the next request on the connection).
+    if (result == MHD_YES && request->server->config.answer_gap > 0) {
+        MHD_set_connection_option(request->connection, MHD_CONNECTION_OPTION_TIMEOUT,
+                                  request->server->config.answer_gap);
+    }
     return result;
 }
 
@@ -65,6 +71,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
     }
 
     end_body(request);
+    cmhd_finish_body(request);
     server->handler(server->context, request, CMHD_PHASE_COMPLETE);
     cmhd_discard_body(request);
     if (request->response == NULL) return MHD_NO;  // Swift always answers; close if it could not
@@ -104,6 +111,11 @@ static void finish_request(cmhd_request *request, enum MHD_RequestTerminationCod
             request->close_reason = request->slow || timed_out ? CMHD_CLOSE_SLOW_BODY : CMHD_CLOSE_ABORTED;
         }
         server->handler(server->context, request, CMHD_PHASE_CLOSED);
+    }
+    // Only on this code is the connection in normal processing (no daemon lock held) and may
+    // serve another request.
+    if (request->answered && code == MHD_REQUEST_TERMINATED_COMPLETED_OK && server->config.answer_gap > 0) {
+        MHD_set_connection_option(request->connection, MHD_CONNECTION_OPTION_TIMEOUT, server->config.connection_timeout);
     }
     if (request->response != NULL) MHD_destroy_response(request->response);
     cmhd_discard_body(request);

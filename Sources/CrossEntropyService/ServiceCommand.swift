@@ -54,6 +54,9 @@ struct ServiceCommand: ParsableCommand {
     @Option(name: .customLong(ServiceOptions.maxBodyGap.name), help: ServiceOptions.maxBodyGap.argumentHelp)
     var maxBodyGap: Int?
 
+    @Option(name: .customLong(ServiceOptions.maxAnswerGap.name), help: ServiceOptions.maxAnswerGap.argumentHelp)
+    var maxAnswerGap: Int?
+
     @Option(name: .customLong(ServiceOptions.maxConnections.name), help: ServiceOptions.maxConnections.argumentHelp)
     var maxConnections: Int?
 

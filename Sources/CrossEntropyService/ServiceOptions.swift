@@ -40,6 +40,11 @@ enum ServiceOptions {
         help:
             "Seconds a request body may go without a byte before the connection is closed; 0 leaves it to --connection-timeout"
     )
+    static let maxAnswerGap = IntegerOption(
+        name: "max-answer-gap", defaultValue: ServerConfiguration.defaultMaxAnswerGap, range: 0...86_400,
+        help:
+            "Seconds an answer may go without the client taking a byte of it before the connection is closed (its memory charge is held until then); 0 leaves it to --connection-timeout"
+    )
     static let maxConnections = IntegerOption(
         name: "max-connections", defaultValue: 0, range: 0...1_000_000,
         help: "Most connections open at once; 0 keeps libmicrohttpd's own limit, about 1020")

@@ -60,7 +60,8 @@ struct Settings {
             perIPConnectionLimit: try value(Options.maxConnectionsPerIp, command.maxConnectionsPerIp),
             connectionTimeout: try value(Options.connectionTimeout, command.connectionTimeout),
             minBodyRate: UInt64(try value(Options.minBodyRate, command.minBodyRate)),
-            maxBodyGap: try value(Options.maxBodyGap, command.maxBodyGap)
+            maxBodyGap: try value(Options.maxBodyGap, command.maxBodyGap),
+            maxAnswerGap: try value(Options.maxAnswerGap, command.maxAnswerGap)
         )
         // One largest body at the largest decoding factor must always fit, or it would get 413
         // although it is within --max-body-bytes.

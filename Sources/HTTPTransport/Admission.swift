@@ -7,6 +7,6 @@ public enum Admission: Sendable {
     /// Refuse at once with this answer.
     case answer(HTTPResponse)
     /// Read the body whole, charging `memoryPerByte` bytes of the memory budget per body byte
-    /// (the declared Content-Length at once, a chunked body as it grows) until it is answered.
+    /// from when it is whole until it is answered (its buffer alone while it arrives).
     case admit(memoryPerByte: UInt64)
 }

@@ -16,10 +16,11 @@ public struct ServerConfiguration: Sendable {
     public var threads: Int
     /// Bodies past this are refused (413) and never buffered.
     public var maxBodyBytes: UInt64
-    /// Memory charged by all requests at once, together (0: no limit): each admitted body costs
-    /// its bytes times the application's factor until answered, each answer its bytes until
-    /// the client has read it. Past it, 503 with Retry-After; a charge larger than the whole
-    /// budget, 413.
+    /// Memory charged by all requests at once, together (0: no limit): a body costs its buffer
+    /// while it arrives, then its bytes times the application's factor until answered; each
+    /// answer its bytes until the client has read it. Past it, 503 with Retry-After (at the end
+    /// of the body, or at its headers when the client waits for 100 Continue); a charge larger
+    /// than the whole budget, 413 at the headers.
     public var memoryBudgetBytes: UInt64
     /// The most one client address may have charged at once (0: no per-address limit).
     public var memoryBudgetPerAddressBytes: UInt64
@@ -33,6 +34,9 @@ public struct ServerConfiguration: Sendable {
     public var minBodyRate: UInt64
     /// Seconds a body may go without a byte (0: the connection timeout applies).
     public var maxBodyGap: Int
+    /// Seconds a queued answer may go without the client taking a byte (0: the connection
+    /// timeout applies): an answer holds its memory charge until it is sent.
+    public var maxAnswerGap: Int
 
     /// Every IPv4 address.
     public static let defaultHost = "0.0.0.0"
@@ -50,6 +54,9 @@ public struct ServerConfiguration: Sendable {
     public static let defaultMinBodyRate: UInt64 = 256 * 1024
     /// Seconds a body may pause.
     public static let defaultMaxBodyGap = 10
+    /// Seconds an answer may wait for its reader: a client that takes nothing for this long
+    /// gives its answer's charge back (RELIABILITY.md, "Answers nobody reads").
+    public static let defaultMaxAnswerGap = 10
 
     /// Defaults for a service on its own machine; the shipped manifest sets its own.
     public init(
@@ -63,7 +70,8 @@ public struct ServerConfiguration: Sendable {
         perIPConnectionLimit: Int = 0,
         connectionTimeout: Int = ServerConfiguration.defaultConnectionTimeout,
         minBodyRate: UInt64 = ServerConfiguration.defaultMinBodyRate,
-        maxBodyGap: Int = ServerConfiguration.defaultMaxBodyGap
+        maxBodyGap: Int = ServerConfiguration.defaultMaxBodyGap,
+        maxAnswerGap: Int = ServerConfiguration.defaultMaxAnswerGap
     ) {
         self.host = host
         self.port = port
@@ -76,5 +84,6 @@ public struct ServerConfiguration: Sendable {
         self.connectionTimeout = connectionTimeout
         self.minBodyRate = minBodyRate
         self.maxBodyGap = maxBodyGap
+        self.maxAnswerGap = maxAnswerGap
     }
 }

@@ -40,6 +40,7 @@ public final class HTTPServer: Sendable {
         config.connection_timeout = UInt32(clamping: configuration.connectionTimeout)
         config.max_body_gap = UInt32(clamping: configuration.maxBodyGap)
         config.min_body_rate = configuration.minBodyRate
+        config.answer_gap = UInt32(clamping: configuration.maxAnswerGap)
         var message = [CChar](repeating: 0, count: 256)
         let started = configuration.host.withCString { host in
             config.host = host
@@ -67,7 +68,8 @@ public final class HTTPServer: Sendable {
         handle.withLock { $0.map { Int(cmhd_requests_in_flight($0)) } ?? 0 }
     }
 
-    /// Bytes charged to the memory budget right now (bodies × factors, answers held).
+    /// Bytes charged to the memory budget right now (bodies received, bodies being decoded ×
+    /// their factors, answers held).
     public var memoryCharged: UInt64 {
         handle.withLock { $0.map { cmhd_memory_charged($0) } ?? 0 }
     }

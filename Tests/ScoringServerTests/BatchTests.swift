@@ -55,4 +55,22 @@ import Testing
         #expect(harness.post("/batch", #"{"jobs":{}}"#).status == 400)
         #expect(harness.post("/batch", #"{"jobs":[1, {"id":"a"}]}"#).status == 200)
     }
+
+    /// A failing job's error lists at most `problemsPerFailedJob` problems and counts the rest,
+    /// so 10,000 bad jobs cannot answer 20 problems each; a request on its own lists up to 20.
+    @Test func aFailingJobListsFewProblems() {
+        let unknown = (0..<8).map { "\"x\($0)\":0" }.joined(separator: ",")
+        let job = #"{"id":"a","loss":"cce","predictions":[[0.5,0.5]],"labels":[0],"# + unknown + "}"
+        let answer = harness.post("/batch", #"{"jobs":["# + job + "," + job + "]}")
+        let results = answer.json["results"]?.array ?? []
+        #expect(results.count == 2)
+        for (index, result) in results.enumerated() {
+            let error = result["error"]
+            #expect(error?.problemPointers == (0..<3).map { "/jobs/\(index)/x\($0)" })
+            #expect(error?["detail"]?.string == "8 problems in the job; the first 3 are listed")
+            #expect(error?["type"]?.string == "urn:cross-entropy-service:problem:unknown-field")
+        }
+        let alone = harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[0],"# + unknown + "}")
+        #expect(alone.pointers.count == 8)
+    }
 }

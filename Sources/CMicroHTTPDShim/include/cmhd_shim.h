@@ -30,6 +30,8 @@ typedef struct cmhd_config {
     unsigned int connection_timeout;      // seconds of inactivity before a connection is closed; 0: never
     unsigned int max_body_gap;            // seconds without a body byte before the connection is cut; 0: off
     uint64_t min_body_rate;               // body bytes per second, over windows of max_body_gap; 0: off
+    unsigned int answer_gap;              // seconds a queued answer may go without the client taking a
+                                          // byte before the connection is closed; 0: connection_timeout
 } cmhd_config;
 
 // Starts serving. Returns NULL and writes a message into `error` when it cannot.
@@ -72,11 +74,13 @@ typedef enum CMHD_CLOSED_ENUM cmhd_framing {
 } cmhd_framing;
 cmhd_framing cmhd_request_framing(const cmhd_request *request);
 
-// HEADERS phase: charges `factor` bytes per body byte (the declared Content-Length now; a
-// chunked body as it arrives) and goes on to read the body. Never waits for budget.
+// HEADERS phase: goes on to read the body, which is charged as it is used: its buffer at one
+// budget byte per byte as it grows, then, once whole, `factor` bytes per body byte before the
+// COMPLETE phase (a body that does not fit then is dropped: CMHD_BODY_OVER_BUDGET). Nothing is
+// charged or reserved here, and nothing ever waits for budget.
 typedef enum CMHD_CLOSED_ENUM cmhd_admission {
     CMHD_ADMITTED,
-    CMHD_OVER_BUDGET,   // does not fit now: refuse with 503
+    CMHD_OVER_BUDGET,   // `Expect: 100-continue` and factor x length does not fit now: refuse with 503
     CMHD_NEVER_FITS,    // factor x length exceeds a whole budget: refuse with 413
 } cmhd_admission;
 cmhd_admission cmhd_request_admit(cmhd_request *request, uint64_t factor);
@@ -85,7 +89,7 @@ cmhd_admission cmhd_request_admit(cmhd_request *request, uint64_t factor);
 typedef enum CMHD_CLOSED_ENUM cmhd_body_state {
     CMHD_BODY_KEPT,
     CMHD_BODY_TOO_LARGE,  // grew past max_body_bytes: 413
-    CMHD_BODY_OVER_BUDGET, // a chunked body outgrew what the budget had left: 503
+    CMHD_BODY_OVER_BUDGET, // its buffer, or its charge at the route's factor once whole, did not fit: 503
 } cmhd_body_state;
 cmhd_body_state cmhd_request_body_state(const cmhd_request *request);
 // The body received; `length` is set, the pointer may be NULL when empty.

@@ -1512,7 +1512,8 @@ extension Components {
         }
         /// One job's entry, told apart by `kind`: the job's `loss` ("cce" or "bce"), or null when
         /// the job could not be read as either (not an object, wrong JSON types, `loss` missing or
-        /// unknown).
+        /// unknown). A failing job's `error` lists at most 3 problems in `errors`; its `detail`
+        /// counts them all.
         ///
         ///
         /// - Remark: Generated from `#/components/schemas/BatchJobResult`.

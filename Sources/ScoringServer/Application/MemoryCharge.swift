@@ -1,6 +1,7 @@
 /// Bytes of memory a request costs per byte of its body, charged to the transport's memory
-/// budget from its headers until it is answered: JSONDecoder holds its whole working set
-/// before any of our code sees a value, so the body's size is the only handle on it.
+/// budget once the body is whole until it is answered (while it arrives, its buffer alone):
+/// JSONDecoder holds its whole working set before any of our code sees a value, so the body's
+/// size is the only handle on it.
 ///
 /// The one place the factors live. Each is the worst (peak − idle RSS) / body measured by
 /// `bench/memory-factors.py` over every form a body can take, rounded up (RELIABILITY.md, "Memory

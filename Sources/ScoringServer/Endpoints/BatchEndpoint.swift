@@ -9,6 +9,11 @@ struct BatchEndpoint: Sendable {
 
     /// Below this many prediction values in all, threads cost more than they save.
     static let parallelThreshold = 20_000
+    /// Problems a failing job's error lists (a whole request lists up to
+    /// `ValidationProblems.limit`): a batch of 10,000 small bad jobs would otherwise answer 20
+    /// problems for each, an answer hundreds of times its request, held while unread
+    /// (RELIABILITY.md, "Answers nobody reads").
+    static let problemsPerFailedJob = 3
 
     func respond(to body: UnsafeRawBufferPointer) -> HTTPResponse {
         let batch: BatchRequest
@@ -131,7 +136,7 @@ struct BatchEndpoint: Sendable {
                 entry.member("result") { $0.raw(scored.bytes) }
             } else if let failure {
                 entry.member("status", failure.status)
-                entry.member("error") { failure.write(to: &$0) }
+                entry.member("error") { failure.listing(atMost: Self.problemsPerFailedJob).write(to: &$0) }
             }
         }
         return json.bytes

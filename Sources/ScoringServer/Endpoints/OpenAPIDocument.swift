@@ -854,7 +854,8 @@ enum OpenAPIDocument {
               description: |
                 One job's entry, told apart by `kind`: the job's `loss` ("cce" or "bce"), or null when
                 the job could not be read as either (not an object, wrong JSON types, `loss` missing or
-                unknown).
+                unknown). A failing job's `error` lists at most 3 problems in `errors`; its `detail`
+                counts them all.
               oneOf:
                 - $ref: '#/components/schemas/CategoricalJobResult'
                 - $ref: '#/components/schemas/BinaryJobResult'

@@ -134,5 +134,17 @@ extension Problem {
     }
 }
 
+extension Problem {
+    /// The same problem listing its first `limit` errors, its detail counting them all (a batch
+    /// job's error, one of thousands in an answer).
+    func listing(atMost limit: Int) -> Problem {
+        guard errors.count > limit else { return self }
+        let count = errors.count >= ValidationProblems.limit ? "at least \(errors.count)" : "\(errors.count)"
+        return Problem(
+            type, detail: "\(count) problems in the job; the first \(limit) are listed",
+            errors: Array(errors.prefix(limit)))
+    }
+}
+
 /// A detail can stand alone as a decoding outcome (a tensor's broken rule, below its field).
 extension Problem.Detail: Error {}
