@@ -21,6 +21,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin scorer
 COPY --from=build /usr/local/bin/cross-entropy-service /usr/local/bin/cross-entropy-service
+# Apache-2.0 §4(d): the licence and the NOTICE texts of the statically linked Swift packages.
+COPY LICENSE NOTICE /usr/share/doc/cross-entropy-service/
 USER 10001
 ENV HOST=0.0.0.0 PORT=8080
 EXPOSE 8080

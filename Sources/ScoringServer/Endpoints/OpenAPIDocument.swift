@@ -26,8 +26,8 @@ enum OpenAPIDocument {
             Every response carries `X-Request-Id`: the caller's value when it is printable ASCII of at most
             128 characters, otherwise a fresh 32-hex-digit id. It also appears in the access log.
           license:
-            name: Proprietary
-            identifier: LicenseRef-Proprietary
+            name: Apache License 2.0
+            identifier: Apache-2.0
         servers:
           - url: http://localhost:8080
         paths:
