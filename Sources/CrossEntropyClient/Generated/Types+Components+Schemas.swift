@@ -1559,63 +1559,20 @@ extension Components {
                     public var condition: Swift.String
                     /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/min_probability`.
                     public var minProbability: Swift.Double?
-                    /// The band's upper loss in bits, or the string "log2(classes)" for the chance-level band, whose edge depends on the number of classes.
+                    /// The band's upper loss in bits; absent where the edge depends on the number of classes (then `max_loss_bits_rule` gives it) and for `wrong`, which has none.
                     ///
                     /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits`.
-                    public struct MaxLossBitsPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits/value1`.
-                        public var value1: Swift.Double?
-                        /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits/value2`.
-                        @frozen public enum Value2Payload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case log2_lpar_classes_rpar_ = "log2(classes)"
-                        }
-                        /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits/value2`.
-                        public var value2: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsPayload.Value2Payload?
-                        /// Creates a new `MaxLossBitsPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - value1:
-                        ///   - value2:
-                        public init(
-                            value1: Swift.Double? = nil,
-                            value2: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsPayload.Value2Payload? = nil
-                        ) {
-                            self.value1 = value1
-                            self.value2 = value2
-                        }
-                        public init(from decoder: any Swift.Decoder) throws {
-                            var errors: [any Swift.Error] = []
-                            do {
-                                self.value1 = try decoder.decodeFromSingleValueContainer()
-                            } catch {
-                                errors.append(error)
-                            }
-                            do {
-                                self.value2 = try decoder.decodeFromSingleValueContainer()
-                            } catch {
-                                errors.append(error)
-                            }
-                            try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
-                                [
-                                    self.value1,
-                                    self.value2
-                                ],
-                                type: Self.self,
-                                codingPath: decoder.codingPath,
-                                errors: errors
-                            )
-                        }
-                        public func encode(to encoder: any Swift.Encoder) throws {
-                            try encoder.encodeFirstNonNilValueToSingleValueContainer([
-                                self.value1,
-                                self.value2
-                            ])
-                        }
+                    public var maxLossBits: Swift.Double?
+                    /// The band's upper loss in bits as a formula of the number of classes C, where it depends on C (the chance-level band `very_low`, log2(C) bits).
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits_rule`.
+                    @frozen public enum MaxLossBitsRulePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case log2_lpar_classes_rpar_ = "log2(classes)"
                     }
-                    /// The band's upper loss in bits, or the string "log2(classes)" for the chance-level band, whose edge depends on the number of classes.
+                    /// The band's upper loss in bits as a formula of the number of classes C, where it depends on C (the chance-level band `very_low`, log2(C) bits).
                     ///
-                    /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits`.
-                    public var maxLossBits: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsPayload?
+                    /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits_rule`.
+                    public var maxLossBitsRule: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsRulePayload?
                     /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/description`.
                     public var description: Swift.String
                     /// Creates a new `BandsPayloadPayload`.
@@ -1624,19 +1581,22 @@ extension Components {
                     ///   - name:
                     ///   - condition:
                     ///   - minProbability:
-                    ///   - maxLossBits: The band's upper loss in bits, or the string "log2(classes)" for the chance-level band, whose edge depends on the number of classes.
+                    ///   - maxLossBits: The band's upper loss in bits; absent where the edge depends on the number of classes (then `max_loss_bits_rule` gives it) and for `wrong`, which has none.
+                    ///   - maxLossBitsRule: The band's upper loss in bits as a formula of the number of classes C, where it depends on C (the chance-level band `very_low`, log2(C) bits).
                     ///   - description:
                     public init(
                         name: Components.Schemas.CategoricalBand,
                         condition: Swift.String,
                         minProbability: Swift.Double? = nil,
-                        maxLossBits: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsPayload? = nil,
+                        maxLossBits: Swift.Double? = nil,
+                        maxLossBitsRule: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsRulePayload? = nil,
                         description: Swift.String
                     ) {
                         self.name = name
                         self.condition = condition
                         self.minProbability = minProbability
                         self.maxLossBits = maxLossBits
+                        self.maxLossBitsRule = maxLossBitsRule
                         self.description = description
                     }
                     public enum CodingKeys: String, CodingKey {
@@ -1644,6 +1604,7 @@ extension Components {
                         case condition
                         case minProbability = "min_probability"
                         case maxLossBits = "max_loss_bits"
+                        case maxLossBitsRule = "max_loss_bits_rule"
                         case description
                     }
                 }

@@ -81,6 +81,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: The loss
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -145,6 +148,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: The loss
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -221,6 +227,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: One result per job, in order
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -246,6 +255,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: Both band tables
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -259,6 +271,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: The process serves
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -278,6 +293,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: Accepting work
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -291,6 +309,9 @@ enum OpenAPIDocument {
                   $ref: '#/components/responses/MethodNotAllowed'
                 '503':
                   description: Draining
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/problem+json:
                       schema:
@@ -311,6 +332,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: The metrics
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     text/plain; version=0.0.4:
                       schema:
@@ -324,6 +348,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: The OpenAPI document, identical to openapi.yaml in the repository
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/yaml: {}
                 '405':
@@ -331,15 +358,18 @@ enum OpenAPIDocument {
           /:
             get:
               operationId: index
-              summary: Name, version and routes
+              summary: Name, version, routes and limits
               responses:
                 '200':
                   description: What this service is
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
                         type: object
-                        required: [name, version, routes]
+                        required: [name, version, routes, limits]
                         properties:
                           name:
                             type: string
@@ -349,6 +379,39 @@ enum OpenAPIDocument {
                             type: array
                             items:
                               type: string
+                          limits:
+                            description: What this instance accepts, as configured (the flags are named in each field's description); split work that passes one.
+                            type: object
+                            required: [max_body_bytes, max_samples, max_classes, max_elements, max_jobs, memory_budget_bytes, memory_budget_per_address_bytes]
+                            properties:
+                              max_body_bytes:
+                                description: Largest request body in bytes (--max-body-bytes); a larger one is a 413.
+                                type: integer
+                                minimum: 0
+                              max_samples:
+                                description: Samples in one request or batch job (--max-samples).
+                                type: integer
+                                minimum: 0
+                              max_classes:
+                                description: Classes (--max-classes).
+                                type: integer
+                                minimum: 0
+                              max_elements:
+                                description: Prediction values in one request; for /batch, across all jobs together (--max-elements).
+                                type: integer
+                                minimum: 0
+                              max_jobs:
+                                description: Jobs in one /batch request (--max-jobs).
+                                type: integer
+                                minimum: 0
+                              memory_budget_bytes:
+                                description: Memory all requests may be charged at once (--memory-budget-bytes; 0 none). A body is charged its bytes times its route's decoding factor (RELIABILITY.md), so a body whose charge passes this budget is a 413, and one that does not fit beside the others now a 503.
+                                type: integer
+                                minimum: 0
+                              memory_budget_per_address_bytes:
+                                description: The same for all requests of one client address (--memory-budget-per-address-bytes; 0 none).
+                                type: integer
+                                minimum: 0
                 '405':
                   $ref: '#/components/responses/MethodNotAllowed'
         components:
@@ -381,7 +444,8 @@ enum OpenAPIDocument {
                     minimum: 0
                 dtype:
                   anyOf:
-                    - type: string
+                    - title: Dtype
+                      type: string
                       enum: [float32, float64]
                     - type: 'null'
                   default: float64
@@ -404,7 +468,8 @@ enum OpenAPIDocument {
                 convention. No `default` is declared because it depends on `convention`: a client that
                 fills in a default would change the answer.
               anyOf:
-                - type: string
+                - title: Input
+                  type: string
                   enum: [probabilities, logits]
                 - type: 'null'
             Base:
@@ -414,17 +479,21 @@ enum OpenAPIDocument {
                 convention. No `default` is declared because it depends on `convention`. An integer (2
                 or 10) or the string "e".
               anyOf:
-                - type: integer
+                - title: BaseNumber
+                  type: integer
                   enum: [2, 10]
-                - type: string
+                - title: Base
+                  type: string
                   enum: [e]
                 - type: 'null'
             ResultBase:
               description: The logarithm base of the answer, as requests give it.
               anyOf:
-                - type: integer
+                - title: BaseNumber
+                  type: integer
                   enum: [2, 10]
-                - type: string
+                - title: Base
+                  type: string
                   enum: [e]
             Unit:
               type: string
@@ -480,7 +549,9 @@ enum OpenAPIDocument {
                 weights with pytorch, class weights with keras or sklearn, smoothing with sklearn or
                 PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn.
               anyOf:
-                - type: string
+                # Titles name the enums in generated clients (Convention, not ConventionType0).
+                - title: Convention
+                  type: string
                   enum: [document, sklearn, pytorch, keras]
                 - type: 'null'
             Settings:
@@ -868,11 +939,12 @@ enum OpenAPIDocument {
                           min_probability:
                             type: number
                           max_loss_bits:
-                            description: The band's upper loss in bits, or the string "log2(classes)" for the chance-level band, whose edge depends on the number of classes.
-                            anyOf:
-                              - type: number
-                              - type: string
-                                enum: [log2(classes)]
+                            description: The band's upper loss in bits; absent where the edge depends on the number of classes (then `max_loss_bits_rule` gives it) and for `wrong`, which has none.
+                            type: number
+                          max_loss_bits_rule:
+                            description: The band's upper loss in bits as a formula of the number of classes C, where it depends on C (the chance-level band `very_low`, log2(C) bits).
+                            type: string
+                            enum: [log2(classes)]
                           description:
                             type: string
                 bce:
@@ -922,6 +994,16 @@ enum OpenAPIDocument {
                         description: JSON pointer (RFC 6901) into the request body; "" is the whole body.
                       detail:
                         type: string
+          headers:
+            RequestId:
+              required: true
+              description: |
+                The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                a fresh 32-hex-digit id; also in the access log line of the request.
+              schema:
+                type: string
+                minLength: 1
+                maxLength: 128
           responses:
             InvalidJSON:
               description: |
@@ -931,6 +1013,9 @@ enum OpenAPIDocument {
                 (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
                 before a header name, a repeated or malformed Content-Length, more than one
                 Transfer-Encoding, Content-Length together with Transfer-Encoding
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
               content:
                 application/problem+json:
                   schema:
@@ -946,6 +1031,8 @@ enum OpenAPIDocument {
             MethodNotAllowed:
               description: Wrong method; the Allow header lists the right ones
               headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
                 Allow:
                   schema:
                     type: string
@@ -958,6 +1045,9 @@ enum OpenAPIDocument {
                 The body is over --max-body-bytes (default 64 MiB), or its memory charge (body bytes times the route's
                 decoding factor) is more than a whole --memory-budget-bytes or --memory-budget-per-address-bytes;
                 decided from Content-Length before the body is read
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
               content:
                 application/problem+json:
                   schema:
@@ -969,6 +1059,8 @@ enum OpenAPIDocument {
                 Content-Length before the body is read, or as a chunked body grows. Retry after the seconds
                 Retry-After gives.
               headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
                 Retry-After:
                   schema:
                     type: integer
@@ -978,6 +1070,9 @@ enum OpenAPIDocument {
                     $ref: '#/components/schemas/Problem'
             NotImplemented:
               description: A Transfer-Encoding other than chunked (RFC 9112 §6.1); the connection is closed
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
               content:
                 application/problem+json:
                   schema:
@@ -987,6 +1082,9 @@ enum OpenAPIDocument {
                 Content-Type is not application/json (or application/*+json), its charset is not UTF-8, the
                 body is UTF-16 or UTF-32, or a Content-Encoding other than identity was applied (the answer
                 then carries `Accept-Encoding: identity`)
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
               content:
                 application/problem+json:
                   schema:
@@ -1002,6 +1100,9 @@ enum OpenAPIDocument {
                 of 2^-54 or less, or a structural limit exceeded (type ending in
                 `limit-exceeded`; the detail names the flag: --max-samples, --max-classes, --max-elements,
                 --max-jobs).
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
               content:
                 application/problem+json:
                   schema:
