@@ -28,9 +28,16 @@ import Testing
         #expect(sklearn.base.value2 == .e)
 
         let bce = try await client.binaryCrossEntropy(
-            body: .json(.init(predictions: .case1([[0.8, 0.4, 0.6]]), labels: .Matrix(.case1([[1, 0, 1]]))))
+            body: .json(.init(predictions: .Matrix(.case1([[0.8, 0.4, 0.6]])), labels: .Matrix(.case1([[1, 0, 1]]))))
         ).ok.body.json
         #expect(bce.loss == 1.795_859_283_219_774_8)
+
+        // A binary classifier's flat output, as n × 1.
+        let flat = try await client.binaryCrossEntropy(
+            body: .json(.init(predictions: .case2([0.8, 0.4]), labels: .case2([1, 0])))
+        ).ok.body.json
+        #expect(flat.n == 2 && flat.classes == 1)
+        #expect(abs(flat.loss - -(log2(0.8) + log2(0.6)) / 2) <= 1e-15)
         #expect(bce.classLosses.count == 3)
 
         let broken = try await client.categoricalCrossEntropy(
@@ -44,7 +51,7 @@ import Testing
             .cce(.init(id: "dog", loss: .cce, predictions: .case1([[0.2, 0.7, 0.1]]), labels: .case1([1]))),
             .bce(
                 .init(
-                    id: "cat-rabbit", loss: .bce, predictions: .case1([[0.8, 0.4, 0.6]]),
+                    id: "cat-rabbit", loss: .bce, predictions: .Matrix(.case1([[0.8, 0.4, 0.6]])),
                     labels: .Matrix(.case1([[1, 0, 1]])))),
         ]
         let results = try await client.batch(body: .json(.init(jobs: jobs))).ok.body.json.results

@@ -55,9 +55,9 @@ extension Components {
                 }
             }
         }
-        /// A matrix [n, C] (or, for labels, a vector [n]) as one object: `data_base64` holds the
-        /// values as little-endian float32 or float64 (`dtype`, default float64), row-major; or `data`
-        /// holds them as a flat JSON array. Base64 skips JSON number parsing (the fast path for large
+        /// A matrix [n, C] (or a vector [n]: labels, and /bce predictions as one column) as one
+        /// object: `data_base64` holds the values as little-endian float32 or float64 (`dtype`,
+        /// default float64), row-major; or `data` holds them as a flat JSON array. Base64 skips JSON number parsing (the fast path for large
         /// matrices). Values must be finite.
         ///
         ///
@@ -467,6 +467,46 @@ extension Components {
                 }
             }
         }
+        /// n rows of C ≥ 1 independent probabilities or logits, or a tensor; also n plain values (a
+        /// flat list, or a tensor of shape [n]), read as n rows of one column: a binary classifier's
+        /// `predict_proba(X)[:, 1]` as it comes, with `labels` a flat list of n 0/1 values.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/BinaryPredictions`.
+        @frozen public enum BinaryPredictions: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BinaryPredictions/case1`.
+            case Matrix(Components.Schemas.Matrix)
+            /// - Remark: Generated from `#/components/schemas/BinaryPredictions/case2`.
+            case case2([Swift.Double])
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self = .Matrix(try .init(from: decoder))
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self = .case2(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .Matrix(value):
+                    try value.encode(to: encoder)
+                case let .case2(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                }
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CategoricalRequest`.
         public struct CategoricalRequest: Codable, Hashable, Sendable {
             /// n rows of C ≥ 2 probabilities (each row summing to 1) or logits.
@@ -597,10 +637,8 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/BinaryRequest`.
         public struct BinaryRequest: Codable, Hashable, Sendable {
-            /// n rows of C ≥ 1 independent probabilities or logits.
-            ///
             /// - Remark: Generated from `#/components/schemas/BinaryRequest/predictions`.
-            public var predictions: Components.Schemas.Matrix
+            public var predictions: Components.Schemas.BinaryPredictions
             /// - Remark: Generated from `#/components/schemas/BinaryRequest/labels`.
             public var labels: Components.Schemas.BinaryLabels
             /// - Remark: Generated from `#/components/schemas/BinaryRequest/input`.
@@ -622,7 +660,7 @@ extension Components {
             /// Creates a new `BinaryRequest`.
             ///
             /// - Parameters:
-            ///   - predictions: n rows of C ≥ 1 independent probabilities or logits.
+            ///   - predictions:
             ///   - labels:
             ///   - input:
             ///   - base:
@@ -633,7 +671,7 @@ extension Components {
             ///   - epsilon:
             ///   - convention:
             public init(
-                predictions: Components.Schemas.Matrix,
+                predictions: Components.Schemas.BinaryPredictions,
                 labels: Components.Schemas.BinaryLabels,
                 input: Components.Schemas.Input? = nil,
                 base: Components.Schemas.Base? = nil,
@@ -670,7 +708,7 @@ extension Components {
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 self.predictions = try container.decode(
-                    Components.Schemas.Matrix.self,
+                    Components.Schemas.BinaryPredictions.self,
                     forKey: .predictions
                 )
                 self.labels = try container.decode(
@@ -1112,7 +1150,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/BinaryJob/loss`.
             public var loss: Components.Schemas.BinaryJob.LossPayload
             /// - Remark: Generated from `#/components/schemas/BinaryJob/predictions`.
-            public var predictions: Components.Schemas.Matrix
+            public var predictions: Components.Schemas.BinaryPredictions
             /// - Remark: Generated from `#/components/schemas/BinaryJob/labels`.
             public var labels: Components.Schemas.BinaryLabels
             /// - Remark: Generated from `#/components/schemas/BinaryJob/input`.
@@ -1149,7 +1187,7 @@ extension Components {
             public init(
                 id: Swift.String,
                 loss: Components.Schemas.BinaryJob.LossPayload,
-                predictions: Components.Schemas.Matrix,
+                predictions: Components.Schemas.BinaryPredictions,
                 labels: Components.Schemas.BinaryLabels,
                 input: Components.Schemas.Input? = nil,
                 base: Components.Schemas.Base? = nil,
@@ -1198,7 +1236,7 @@ extension Components {
                     forKey: .loss
                 )
                 self.predictions = try container.decode(
-                    Components.Schemas.Matrix.self,
+                    Components.Schemas.BinaryPredictions.self,
                     forKey: .predictions
                 )
                 self.labels = try container.decode(

@@ -292,7 +292,10 @@ public enum Operations {
             /// Well-formed JSON that breaks the rules: a number beyond float64's range (overflow or
             /// underflow, at its pointer), ragged rows, count mismatches, too few classes, no
             /// samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
-            /// or not an integer, unknown base/input/loss, unknown fields (named with the closest known one),
+            /// or not an integer, unknown base/input/loss, unknown fields (with what to send instead of a
+            /// framework's argument name such as `reduction`, `from_logits`, `weight` or `y_true`, else the
+            /// known field one is a close spelling of, else the list of known fields), a flat list of
+            /// predictions (or a tensor of shape [n]) on /cce,
             /// a result beyond float64 (naming the field that makes it so: predictions, class_weights,
             /// pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
             /// of 2^-54 or less, or a structural limit exceeded (type ending in
@@ -633,7 +636,10 @@ public enum Operations {
             /// Well-formed JSON that breaks the rules: a number beyond float64's range (overflow or
             /// underflow, at its pointer), ragged rows, count mismatches, too few classes, no
             /// samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
-            /// or not an integer, unknown base/input/loss, unknown fields (named with the closest known one),
+            /// or not an integer, unknown base/input/loss, unknown fields (with what to send instead of a
+            /// framework's argument name such as `reduction`, `from_logits`, `weight` or `y_true`, else the
+            /// known field one is a close spelling of, else the list of known fields), a flat list of
+            /// predictions (or a tensor of shape [n]) on /cce,
             /// a result beyond float64 (naming the field that makes it so: predictions, class_weights,
             /// pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
             /// of 2^-54 or less, or a structural limit exceeded (type ending in
@@ -974,7 +980,10 @@ public enum Operations {
             /// Well-formed JSON that breaks the rules: a number beyond float64's range (overflow or
             /// underflow, at its pointer), ragged rows, count mismatches, too few classes, no
             /// samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
-            /// or not an integer, unknown base/input/loss, unknown fields (named with the closest known one),
+            /// or not an integer, unknown base/input/loss, unknown fields (with what to send instead of a
+            /// framework's argument name such as `reduction`, `from_logits`, `weight` or `y_true`, else the
+            /// known field one is a close spelling of, else the list of known fields), a flat list of
+            /// predictions (or a tensor of shape [n]) on /cce,
             /// a result beyond float64 (naming the field that makes it so: predictions, class_weights,
             /// pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
             /// of 2^-54 or less, or a structural limit exceeded (type ending in

@@ -62,8 +62,11 @@ enum DecodingProblem {
             return invalid(at: path, "this string cannot be read: an invalid escape, such as a lone UTF-16 surrogate")
         }
         if contains(body, "NaN") || contains(body, "Infinity") {
+            // null is refused too (a value is required), so the message names what works.
             return invalid(
-                at: [], "not valid JSON: NaN and Infinity are not JSON numbers; send null or drop the sample")
+                at: [],
+                "not valid JSON: NaN and Infinity are not JSON numbers, and every value must be finite (null is refused too); drop the sample from predictions and labels (and its sample weight)"
+            )
         }
         return invalid(at: [], "not valid JSON")
     }

@@ -427,9 +427,9 @@ enum OpenAPIDocument {
                 - $ref: '#/components/schemas/Tensor'
             Tensor:
               description: |
-                A matrix [n, C] (or, for labels, a vector [n]) as one object: `data_base64` holds the
-                values as little-endian float32 or float64 (`dtype`, default float64), row-major; or `data`
-                holds them as a flat JSON array. Base64 skips JSON number parsing (the fast path for large
+                A matrix [n, C] (or a vector [n]: labels, and /bce predictions as one column) as one
+                object: `data_base64` holds the values as little-endian float32 or float64 (`dtype`,
+                default float64), row-major; or `data` holds them as a flat JSON array. Base64 skips JSON number parsing (the fast path for large
                 matrices). Values must be finite.
               type: object
               additionalProperties: false
@@ -594,6 +594,16 @@ enum OpenAPIDocument {
                 - type: array
                   items:
                     type: number
+            BinaryPredictions:
+              description: |
+                n rows of C ≥ 1 independent probabilities or logits, or a tensor; also n plain values (a
+                flat list, or a tensor of shape [n]), read as n rows of one column: a binary classifier's
+                `predict_proba(X)[:, 1]` as it comes, with `labels` a flat list of n 0/1 values.
+              oneOf:
+                - $ref: '#/components/schemas/Matrix'
+                - type: array
+                  items:
+                    type: number
             CategoricalRequest:
               type: object
               additionalProperties: false
@@ -626,8 +636,7 @@ enum OpenAPIDocument {
               required: [predictions, labels]
               properties:
                 predictions:
-                  $ref: '#/components/schemas/Matrix'
-                  description: n rows of C ≥ 1 independent probabilities or logits.
+                  $ref: '#/components/schemas/BinaryPredictions'
                 labels:
                   $ref: '#/components/schemas/BinaryLabels'
                 input:
@@ -796,7 +805,7 @@ enum OpenAPIDocument {
                   type: string
                   enum: [bce]
                 predictions:
-                  $ref: '#/components/schemas/Matrix'
+                  $ref: '#/components/schemas/BinaryPredictions'
                 labels:
                   $ref: '#/components/schemas/BinaryLabels'
                 input:
@@ -1094,7 +1103,10 @@ enum OpenAPIDocument {
                 Well-formed JSON that breaks the rules: a number beyond float64's range (overflow or
                 underflow, at its pointer), ragged rows, count mismatches, too few classes, no
                 samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
-                or not an integer, unknown base/input/loss, unknown fields (named with the closest known one),
+                or not an integer, unknown base/input/loss, unknown fields (with what to send instead of a
+                framework's argument name such as `reduction`, `from_logits`, `weight` or `y_true`, else the
+                known field one is a close spelling of, else the list of known fields), a flat list of
+                predictions (or a tensor of shape [n]) on /cce,
                 a result beyond float64 (naming the field that makes it so: predictions, class_weights,
                 pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
                 of 2^-54 or less, or a structural limit exceeded (type ending in
