@@ -58,6 +58,11 @@ def main(url: str) -> None:
         assert isinstance(bce, BinaryResult), bce
         assert close(bce.loss, 1.7958592832197748) and len(bce.class_losses) == 3, bce
 
+        # A binary classifier's flat output (predict_proba(X)[:, 1]) with flat 0/1 labels: n x 1.
+        flat = binary_cross_entropy.sync(client=client, body=BinaryRequest(predictions=[0.8, 0.4], labels=[1, 0]))
+        assert isinstance(flat, BinaryResult) and flat.n == 2 and flat.classes == 1, flat
+        assert close(flat.loss, -(math.log2(0.8) + math.log2(0.6)) / 2), flat
+
         broken = categorical_cross_entropy.sync(
             client=client, body=CategoricalRequest(predictions=[[0.5, 0.6]], labels=[0])
         )
