@@ -3,7 +3,7 @@
 # Build stage: the Swift toolchain on Debian bookworm, with libmicrohttpd's headers.
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmicrohttpd-dev=0.9.75-6 pkg-config=1.8.1-1 \
+    && apt-get install -y --no-install-recommends libmicrohttpd-dev=0.9.75-* pkg-config=1.8.1-1 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Resolve dependencies in their own layer so source edits do not fetch them again.
@@ -17,10 +17,12 @@ RUN swift build -c release --static-swift-stdlib --product cross-entropy-service
 # Runtime stage: glibc and libmicrohttpd only (the Swift runtime is linked in statically).
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmicrohttpd12=0.9.75-6 \
+    && apt-get install -y --no-install-recommends libmicrohttpd12=0.9.75-* \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin scorer
 COPY --from=build /usr/local/bin/cross-entropy-service /usr/local/bin/cross-entropy-service
+# Apache-2.0 §4(d): the licence and the NOTICE texts of the statically linked Swift packages.
+COPY LICENSE NOTICE /usr/share/doc/cross-entropy-service/
 USER 10001
 ENV HOST=0.0.0.0 PORT=8080
 EXPOSE 8080

@@ -60,6 +60,10 @@ def forms(size):
     samples = min(size // 6, 1_000_000)  # --max-samples
     yield "bce, one column, per-sample answers", "/bce", '{"predictions":%s,"labels":%s}' % (
         dense(samples, 1, "1"), "[" + ",".join(["1"] * samples) + "]")
+    # The flat form of the same (predict_proba(X)[:, 1] as it comes): fewer bytes per sample for
+    # the same answer, so more memory per body byte.
+    yield "bce, flat column, per-sample answers", "/bce", '{"predictions":%s,"labels":%s}' % (
+        "[" + ",".join(["1"] * samples) + "]", "[" + ",".join(["1"] * samples) + "]")
     yield "batch of nested jobs, one-digit", "/batch", '{"jobs":[%s]}' % ",".join([job] * jobs)
     jobs = max(1, base64_rows // job_rows)
     yield "batch of base64 jobs", "/batch", '{"jobs":[%s]}' % ",".join([

@@ -125,6 +125,7 @@ struct ServiceCommand: ParsableCommand {
         let router = ServiceRoutes.router(
             ServiceRoutes.Dependencies(
                 limits: settings.limits,
+                transport: settings.server,
                 state: state,
                 metrics: metrics,
                 requestsInFlight: { running.withLock { $0?.requestsInFlight ?? 0 } },

@@ -5,7 +5,8 @@ import TestSupport
 
 /// Answers requests through the router directly (no sockets): decode, validate, score, write.
 struct RouterHarness {
-    let router = ServiceRoutes.router()
+    /// The default router; a test may give one built from other dependencies.
+    var router = ServiceRoutes.router()
 
     struct Answer {
         let status: Int

@@ -7,13 +7,19 @@ import Testing
     @Test func structuralLimitsAreEnforcedAndNamed() throws {
         let service = try ServiceProcess.start(extraArguments: [
             "--max-samples", "3", "--max-classes", "4", "--max-elements", "10",
-            "--max-jobs", "2",
+            "--max-jobs", "2", "--max-body-bytes", "100000",
         ])
         defer { service.stop() }
         let port = service.port
         func post(_ path: String, _ body: String) throws -> HTTPAnswer {
             try httpRequest(port: port, "POST", path, json: body)
         }
+
+        // GET / tells callers the limits they must split by, as configured.
+        let limits = try httpRequest(port: port, "GET", "/").json["limits"]
+        #expect(limits?["max_samples"]?.int == 3 && limits?["max_classes"]?.int == 4)
+        #expect(limits?["max_elements"]?.int == 10 && limits?["max_jobs"]?.int == 2)
+        #expect(limits?["max_body_bytes"]?.int == 100_000)
 
         let samples = try post("/cce", #"{"predictions":[[0.5,0.5],[0.5,0.5],[0.5,0.5],[0.5,0.5]],"labels":[0,0,0,0]}"#)
         #expect(samples.status == 422)

@@ -28,9 +28,16 @@ import Testing
         #expect(sklearn.base.value2 == .e)
 
         let bce = try await client.binaryCrossEntropy(
-            body: .json(.init(predictions: .case1([[0.8, 0.4, 0.6]]), labels: .Matrix(.case1([[1, 0, 1]]))))
+            body: .json(.init(predictions: .Matrix(.case1([[0.8, 0.4, 0.6]])), labels: .Matrix(.case1([[1, 0, 1]]))))
         ).ok.body.json
         #expect(bce.loss == 1.795_859_283_219_774_8)
+
+        // A binary classifier's flat output, as n × 1.
+        let flat = try await client.binaryCrossEntropy(
+            body: .json(.init(predictions: .case2([0.8, 0.4]), labels: .case2([1, 0])))
+        ).ok.body.json
+        #expect(flat.n == 2 && flat.classes == 1)
+        #expect(abs(flat.loss - -(log2(0.8) + log2(0.6)) / 2) <= 1e-15)
         #expect(bce.classLosses.count == 3)
 
         let broken = try await client.categoricalCrossEntropy(
@@ -44,7 +51,7 @@ import Testing
             .cce(.init(id: "dog", loss: .cce, predictions: .case1([[0.2, 0.7, 0.1]]), labels: .case1([1]))),
             .bce(
                 .init(
-                    id: "cat-rabbit", loss: .bce, predictions: .case1([[0.8, 0.4, 0.6]]),
+                    id: "cat-rabbit", loss: .bce, predictions: .Matrix(.case1([[0.8, 0.4, 0.6]])),
                     labels: .Matrix(.case1([[1, 0, 1]])))),
         ]
         let results = try await client.batch(body: .json(.init(jobs: jobs))).ok.body.json.results
@@ -59,10 +66,12 @@ import Testing
     }
 
     @Test func bands() async throws {
-        let tables = try await client.bands().ok.body.json
-        let edges = tables.cce.bands.map(\.maxLossBits)
-        #expect(edges.contains { $0?.value2 == .log2_lpar_classes_rpar_ })
-        #expect(edges.contains { $0?.value1 == 1 })
+        let answer = try await client.bands().ok
+        let tables = try answer.body.json
+        // Numeric edges (a Double, not a union); the chance level's rule in a field of its own.
+        #expect(tables.cce.bands.map(\.maxLossBits).contains(1))
+        #expect(tables.cce.bands.compactMap(\.maxLossBitsRule) == [.log2_lpar_classes_rpar_])
+        #expect(answer.headers.xRequestId.count == 32)
         #expect(tables.bce.bands.map(\.name) == [.veryGood, .good, .moderatelyWrong, .wrong])
     }
 }

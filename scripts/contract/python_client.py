@@ -12,7 +12,8 @@ import sys
 from ce_client import Client
 from ce_client.api.default import bands, batch, binary_cross_entropy, categorical_cross_entropy
 from ce_client.models import (
-    BandTablesCceBandsItemMaxLossBitsType1,
+    BandTablesCceBandsItemMaxLossBitsRule,
+    Base,
     BatchRequest,
     BinaryJob,
     BinaryJobLoss,
@@ -24,9 +25,10 @@ from ce_client.models import (
     CategoricalJobResult,
     CategoricalRequest,
     CategoricalResult,
-    ConventionType0,
+    Convention,
     Problem,
 )
+from ce_client.types import UNSET
 
 
 def close(a: float, b: float) -> bool:
@@ -44,10 +46,10 @@ def main(url: str) -> None:
         sklearn = categorical_cross_entropy.sync(
             client=client,
             body=CategoricalRequest(
-                predictions=[[0.2, 0.7, 0.1]], labels=[1], convention=ConventionType0.SKLEARN
+                predictions=[[0.2, 0.7, 0.1]], labels=[1], convention=Convention.SKLEARN
             ),
         )
-        assert isinstance(sklearn, CategoricalResult) and sklearn.base == "e", sklearn
+        assert isinstance(sklearn, CategoricalResult) and sklearn.base == Base.E, sklearn
         assert close(sklearn.loss, 0.35667494393873245), sklearn
 
         bce = binary_cross_entropy.sync(
@@ -55,6 +57,11 @@ def main(url: str) -> None:
         )
         assert isinstance(bce, BinaryResult), bce
         assert close(bce.loss, 1.7958592832197748) and len(bce.class_losses) == 3, bce
+
+        # A binary classifier's flat output (predict_proba(X)[:, 1]) with flat 0/1 labels: n x 1.
+        flat = binary_cross_entropy.sync(client=client, body=BinaryRequest(predictions=[0.8, 0.4], labels=[1, 0]))
+        assert isinstance(flat, BinaryResult) and flat.n == 2 and flat.classes == 1, flat
+        assert close(flat.loss, -(math.log2(0.8) + math.log2(0.6)) / 2), flat
 
         broken = categorical_cross_entropy.sync(
             client=client, body=CategoricalRequest(predictions=[[0.5, 0.6]], labels=[0])
@@ -84,9 +91,12 @@ def main(url: str) -> None:
         assert close(cat.result.loss, 1.7958592832197748) and len(cat.result.class_losses) == 3, cat
 
         tables = bands.sync(client=client)
-        edges = [band.max_loss_bits for band in tables.cce.bands]
-        assert BandTablesCceBandsItemMaxLossBitsType1.LOG2CLASSES in edges, edges
-        assert 1 in edges, edges
+        # Every edge is a number (absent where it depends on C); the chance level's rule is apart.
+        edges = {band.name.value: band.max_loss_bits for band in tables.cce.bands}
+        assert edges["low"] == 1 and edges["very_low"] is UNSET and edges["wrong"] is UNSET, edges
+        assert all(isinstance(edge, (int, float)) for edge in edges.values() if edge is not UNSET), edges
+        rules = {band.name.value: band.max_loss_bits_rule for band in tables.cce.bands}
+        assert rules["very_low"] == BandTablesCceBandsItemMaxLossBitsRule.LOG2CLASSES, rules
     print("openapi-python-client: the generated client scored /cce, /bce, /batch and read /bands")
 
 

@@ -102,6 +102,11 @@ public struct Client: APIProtocol {
             deserializer: { response, responseBody in
                 switch response.status.code {
                 case 200:
+                    let headers: Operations.CategoricalCrossEntropy.Output.Ok.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Operations.CategoricalCrossEntropy.Output.Ok.Body
                     let chosenContentType = try converter.bestContentType(
@@ -122,8 +127,16 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .ok(.init(body: body))
+                    return .ok(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 case 400:
+                    let headers: Components.Responses.InvalidJSON.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.InvalidJSON.Body
                     let chosenContentType = try converter.bestContentType(
@@ -144,13 +157,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .badRequest(.init(body: body))
-                case 405:
-                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(allow: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Allow",
-                        as: Swift.String.self
+                    return .badRequest(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 405:
+                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        allow: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Allow",
+                            as: Swift.String.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.MethodNotAllowed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -176,6 +199,11 @@ public struct Client: APIProtocol {
                         body: body
                     ))
                 case 413:
+                    let headers: Components.Responses.BodyTooLarge.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.BodyTooLarge.Body
                     let chosenContentType = try converter.bestContentType(
@@ -196,8 +224,16 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .contentTooLarge(.init(body: body))
+                    return .contentTooLarge(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 case 501:
+                    let headers: Components.Responses.NotImplemented.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.NotImplemented.Body
                     let chosenContentType = try converter.bestContentType(
@@ -218,13 +254,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .notImplemented(.init(body: body))
-                case 503:
-                    let headers: Components.Responses.Overloaded.Headers = .init(retryAfter: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Retry-After",
-                        as: Swift.Int.self
+                    return .notImplemented(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 503:
+                    let headers: Components.Responses.Overloaded.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        retryAfter: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Retry-After",
+                            as: Swift.Int.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.Overloaded.Body
                     let chosenContentType = try converter.bestContentType(
@@ -250,6 +296,11 @@ public struct Client: APIProtocol {
                         body: body
                     ))
                 case 415:
+                    let headers: Components.Responses.UnsupportedMediaType.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.UnsupportedMediaType.Body
                     let chosenContentType = try converter.bestContentType(
@@ -270,8 +321,16 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .unsupportedMediaType(.init(body: body))
+                    return .unsupportedMediaType(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 case 422:
+                    let headers: Components.Responses.ValidationFailed.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.ValidationFailed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -292,7 +351,10 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .unprocessableContent(.init(body: body))
+                    return .unprocessableContent(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 default:
                     return .undocumented(
                         statusCode: response.status.code,
@@ -346,6 +408,11 @@ public struct Client: APIProtocol {
             deserializer: { response, responseBody in
                 switch response.status.code {
                 case 200:
+                    let headers: Operations.BinaryCrossEntropy.Output.Ok.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Operations.BinaryCrossEntropy.Output.Ok.Body
                     let chosenContentType = try converter.bestContentType(
@@ -366,8 +433,16 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .ok(.init(body: body))
+                    return .ok(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 case 400:
+                    let headers: Components.Responses.InvalidJSON.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.InvalidJSON.Body
                     let chosenContentType = try converter.bestContentType(
@@ -388,13 +463,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .badRequest(.init(body: body))
-                case 405:
-                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(allow: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Allow",
-                        as: Swift.String.self
+                    return .badRequest(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 405:
+                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        allow: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Allow",
+                            as: Swift.String.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.MethodNotAllowed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -420,6 +505,11 @@ public struct Client: APIProtocol {
                         body: body
                     ))
                 case 413:
+                    let headers: Components.Responses.BodyTooLarge.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.BodyTooLarge.Body
                     let chosenContentType = try converter.bestContentType(
@@ -440,8 +530,16 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .contentTooLarge(.init(body: body))
+                    return .contentTooLarge(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 case 501:
+                    let headers: Components.Responses.NotImplemented.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.NotImplemented.Body
                     let chosenContentType = try converter.bestContentType(
@@ -462,13 +560,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .notImplemented(.init(body: body))
-                case 503:
-                    let headers: Components.Responses.Overloaded.Headers = .init(retryAfter: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Retry-After",
-                        as: Swift.Int.self
+                    return .notImplemented(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 503:
+                    let headers: Components.Responses.Overloaded.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        retryAfter: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Retry-After",
+                            as: Swift.Int.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.Overloaded.Body
                     let chosenContentType = try converter.bestContentType(
@@ -494,6 +602,11 @@ public struct Client: APIProtocol {
                         body: body
                     ))
                 case 415:
+                    let headers: Components.Responses.UnsupportedMediaType.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.UnsupportedMediaType.Body
                     let chosenContentType = try converter.bestContentType(
@@ -514,8 +627,16 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .unsupportedMediaType(.init(body: body))
+                    return .unsupportedMediaType(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 case 422:
+                    let headers: Components.Responses.ValidationFailed.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.ValidationFailed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -536,7 +657,10 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .unprocessableContent(.init(body: body))
+                    return .unprocessableContent(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 default:
                     return .undocumented(
                         statusCode: response.status.code,
@@ -590,6 +714,11 @@ public struct Client: APIProtocol {
             deserializer: { response, responseBody in
                 switch response.status.code {
                 case 200:
+                    let headers: Operations.Batch.Output.Ok.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Operations.Batch.Output.Ok.Body
                     let chosenContentType = try converter.bestContentType(
@@ -610,8 +739,16 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .ok(.init(body: body))
+                    return .ok(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 case 400:
+                    let headers: Components.Responses.InvalidJSON.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.InvalidJSON.Body
                     let chosenContentType = try converter.bestContentType(
@@ -632,13 +769,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .badRequest(.init(body: body))
-                case 405:
-                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(allow: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Allow",
-                        as: Swift.String.self
+                    return .badRequest(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 405:
+                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        allow: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Allow",
+                            as: Swift.String.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.MethodNotAllowed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -664,6 +811,11 @@ public struct Client: APIProtocol {
                         body: body
                     ))
                 case 413:
+                    let headers: Components.Responses.BodyTooLarge.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.BodyTooLarge.Body
                     let chosenContentType = try converter.bestContentType(
@@ -684,8 +836,16 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .contentTooLarge(.init(body: body))
+                    return .contentTooLarge(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 case 501:
+                    let headers: Components.Responses.NotImplemented.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.NotImplemented.Body
                     let chosenContentType = try converter.bestContentType(
@@ -706,13 +866,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .notImplemented(.init(body: body))
-                case 503:
-                    let headers: Components.Responses.Overloaded.Headers = .init(retryAfter: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Retry-After",
-                        as: Swift.Int.self
+                    return .notImplemented(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 503:
+                    let headers: Components.Responses.Overloaded.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        retryAfter: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Retry-After",
+                            as: Swift.Int.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.Overloaded.Body
                     let chosenContentType = try converter.bestContentType(
@@ -738,6 +908,11 @@ public struct Client: APIProtocol {
                         body: body
                     ))
                 case 415:
+                    let headers: Components.Responses.UnsupportedMediaType.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.UnsupportedMediaType.Body
                     let chosenContentType = try converter.bestContentType(
@@ -758,8 +933,16 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .unsupportedMediaType(.init(body: body))
+                    return .unsupportedMediaType(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 case 422:
+                    let headers: Components.Responses.ValidationFailed.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.ValidationFailed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -780,7 +963,10 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .unprocessableContent(.init(body: body))
+                    return .unprocessableContent(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 default:
                     return .undocumented(
                         statusCode: response.status.code,
@@ -820,6 +1006,11 @@ public struct Client: APIProtocol {
             deserializer: { response, responseBody in
                 switch response.status.code {
                 case 200:
+                    let headers: Operations.Bands.Output.Ok.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Operations.Bands.Output.Ok.Body
                     let chosenContentType = try converter.bestContentType(
@@ -840,13 +1031,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .ok(.init(body: body))
-                case 405:
-                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(allow: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Allow",
-                        as: Swift.String.self
+                    return .ok(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 405:
+                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        allow: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Allow",
+                            as: Swift.String.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.MethodNotAllowed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -910,6 +1111,11 @@ public struct Client: APIProtocol {
             deserializer: { response, responseBody in
                 switch response.status.code {
                 case 200:
+                    let headers: Operations.Health.Output.Ok.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Operations.Health.Output.Ok.Body
                     let chosenContentType = try converter.bestContentType(
@@ -930,13 +1136,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .ok(.init(body: body))
-                case 405:
-                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(allow: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Allow",
-                        as: Swift.String.self
+                    return .ok(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 405:
+                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        allow: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Allow",
+                            as: Swift.String.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.MethodNotAllowed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1002,6 +1218,11 @@ public struct Client: APIProtocol {
             deserializer: { response, responseBody in
                 switch response.status.code {
                 case 200:
+                    let headers: Operations.Readiness.Output.Ok.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Operations.Readiness.Output.Ok.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1022,13 +1243,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .ok(.init(body: body))
-                case 405:
-                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(allow: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Allow",
-                        as: Swift.String.self
+                    return .ok(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 405:
+                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        allow: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Allow",
+                            as: Swift.String.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.MethodNotAllowed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1054,6 +1285,11 @@ public struct Client: APIProtocol {
                         body: body
                     ))
                 case 503:
+                    let headers: Operations.Readiness.Output.ServiceUnavailable.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Operations.Readiness.Output.ServiceUnavailable.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1074,7 +1310,10 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .serviceUnavailable(.init(body: body))
+                    return .serviceUnavailable(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 default:
                     return .undocumented(
                         statusCode: response.status.code,
@@ -1124,6 +1363,11 @@ public struct Client: APIProtocol {
             deserializer: { response, responseBody in
                 switch response.status.code {
                 case 200:
+                    let headers: Operations.Metrics.Output.Ok.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Operations.Metrics.Output.Ok.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1144,13 +1388,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .ok(.init(body: body))
-                case 405:
-                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(allow: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Allow",
-                        as: Swift.String.self
+                    return .ok(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 405:
+                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        allow: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Allow",
+                            as: Swift.String.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.MethodNotAllowed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1214,6 +1468,11 @@ public struct Client: APIProtocol {
             deserializer: { response, responseBody in
                 switch response.status.code {
                 case 200:
+                    let headers: Operations.Openapi.Output.Ok.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Operations.Openapi.Output.Ok.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1234,13 +1493,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .ok(.init(body: body))
-                case 405:
-                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(allow: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Allow",
-                        as: Swift.String.self
+                    return .ok(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 405:
+                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        allow: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Allow",
+                            as: Swift.String.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.MethodNotAllowed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1277,7 +1546,7 @@ public struct Client: APIProtocol {
             }
         )
     }
-    /// Name, version and routes
+    /// Name, version, routes and limits
     ///
     /// - Remark: HTTP `GET /`.
     /// - Remark: Generated from `#/paths///get(index)`.
@@ -1304,6 +1573,11 @@ public struct Client: APIProtocol {
             deserializer: { response, responseBody in
                 switch response.status.code {
                 case 200:
+                    let headers: Operations.Index.Output.Ok.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Operations.Index.Output.Ok.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1324,13 +1598,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .ok(.init(body: body))
-                case 405:
-                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(allow: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Allow",
-                        as: Swift.String.self
+                    return .ok(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 405:
+                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        allow: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Allow",
+                            as: Swift.String.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.MethodNotAllowed.Body
                     let chosenContentType = try converter.bestContentType(

@@ -17,5 +17,12 @@ public import struct Foundation.Data
 public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/headers` section of the OpenAPI document.
-    public enum Headers {}
+    public enum Headers {
+        /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+        /// a fresh 32-hex-digit id; also in the access log line of the request.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/headers/RequestId`.
+        public typealias RequestId = Swift.String
+    }
 }

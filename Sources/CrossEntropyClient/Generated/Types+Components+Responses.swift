@@ -19,6 +19,24 @@ extension Components {
     /// Types generated from the `#/components/responses` section of the OpenAPI document.
     public enum Responses {
         public struct InvalidJSON: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/InvalidJSON/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                /// a fresh 32-hex-digit id; also in the access log line of the request.
+                ///
+                ///
+                /// - Remark: Generated from `#/components/responses/InvalidJSON/headers/X-Request-Id`.
+                public var xRequestId: Components.Headers.RequestId
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                public init(xRequestId: Components.Headers.RequestId) {
+                    self.xRequestId = xRequestId
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.InvalidJSON.Headers
             /// - Remark: Generated from `#/components/responses/InvalidJSON/content`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/components/responses/InvalidJSON/content/application\/problem+json`.
@@ -41,21 +59,37 @@ extension Components {
             /// Creates a new `InvalidJSON`.
             ///
             /// - Parameters:
+            ///   - headers: Received HTTP response headers
             ///   - body: Received HTTP response body
-            public init(body: Components.Responses.InvalidJSON.Body) {
+            public init(
+                headers: Components.Responses.InvalidJSON.Headers,
+                body: Components.Responses.InvalidJSON.Body
+            ) {
+                self.headers = headers
                 self.body = body
             }
         }
         public struct MethodNotAllowed: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/MethodNotAllowed/headers`.
             public struct Headers: Sendable, Hashable {
+                /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                /// a fresh 32-hex-digit id; also in the access log line of the request.
+                ///
+                ///
+                /// - Remark: Generated from `#/components/responses/MethodNotAllowed/headers/X-Request-Id`.
+                public var xRequestId: Components.Headers.RequestId
                 /// - Remark: Generated from `#/components/responses/MethodNotAllowed/headers/Allow`.
                 public var allow: Swift.String?
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
                 ///   - allow:
-                public init(allow: Swift.String? = nil) {
+                public init(
+                    xRequestId: Components.Headers.RequestId,
+                    allow: Swift.String? = nil
+                ) {
+                    self.xRequestId = xRequestId
                     self.allow = allow
                 }
             }
@@ -86,7 +120,7 @@ extension Components {
             ///   - headers: Received HTTP response headers
             ///   - body: Received HTTP response body
             public init(
-                headers: Components.Responses.MethodNotAllowed.Headers = .init(),
+                headers: Components.Responses.MethodNotAllowed.Headers,
                 body: Components.Responses.MethodNotAllowed.Body
             ) {
                 self.headers = headers
@@ -94,6 +128,24 @@ extension Components {
             }
         }
         public struct BodyTooLarge: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/BodyTooLarge/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                /// a fresh 32-hex-digit id; also in the access log line of the request.
+                ///
+                ///
+                /// - Remark: Generated from `#/components/responses/BodyTooLarge/headers/X-Request-Id`.
+                public var xRequestId: Components.Headers.RequestId
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                public init(xRequestId: Components.Headers.RequestId) {
+                    self.xRequestId = xRequestId
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.BodyTooLarge.Headers
             /// - Remark: Generated from `#/components/responses/BodyTooLarge/content`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/components/responses/BodyTooLarge/content/application\/problem+json`.
@@ -116,21 +168,37 @@ extension Components {
             /// Creates a new `BodyTooLarge`.
             ///
             /// - Parameters:
+            ///   - headers: Received HTTP response headers
             ///   - body: Received HTTP response body
-            public init(body: Components.Responses.BodyTooLarge.Body) {
+            public init(
+                headers: Components.Responses.BodyTooLarge.Headers,
+                body: Components.Responses.BodyTooLarge.Body
+            ) {
+                self.headers = headers
                 self.body = body
             }
         }
         public struct Overloaded: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/Overloaded/headers`.
             public struct Headers: Sendable, Hashable {
+                /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                /// a fresh 32-hex-digit id; also in the access log line of the request.
+                ///
+                ///
+                /// - Remark: Generated from `#/components/responses/Overloaded/headers/X-Request-Id`.
+                public var xRequestId: Components.Headers.RequestId
                 /// - Remark: Generated from `#/components/responses/Overloaded/headers/Retry-After`.
                 public var retryAfter: Swift.Int?
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
                 ///   - retryAfter:
-                public init(retryAfter: Swift.Int? = nil) {
+                public init(
+                    xRequestId: Components.Headers.RequestId,
+                    retryAfter: Swift.Int? = nil
+                ) {
+                    self.xRequestId = xRequestId
                     self.retryAfter = retryAfter
                 }
             }
@@ -161,7 +229,7 @@ extension Components {
             ///   - headers: Received HTTP response headers
             ///   - body: Received HTTP response body
             public init(
-                headers: Components.Responses.Overloaded.Headers = .init(),
+                headers: Components.Responses.Overloaded.Headers,
                 body: Components.Responses.Overloaded.Body
             ) {
                 self.headers = headers
@@ -169,6 +237,24 @@ extension Components {
             }
         }
         public struct NotImplemented: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/NotImplemented/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                /// a fresh 32-hex-digit id; also in the access log line of the request.
+                ///
+                ///
+                /// - Remark: Generated from `#/components/responses/NotImplemented/headers/X-Request-Id`.
+                public var xRequestId: Components.Headers.RequestId
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                public init(xRequestId: Components.Headers.RequestId) {
+                    self.xRequestId = xRequestId
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.NotImplemented.Headers
             /// - Remark: Generated from `#/components/responses/NotImplemented/content`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/components/responses/NotImplemented/content/application\/problem+json`.
@@ -191,12 +277,35 @@ extension Components {
             /// Creates a new `NotImplemented`.
             ///
             /// - Parameters:
+            ///   - headers: Received HTTP response headers
             ///   - body: Received HTTP response body
-            public init(body: Components.Responses.NotImplemented.Body) {
+            public init(
+                headers: Components.Responses.NotImplemented.Headers,
+                body: Components.Responses.NotImplemented.Body
+            ) {
+                self.headers = headers
                 self.body = body
             }
         }
         public struct UnsupportedMediaType: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/UnsupportedMediaType/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                /// a fresh 32-hex-digit id; also in the access log line of the request.
+                ///
+                ///
+                /// - Remark: Generated from `#/components/responses/UnsupportedMediaType/headers/X-Request-Id`.
+                public var xRequestId: Components.Headers.RequestId
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                public init(xRequestId: Components.Headers.RequestId) {
+                    self.xRequestId = xRequestId
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.UnsupportedMediaType.Headers
             /// - Remark: Generated from `#/components/responses/UnsupportedMediaType/content`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/components/responses/UnsupportedMediaType/content/application\/problem+json`.
@@ -219,12 +328,35 @@ extension Components {
             /// Creates a new `UnsupportedMediaType`.
             ///
             /// - Parameters:
+            ///   - headers: Received HTTP response headers
             ///   - body: Received HTTP response body
-            public init(body: Components.Responses.UnsupportedMediaType.Body) {
+            public init(
+                headers: Components.Responses.UnsupportedMediaType.Headers,
+                body: Components.Responses.UnsupportedMediaType.Body
+            ) {
+                self.headers = headers
                 self.body = body
             }
         }
         public struct ValidationFailed: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/ValidationFailed/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                /// a fresh 32-hex-digit id; also in the access log line of the request.
+                ///
+                ///
+                /// - Remark: Generated from `#/components/responses/ValidationFailed/headers/X-Request-Id`.
+                public var xRequestId: Components.Headers.RequestId
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                public init(xRequestId: Components.Headers.RequestId) {
+                    self.xRequestId = xRequestId
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.ValidationFailed.Headers
             /// - Remark: Generated from `#/components/responses/ValidationFailed/content`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/components/responses/ValidationFailed/content/application\/problem+json`.
@@ -247,8 +379,13 @@ extension Components {
             /// Creates a new `ValidationFailed`.
             ///
             /// - Parameters:
+            ///   - headers: Received HTTP response headers
             ///   - body: Received HTTP response body
-            public init(body: Components.Responses.ValidationFailed.Body) {
+            public init(
+                headers: Components.Responses.ValidationFailed.Headers,
+                body: Components.Responses.ValidationFailed.Body
+            ) {
+                self.headers = headers
                 self.body = body
             }
         }

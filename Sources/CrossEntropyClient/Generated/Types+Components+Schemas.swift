@@ -55,9 +55,9 @@ extension Components {
                 }
             }
         }
-        /// A matrix [n, C] (or, for labels, a vector [n]) as one object: `data_base64` holds the
-        /// values as little-endian float32 or float64 (`dtype`, default float64), row-major; or `data`
-        /// holds them as a flat JSON array. Base64 skips JSON number parsing (the fast path for large
+        /// A matrix [n, C] (or a vector [n]: labels, and /bce predictions as one column) as one
+        /// object: `data_base64` holds the values as little-endian float32 or float64 (`dtype`,
+        /// default float64), row-major; or `data` holds them as a flat JSON array. Base64 skips JSON number parsing (the fast path for large
         /// matrices). Values must be finite.
         ///
         ///
@@ -495,6 +495,46 @@ extension Components {
                 }
             }
         }
+        /// n rows of C ≥ 1 independent probabilities or logits, or a tensor; also n plain values (a
+        /// flat list, or a tensor of shape [n]), read as n rows of one column: a binary classifier's
+        /// `predict_proba(X)[:, 1]` as it comes, with `labels` a flat list of n 0/1 values.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/BinaryPredictions`.
+        @frozen public enum BinaryPredictions: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BinaryPredictions/case1`.
+            case Matrix(Components.Schemas.Matrix)
+            /// - Remark: Generated from `#/components/schemas/BinaryPredictions/case2`.
+            case case2([Swift.Double])
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self = .Matrix(try .init(from: decoder))
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self = .case2(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .Matrix(value):
+                    try value.encode(to: encoder)
+                case let .case2(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                }
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CategoricalRequest`.
         public struct CategoricalRequest: Codable, Hashable, Sendable {
             /// n rows of C ≥ 2 probabilities (each row summing to 1) or logits.
@@ -647,10 +687,8 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/BinaryRequest`.
         public struct BinaryRequest: Codable, Hashable, Sendable {
-            /// n rows of C ≥ 1 independent probabilities or logits.
-            ///
             /// - Remark: Generated from `#/components/schemas/BinaryRequest/predictions`.
-            public var predictions: Components.Schemas.Matrix
+            public var predictions: Components.Schemas.BinaryPredictions
             /// - Remark: Generated from `#/components/schemas/BinaryRequest/labels`.
             public var labels: Components.Schemas.BinaryLabels
             /// - Remark: Generated from `#/components/schemas/BinaryRequest/input`.
@@ -674,7 +712,7 @@ extension Components {
             /// Creates a new `BinaryRequest`.
             ///
             /// - Parameters:
-            ///   - predictions: n rows of C ≥ 1 independent probabilities or logits.
+            ///   - predictions:
             ///   - labels:
             ///   - input:
             ///   - base:
@@ -686,7 +724,7 @@ extension Components {
             ///   - epsilon:
             ///   - convention:
             public init(
-                predictions: Components.Schemas.Matrix,
+                predictions: Components.Schemas.BinaryPredictions,
                 labels: Components.Schemas.BinaryLabels,
                 input: Components.Schemas.Input? = nil,
                 base: Components.Schemas.Base? = nil,
@@ -726,7 +764,7 @@ extension Components {
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 self.predictions = try container.decode(
-                    Components.Schemas.Matrix.self,
+                    Components.Schemas.BinaryPredictions.self,
                     forKey: .predictions
                 )
                 self.labels = try container.decode(
@@ -1272,7 +1310,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/BinaryJob/loss`.
             public var loss: Components.Schemas.BinaryJob.LossPayload
             /// - Remark: Generated from `#/components/schemas/BinaryJob/predictions`.
-            public var predictions: Components.Schemas.Matrix
+            public var predictions: Components.Schemas.BinaryPredictions
             /// - Remark: Generated from `#/components/schemas/BinaryJob/labels`.
             public var labels: Components.Schemas.BinaryLabels
             /// - Remark: Generated from `#/components/schemas/BinaryJob/input`.
@@ -1312,7 +1350,7 @@ extension Components {
             public init(
                 id: Swift.String,
                 loss: Components.Schemas.BinaryJob.LossPayload,
-                predictions: Components.Schemas.Matrix,
+                predictions: Components.Schemas.BinaryPredictions,
                 labels: Components.Schemas.BinaryLabels,
                 input: Components.Schemas.Input? = nil,
                 base: Components.Schemas.Base? = nil,
@@ -1364,7 +1402,7 @@ extension Components {
                     forKey: .loss
                 )
                 self.predictions = try container.decode(
-                    Components.Schemas.Matrix.self,
+                    Components.Schemas.BinaryPredictions.self,
                     forKey: .predictions
                 )
                 self.labels = try container.decode(
@@ -1731,63 +1769,20 @@ extension Components {
                     public var condition: Swift.String
                     /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/min_probability`.
                     public var minProbability: Swift.Double?
-                    /// The band's upper loss in bits, or the string "log2(classes)" for the chance-level band, whose edge depends on the number of classes.
+                    /// The band's upper loss in bits; absent where the edge depends on the number of classes (then `max_loss_bits_rule` gives it) and for `wrong`, which has none.
                     ///
                     /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits`.
-                    public struct MaxLossBitsPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits/value1`.
-                        public var value1: Swift.Double?
-                        /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits/value2`.
-                        @frozen public enum Value2Payload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case log2_lpar_classes_rpar_ = "log2(classes)"
-                        }
-                        /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits/value2`.
-                        public var value2: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsPayload.Value2Payload?
-                        /// Creates a new `MaxLossBitsPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - value1:
-                        ///   - value2:
-                        public init(
-                            value1: Swift.Double? = nil,
-                            value2: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsPayload.Value2Payload? = nil
-                        ) {
-                            self.value1 = value1
-                            self.value2 = value2
-                        }
-                        public init(from decoder: any Swift.Decoder) throws {
-                            var errors: [any Swift.Error] = []
-                            do {
-                                self.value1 = try decoder.decodeFromSingleValueContainer()
-                            } catch {
-                                errors.append(error)
-                            }
-                            do {
-                                self.value2 = try decoder.decodeFromSingleValueContainer()
-                            } catch {
-                                errors.append(error)
-                            }
-                            try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
-                                [
-                                    self.value1,
-                                    self.value2
-                                ],
-                                type: Self.self,
-                                codingPath: decoder.codingPath,
-                                errors: errors
-                            )
-                        }
-                        public func encode(to encoder: any Swift.Encoder) throws {
-                            try encoder.encodeFirstNonNilValueToSingleValueContainer([
-                                self.value1,
-                                self.value2
-                            ])
-                        }
+                    public var maxLossBits: Swift.Double?
+                    /// The band's upper loss in bits as a formula of the number of classes C, where it depends on C (the chance-level band `very_low`, log2(C) bits).
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits_rule`.
+                    @frozen public enum MaxLossBitsRulePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case log2_lpar_classes_rpar_ = "log2(classes)"
                     }
-                    /// The band's upper loss in bits, or the string "log2(classes)" for the chance-level band, whose edge depends on the number of classes.
+                    /// The band's upper loss in bits as a formula of the number of classes C, where it depends on C (the chance-level band `very_low`, log2(C) bits).
                     ///
-                    /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits`.
-                    public var maxLossBits: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsPayload?
+                    /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/max_loss_bits_rule`.
+                    public var maxLossBitsRule: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsRulePayload?
                     /// - Remark: Generated from `#/components/schemas/BandTables/cce/BandsPayload/description`.
                     public var description: Swift.String
                     /// Creates a new `BandsPayloadPayload`.
@@ -1796,19 +1791,22 @@ extension Components {
                     ///   - name:
                     ///   - condition:
                     ///   - minProbability:
-                    ///   - maxLossBits: The band's upper loss in bits, or the string "log2(classes)" for the chance-level band, whose edge depends on the number of classes.
+                    ///   - maxLossBits: The band's upper loss in bits; absent where the edge depends on the number of classes (then `max_loss_bits_rule` gives it) and for `wrong`, which has none.
+                    ///   - maxLossBitsRule: The band's upper loss in bits as a formula of the number of classes C, where it depends on C (the chance-level band `very_low`, log2(C) bits).
                     ///   - description:
                     public init(
                         name: Components.Schemas.CategoricalBand,
                         condition: Swift.String,
                         minProbability: Swift.Double? = nil,
-                        maxLossBits: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsPayload? = nil,
+                        maxLossBits: Swift.Double? = nil,
+                        maxLossBitsRule: Components.Schemas.BandTables.CcePayload.BandsPayloadPayload.MaxLossBitsRulePayload? = nil,
                         description: Swift.String
                     ) {
                         self.name = name
                         self.condition = condition
                         self.minProbability = minProbability
                         self.maxLossBits = maxLossBits
+                        self.maxLossBitsRule = maxLossBitsRule
                         self.description = description
                     }
                     public enum CodingKeys: String, CodingKey {
@@ -1816,6 +1814,7 @@ extension Components {
                         case condition
                         case minProbability = "min_probability"
                         case maxLossBits = "max_loss_bits"
+                        case maxLossBitsRule = "max_loss_bits_rule"
                         case description
                     }
                 }

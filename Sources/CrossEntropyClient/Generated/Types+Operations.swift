@@ -63,6 +63,24 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/cce/POST/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/cce/POST/responses/200/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.CategoricalCrossEntropy.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/cce/POST/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/cce/POST/responses/200/content/application\/json`.
@@ -85,8 +103,13 @@ public enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.CategoricalCrossEntropy.Output.Ok.Body) {
+                public init(
+                    headers: Operations.CategoricalCrossEntropy.Output.Ok.Headers,
+                    body: Operations.CategoricalCrossEntropy.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }
@@ -274,7 +297,10 @@ public enum Operations {
             /// Well-formed JSON that breaks the rules: a number beyond float64's range (overflow or
             /// underflow, at its pointer), ragged rows, count mismatches, too few classes, no
             /// samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
-            /// or not an integer, unknown base/input/loss, unknown fields (named with the closest known one),
+            /// or not an integer, unknown base/input/loss, unknown fields (with what to send instead of a
+            /// framework's argument name such as `reduction`, `from_logits`, `weight` or `y_true`, else the
+            /// known field one is a close spelling of, else the list of known fields), a flat list of
+            /// predictions (or a tensor of shape [n]) on /cce,
             /// a result beyond float64 (naming the field that makes it so: predictions, class_weights,
             /// pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
             /// of 2^-54 or less, or a structural limit exceeded (type ending in
@@ -386,6 +412,24 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/bce/POST/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/bce/POST/responses/200/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.BinaryCrossEntropy.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/bce/POST/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/bce/POST/responses/200/content/application\/json`.
@@ -408,8 +452,13 @@ public enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.BinaryCrossEntropy.Output.Ok.Body) {
+                public init(
+                    headers: Operations.BinaryCrossEntropy.Output.Ok.Headers,
+                    body: Operations.BinaryCrossEntropy.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }
@@ -597,7 +646,10 @@ public enum Operations {
             /// Well-formed JSON that breaks the rules: a number beyond float64's range (overflow or
             /// underflow, at its pointer), ragged rows, count mismatches, too few classes, no
             /// samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
-            /// or not an integer, unknown base/input/loss, unknown fields (named with the closest known one),
+            /// or not an integer, unknown base/input/loss, unknown fields (with what to send instead of a
+            /// framework's argument name such as `reduction`, `from_logits`, `weight` or `y_true`, else the
+            /// known field one is a close spelling of, else the list of known fields), a flat list of
+            /// predictions (or a tensor of shape [n]) on /cce,
             /// a result beyond float64 (naming the field that makes it so: predictions, class_weights,
             /// pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
             /// of 2^-54 or less, or a structural limit exceeded (type ending in
@@ -709,6 +761,24 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/batch/POST/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/batch/POST/responses/200/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.Batch.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/batch/POST/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/batch/POST/responses/200/content/application\/json`.
@@ -731,8 +801,13 @@ public enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.Batch.Output.Ok.Body) {
+                public init(
+                    headers: Operations.Batch.Output.Ok.Headers,
+                    body: Operations.Batch.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }
@@ -920,7 +995,10 @@ public enum Operations {
             /// Well-formed JSON that breaks the rules: a number beyond float64's range (overflow or
             /// underflow, at its pointer), ragged rows, count mismatches, too few classes, no
             /// samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
-            /// or not an integer, unknown base/input/loss, unknown fields (named with the closest known one),
+            /// or not an integer, unknown base/input/loss, unknown fields (with what to send instead of a
+            /// framework's argument name such as `reduction`, `from_logits`, `weight` or `y_true`, else the
+            /// known field one is a close spelling of, else the list of known fields), a flat list of
+            /// predictions (or a tensor of shape [n]) on /cce,
             /// a result beyond float64 (naming the field that makes it so: predictions, class_weights,
             /// pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
             /// of 2^-54 or less, or a structural limit exceeded (type ending in
@@ -1016,6 +1094,24 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/bands/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/bands/GET/responses/200/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.Bands.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/bands/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/bands/GET/responses/200/content/application\/json`.
@@ -1038,8 +1134,13 @@ public enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.Bands.Output.Ok.Body) {
+                public init(
+                    headers: Operations.Bands.Output.Ok.Headers,
+                    body: Operations.Bands.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }
@@ -1155,6 +1256,24 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/healthz/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/healthz/GET/responses/200/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.Health.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/healthz/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/healthz/GET/responses/200/content/json`.
@@ -1196,8 +1315,13 @@ public enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.Health.Output.Ok.Body) {
+                public init(
+                    headers: Operations.Health.Output.Ok.Headers,
+                    body: Operations.Health.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }
@@ -1315,6 +1439,24 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/readyz/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/readyz/GET/responses/200/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.Readiness.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/readyz/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/readyz/GET/responses/200/content/json`.
@@ -1356,8 +1498,13 @@ public enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.Readiness.Output.Ok.Body) {
+                public init(
+                    headers: Operations.Readiness.Output.Ok.Headers,
+                    body: Operations.Readiness.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }
@@ -1408,6 +1555,24 @@ public enum Operations {
                 }
             }
             public struct ServiceUnavailable: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/readyz/GET/responses/503/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/readyz/GET/responses/503/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.Readiness.Output.ServiceUnavailable.Headers
                 /// - Remark: Generated from `#/paths/readyz/GET/responses/503/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/readyz/GET/responses/503/content/application\/problem+json`.
@@ -1430,8 +1595,13 @@ public enum Operations {
                 /// Creates a new `ServiceUnavailable`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.Readiness.Output.ServiceUnavailable.Body) {
+                public init(
+                    headers: Operations.Readiness.Output.ServiceUnavailable.Headers,
+                    body: Operations.Readiness.Output.ServiceUnavailable.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }
@@ -1534,6 +1704,24 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/metrics/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/metrics/GET/responses/200/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.Metrics.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/metrics/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/metrics/GET/responses/200/content/text\/plain; version=0.0.4`.
@@ -1556,8 +1744,13 @@ public enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.Metrics.Output.Ok.Body) {
+                public init(
+                    headers: Operations.Metrics.Output.Ok.Headers,
+                    body: Operations.Metrics.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }
@@ -1673,6 +1866,24 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/openapi.yaml/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/openapi.yaml/GET/responses/200/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.Openapi.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/openapi.yaml/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/openapi.yaml/GET/responses/200/content/application\/yaml`.
@@ -1695,8 +1906,13 @@ public enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.Openapi.Output.Ok.Body) {
+                public init(
+                    headers: Operations.Openapi.Output.Ok.Headers,
+                    body: Operations.Openapi.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }
@@ -1783,7 +1999,7 @@ public enum Operations {
             }
         }
     }
-    /// Name, version and routes
+    /// Name, version, routes and limits
     ///
     /// - Remark: HTTP `GET /`.
     /// - Remark: Generated from `#/paths///get(index)`.
@@ -1812,6 +2028,24 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/GET/responses/200/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.Index.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/GET/responses/200/content/json`.
@@ -1822,25 +2056,102 @@ public enum Operations {
                         public var version: Swift.String
                         /// - Remark: Generated from `#/paths/GET/responses/200/content/json/routes`.
                         public var routes: [Swift.String]
+                        /// What this instance accepts, as configured (the flags are named in each field's description); split work that passes one.
+                        ///
+                        /// - Remark: Generated from `#/paths/GET/responses/200/content/json/limits`.
+                        public struct LimitsPayload: Codable, Hashable, Sendable {
+                            /// Largest request body in bytes (--max-body-bytes); a larger one is a 413.
+                            ///
+                            /// - Remark: Generated from `#/paths/GET/responses/200/content/json/limits/max_body_bytes`.
+                            public var maxBodyBytes: Swift.Int
+                            /// Samples in one request or batch job (--max-samples).
+                            ///
+                            /// - Remark: Generated from `#/paths/GET/responses/200/content/json/limits/max_samples`.
+                            public var maxSamples: Swift.Int
+                            /// Classes (--max-classes).
+                            ///
+                            /// - Remark: Generated from `#/paths/GET/responses/200/content/json/limits/max_classes`.
+                            public var maxClasses: Swift.Int
+                            /// Prediction values in one request; for /batch, across all jobs together (--max-elements).
+                            ///
+                            /// - Remark: Generated from `#/paths/GET/responses/200/content/json/limits/max_elements`.
+                            public var maxElements: Swift.Int
+                            /// Jobs in one /batch request (--max-jobs).
+                            ///
+                            /// - Remark: Generated from `#/paths/GET/responses/200/content/json/limits/max_jobs`.
+                            public var maxJobs: Swift.Int
+                            /// Memory all requests may be charged at once (--memory-budget-bytes; 0 none). A body is charged its bytes times its route's decoding factor (RELIABILITY.md), so a body whose charge passes this budget is a 413, and one that does not fit beside the others now a 503.
+                            ///
+                            /// - Remark: Generated from `#/paths/GET/responses/200/content/json/limits/memory_budget_bytes`.
+                            public var memoryBudgetBytes: Swift.Int
+                            /// The same for all requests of one client address (--memory-budget-per-address-bytes; 0 none).
+                            ///
+                            /// - Remark: Generated from `#/paths/GET/responses/200/content/json/limits/memory_budget_per_address_bytes`.
+                            public var memoryBudgetPerAddressBytes: Swift.Int
+                            /// Creates a new `LimitsPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - maxBodyBytes: Largest request body in bytes (--max-body-bytes); a larger one is a 413.
+                            ///   - maxSamples: Samples in one request or batch job (--max-samples).
+                            ///   - maxClasses: Classes (--max-classes).
+                            ///   - maxElements: Prediction values in one request; for /batch, across all jobs together (--max-elements).
+                            ///   - maxJobs: Jobs in one /batch request (--max-jobs).
+                            ///   - memoryBudgetBytes: Memory all requests may be charged at once (--memory-budget-bytes; 0 none). A body is charged its bytes times its route's decoding factor (RELIABILITY.md), so a body whose charge passes this budget is a 413, and one that does not fit beside the others now a 503.
+                            ///   - memoryBudgetPerAddressBytes: The same for all requests of one client address (--memory-budget-per-address-bytes; 0 none).
+                            public init(
+                                maxBodyBytes: Swift.Int,
+                                maxSamples: Swift.Int,
+                                maxClasses: Swift.Int,
+                                maxElements: Swift.Int,
+                                maxJobs: Swift.Int,
+                                memoryBudgetBytes: Swift.Int,
+                                memoryBudgetPerAddressBytes: Swift.Int
+                            ) {
+                                self.maxBodyBytes = maxBodyBytes
+                                self.maxSamples = maxSamples
+                                self.maxClasses = maxClasses
+                                self.maxElements = maxElements
+                                self.maxJobs = maxJobs
+                                self.memoryBudgetBytes = memoryBudgetBytes
+                                self.memoryBudgetPerAddressBytes = memoryBudgetPerAddressBytes
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case maxBodyBytes = "max_body_bytes"
+                                case maxSamples = "max_samples"
+                                case maxClasses = "max_classes"
+                                case maxElements = "max_elements"
+                                case maxJobs = "max_jobs"
+                                case memoryBudgetBytes = "memory_budget_bytes"
+                                case memoryBudgetPerAddressBytes = "memory_budget_per_address_bytes"
+                            }
+                        }
+                        /// What this instance accepts, as configured (the flags are named in each field's description); split work that passes one.
+                        ///
+                        /// - Remark: Generated from `#/paths/GET/responses/200/content/json/limits`.
+                        public var limits: Operations.Index.Output.Ok.Body.JsonPayload.LimitsPayload
                         /// Creates a new `JsonPayload`.
                         ///
                         /// - Parameters:
                         ///   - name:
                         ///   - version:
                         ///   - routes:
+                        ///   - limits: What this instance accepts, as configured (the flags are named in each field's description); split work that passes one.
                         public init(
                             name: Swift.String,
                             version: Swift.String,
-                            routes: [Swift.String]
+                            routes: [Swift.String],
+                            limits: Operations.Index.Output.Ok.Body.JsonPayload.LimitsPayload
                         ) {
                             self.name = name
                             self.version = version
                             self.routes = routes
+                            self.limits = limits
                         }
                         public enum CodingKeys: String, CodingKey {
                             case name
                             case version
                             case routes
+                            case limits
                         }
                     }
                     /// - Remark: Generated from `#/paths/GET/responses/200/content/application\/json`.
@@ -1863,8 +2174,13 @@ public enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.Index.Output.Ok.Body) {
+                public init(
+                    headers: Operations.Index.Output.Ok.Headers,
+                    body: Operations.Index.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }

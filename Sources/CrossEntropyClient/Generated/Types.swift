@@ -85,7 +85,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /openapi.yaml`.
     /// - Remark: Generated from `#/paths//openapi.yaml/get(openapi)`.
     func openapi(_ input: Operations.Openapi.Input) async throws -> Operations.Openapi.Output
-    /// Name, version and routes
+    /// Name, version, routes and limits
     ///
     /// - Remark: HTTP `GET /`.
     /// - Remark: Generated from `#/paths///get(index)`.
@@ -196,7 +196,7 @@ extension APIProtocol {
     public func openapi(headers: Operations.Openapi.Input.Headers = .init()) async throws -> Operations.Openapi.Output {
         try await openapi(Operations.Openapi.Input(headers: headers))
     }
-    /// Name, version and routes
+    /// Name, version, routes and limits
     ///
     /// - Remark: HTTP `GET /`.
     /// - Remark: Generated from `#/paths///get(index)`.

@@ -61,8 +61,11 @@ enum DecodingProblem {
             )
         }
         if hints.hasNonFiniteToken {
+            // null is refused too (a value is required), so the message names what works.
             return invalid(
-                at: [], "not valid JSON: NaN and Infinity are not JSON numbers; send null or drop the sample")
+                at: [],
+                "not valid JSON: NaN and Infinity are not JSON numbers, and every value must be finite (null is refused too); drop the sample from predictions and labels (and its sample weight)"
+            )
         }
         return invalid(at: [], "not valid JSON")
     }

@@ -24,7 +24,8 @@ enum ScoringField: String, CaseIterable, Sendable {
         switch self {
         case .predictions: "rows of numbers, or a tensor object {\"shape\", \"data\" or \"data_base64\"}"
         case .labels: "class indices (integers) or rows of numbers, or a tensor object"
-        case .input: "\"probabilities\" or \"logits\""
+        // PyTorch calls the model's output `input`: say where the values go.
+        case .input: "\"probabilities\" or \"logits\" (what predictions hold; the values go in predictions)"
         case .base: "2, \"e\" or 10"
         case .perSample, .perClass: "true or false"
         case .confidence: "a number"

@@ -36,7 +36,9 @@ enum BandsEndpoint {
                         row.member("max_loss_bits", 0.0)
                     case .veryLow:
                         row.member("condition", "p >= 1/classes (chance level)")
-                        row.member("max_loss_bits", "log2(classes)")
+                        // The edge depends on the request's class count, so no number here (a
+                        // typed client keeps max_loss_bits numeric); the rule has its own field.
+                        row.member("max_loss_bits_rule", "log2(classes)")
                     case .wrong:
                         row.member("condition", "p < 1/classes")
                     default:

@@ -26,8 +26,8 @@ enum OpenAPIDocument {
             Every response carries `X-Request-Id`: the caller's value when it is printable ASCII of at most
             128 characters, otherwise a fresh 32-hex-digit id. It also appears in the access log.
           license:
-            name: Proprietary
-            identifier: LicenseRef-Proprietary
+            name: Apache License 2.0
+            identifier: Apache-2.0
         servers:
           - url: http://localhost:8080
         paths:
@@ -82,6 +82,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: The loss
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -148,6 +151,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: The loss
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -226,6 +232,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: One result per job, in order
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -251,6 +260,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: Both band tables
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -264,6 +276,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: The process serves
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -283,6 +298,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: Accepting work
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
@@ -296,6 +314,9 @@ enum OpenAPIDocument {
                   $ref: '#/components/responses/MethodNotAllowed'
                 '503':
                   description: Draining
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/problem+json:
                       schema:
@@ -316,6 +337,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: The metrics
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     text/plain; version=0.0.4:
                       schema:
@@ -329,6 +353,9 @@ enum OpenAPIDocument {
               responses:
                 '200':
                   description: The OpenAPI document, identical to openapi.yaml in the repository
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/yaml: {}
                 '405':
@@ -336,15 +363,18 @@ enum OpenAPIDocument {
           /:
             get:
               operationId: index
-              summary: Name, version and routes
+              summary: Name, version, routes and limits
               responses:
                 '200':
                   description: What this service is
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
                   content:
                     application/json:
                       schema:
                         type: object
-                        required: [name, version, routes]
+                        required: [name, version, routes, limits]
                         properties:
                           name:
                             type: string
@@ -354,6 +384,39 @@ enum OpenAPIDocument {
                             type: array
                             items:
                               type: string
+                          limits:
+                            description: What this instance accepts, as configured (the flags are named in each field's description); split work that passes one.
+                            type: object
+                            required: [max_body_bytes, max_samples, max_classes, max_elements, max_jobs, memory_budget_bytes, memory_budget_per_address_bytes]
+                            properties:
+                              max_body_bytes:
+                                description: Largest request body in bytes (--max-body-bytes); a larger one is a 413.
+                                type: integer
+                                minimum: 0
+                              max_samples:
+                                description: Samples in one request or batch job (--max-samples).
+                                type: integer
+                                minimum: 0
+                              max_classes:
+                                description: Classes (--max-classes).
+                                type: integer
+                                minimum: 0
+                              max_elements:
+                                description: Prediction values in one request; for /batch, across all jobs together (--max-elements).
+                                type: integer
+                                minimum: 0
+                              max_jobs:
+                                description: Jobs in one /batch request (--max-jobs).
+                                type: integer
+                                minimum: 0
+                              memory_budget_bytes:
+                                description: Memory all requests may be charged at once (--memory-budget-bytes; 0 none). A body is charged its bytes times its route's decoding factor (RELIABILITY.md), so a body whose charge passes this budget is a 413, and one that does not fit beside the others now a 503.
+                                type: integer
+                                minimum: 0
+                              memory_budget_per_address_bytes:
+                                description: The same for all requests of one client address (--memory-budget-per-address-bytes; 0 none).
+                                type: integer
+                                minimum: 0
                 '405':
                   $ref: '#/components/responses/MethodNotAllowed'
         components:
@@ -369,9 +432,9 @@ enum OpenAPIDocument {
                 - $ref: '#/components/schemas/Tensor'
             Tensor:
               description: |
-                A matrix [n, C] (or, for labels, a vector [n]) as one object: `data_base64` holds the
-                values as little-endian float32 or float64 (`dtype`, default float64), row-major; or `data`
-                holds them as a flat JSON array. Base64 skips JSON number parsing (the fast path for large
+                A matrix [n, C] (or a vector [n]: labels, and /bce predictions as one column) as one
+                object: `data_base64` holds the values as little-endian float32 or float64 (`dtype`,
+                default float64), row-major; or `data` holds them as a flat JSON array. Base64 skips JSON number parsing (the fast path for large
                 matrices). Values must be finite.
               type: object
               additionalProperties: false
@@ -386,7 +449,8 @@ enum OpenAPIDocument {
                     minimum: 0
                 dtype:
                   anyOf:
-                    - type: string
+                    - title: Dtype
+                      type: string
                       enum: [float32, float64]
                     - type: 'null'
                   default: float64
@@ -409,7 +473,8 @@ enum OpenAPIDocument {
                 convention. No `default` is declared because it depends on `convention`: a client that
                 fills in a default would change the answer.
               anyOf:
-                - type: string
+                - title: Input
+                  type: string
                   enum: [probabilities, logits]
                 - type: 'null'
             Base:
@@ -419,17 +484,21 @@ enum OpenAPIDocument {
                 convention. No `default` is declared because it depends on `convention`. An integer (2
                 or 10) or the string "e".
               anyOf:
-                - type: integer
+                - title: BaseNumber
+                  type: integer
                   enum: [2, 10]
-                - type: string
+                - title: Base
+                  type: string
                   enum: [e]
                 - type: 'null'
             ResultBase:
               description: The logarithm base of the answer, as requests give it.
               anyOf:
-                - type: integer
+                - title: BaseNumber
+                  type: integer
                   enum: [2, 10]
-                - type: string
+                - title: Base
+                  type: string
                   enum: [e]
             Unit:
               type: string
@@ -510,7 +579,9 @@ enum OpenAPIDocument {
                 weights with pytorch, class weights with keras or sklearn, smoothing with sklearn or
                 PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn.
               anyOf:
-                - type: string
+                # Titles name the enums in generated clients (Convention, not ConventionType0).
+                - title: Convention
+                  type: string
                   enum: [document, sklearn, pytorch, keras]
                 - type: 'null'
             Settings:
@@ -556,6 +627,16 @@ enum OpenAPIDocument {
                 - type: array
                   items:
                     type: number
+            BinaryPredictions:
+              description: |
+                n rows of C ≥ 1 independent probabilities or logits, or a tensor; also n plain values (a
+                flat list, or a tensor of shape [n]), read as n rows of one column: a binary classifier's
+                `predict_proba(X)[:, 1]` as it comes, with `labels` a flat list of n 0/1 values.
+              oneOf:
+                - $ref: '#/components/schemas/Matrix'
+                - type: array
+                  items:
+                    type: number
             CategoricalRequest:
               type: object
               additionalProperties: false
@@ -592,8 +673,7 @@ enum OpenAPIDocument {
               required: [predictions, labels]
               properties:
                 predictions:
-                  $ref: '#/components/schemas/Matrix'
-                  description: n rows of C ≥ 1 independent probabilities or logits.
+                  $ref: '#/components/schemas/BinaryPredictions'
                 labels:
                   $ref: '#/components/schemas/BinaryLabels'
                 input:
@@ -796,7 +876,7 @@ enum OpenAPIDocument {
                   type: string
                   enum: [bce]
                 predictions:
-                  $ref: '#/components/schemas/Matrix'
+                  $ref: '#/components/schemas/BinaryPredictions'
                 labels:
                   $ref: '#/components/schemas/BinaryLabels'
                 input:
@@ -942,11 +1022,12 @@ enum OpenAPIDocument {
                           min_probability:
                             type: number
                           max_loss_bits:
-                            description: The band's upper loss in bits, or the string "log2(classes)" for the chance-level band, whose edge depends on the number of classes.
-                            anyOf:
-                              - type: number
-                              - type: string
-                                enum: [log2(classes)]
+                            description: The band's upper loss in bits; absent where the edge depends on the number of classes (then `max_loss_bits_rule` gives it) and for `wrong`, which has none.
+                            type: number
+                          max_loss_bits_rule:
+                            description: The band's upper loss in bits as a formula of the number of classes C, where it depends on C (the chance-level band `very_low`, log2(C) bits).
+                            type: string
+                            enum: [log2(classes)]
                           description:
                             type: string
                 bce:
@@ -1013,6 +1094,16 @@ enum OpenAPIDocument {
                           is quoted cut in the detail, which says so).
                       detail:
                         type: string
+          headers:
+            RequestId:
+              required: true
+              description: |
+                The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                a fresh 32-hex-digit id; also in the access log line of the request.
+              schema:
+                type: string
+                minLength: 1
+                maxLength: 128
           responses:
             InvalidJSON:
               description: |
@@ -1026,6 +1117,9 @@ enum OpenAPIDocument {
                 header, `%00` in the path, HTTP/1.1 without Host or two Host headers, a repeated
                 Content-Type or Content-Encoding, a repeated or malformed Content-Length, more than one
                 Transfer-Encoding, Content-Length together with Transfer-Encoding
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
               content:
                 application/problem+json:
                   schema:
@@ -1041,6 +1135,8 @@ enum OpenAPIDocument {
             MethodNotAllowed:
               description: Wrong method; the Allow header lists the right ones
               headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
                 Allow:
                   schema:
                     type: string
@@ -1053,6 +1149,9 @@ enum OpenAPIDocument {
                 The body is over --max-body-bytes (default 64 MiB), or its memory charge (body bytes times the route's
                 decoding factor) is more than a whole --memory-budget-bytes or --memory-budget-per-address-bytes;
                 decided from Content-Length before the body is read
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
               content:
                 application/problem+json:
                   schema:
@@ -1064,6 +1163,8 @@ enum OpenAPIDocument {
                 Content-Length before the body is read, or as a chunked body grows. Retry after the seconds
                 Retry-After gives.
               headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
                 Retry-After:
                   schema:
                     type: integer
@@ -1073,6 +1174,9 @@ enum OpenAPIDocument {
                     $ref: '#/components/schemas/Problem'
             NotImplemented:
               description: A Transfer-Encoding other than chunked (RFC 9112 §6.1); the connection is closed
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
               content:
                 application/problem+json:
                   schema:
@@ -1082,6 +1186,9 @@ enum OpenAPIDocument {
                 Content-Type is not application/json (or application/*+json), its charset is not UTF-8, the
                 body is UTF-16 or UTF-32, or a Content-Encoding other than identity was applied (the answer
                 then carries `Accept-Encoding: identity`)
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
               content:
                 application/problem+json:
                   schema:
@@ -1091,13 +1198,19 @@ enum OpenAPIDocument {
                 Well-formed JSON that breaks the rules: a number beyond float64's range (overflow or
                 underflow, at its pointer), ragged rows, count mismatches, too few classes, no
                 samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
-                or not an integer, unknown base/input/loss, unknown fields (named with the closest known one),
+                or not an integer, unknown base/input/loss, unknown fields (with what to send instead of a
+                framework's argument name such as `reduction`, `from_logits`, `weight` or `y_true`, else the
+                known field one is a close spelling of, else the list of known fields), a flat list of
+                predictions (or a tensor of shape [n]) on /cce,
                 a result beyond float64 (naming the field that makes it so: predictions, class_weights,
                 pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
                 of 2^-54 or less, or a structural limit exceeded (type ending in
                 `limit-exceeded`; the detail names the flag: --max-samples, --max-classes, --max-elements,
                 --max-jobs). A number quoted from 2^53 on is the float64 it was read as, and the detail
                 says that float64 cannot represent every integer there.
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
               content:
                 application/problem+json:
                   schema:

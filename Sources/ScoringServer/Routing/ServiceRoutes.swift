@@ -10,6 +10,8 @@ public enum ServiceRoutes {
     public struct Dependencies: Sendable {
         /// Structural limits on each request.
         public var limits: ScoringLimits
+        /// The transport's settings, for the body and memory limits `GET /` lists.
+        public var transport: ServerConfiguration
         /// Draining or not, for readiness.
         public var state: ServiceState
         /// Where samples are counted and `/metrics` is read from.
@@ -22,12 +24,14 @@ public enum ServiceRoutes {
         /// Defaults fit tests: fresh state and metrics, nothing in flight.
         public init(
             limits: ScoringLimits = .default,
+            transport: ServerConfiguration = ServerConfiguration(),
             state: ServiceState = ServiceState(),
             metrics: ServiceMetrics = ServiceMetrics(),
             requestsInFlight: @escaping @Sendable () -> Int = { 0 },
             memoryCharged: @escaping @Sendable () -> UInt64 = { 0 }
         ) {
             self.limits = limits
+            self.transport = transport
             self.state = state
             self.metrics = metrics
             self.requestsInFlight = requestsInFlight
@@ -50,6 +54,7 @@ public enum ServiceRoutes {
         let cce = ScoreEndpoint(loss: .cce, metrics: metrics, limits: limits)
         let bce = ScoreEndpoint(loss: .bce, metrics: metrics, limits: limits)
         let batch = BatchEndpoint(metrics: metrics, limits: limits)
+        let index = index(limits: limits, transport: dependencies.transport)
         // Exhaustive over the route table: a new route does not build until it has a handler.
         let routes = ServiceRoute.allCases.map { route -> Route in
             let handler: Route.Handler =
@@ -88,14 +93,26 @@ public enum ServiceRoutes {
         return .json(Array(#"{"status":"ready"}"#.utf8))
     }
 
-    /// GET /: name, version and routes.
-    private static let index: [UInt8] = {
+    /// GET /: name, version, routes, and the limits a caller must split its work by.
+    private static func index(limits: ScoringLimits, transport: ServerConfiguration) -> [UInt8] {
         var json = JSONWriter()
         json.object { index in
             index.member("name", "cross-entropy-service")
             index.member("version", version)
             index.member("routes", ServiceRoute.allCases.map { "\($0.method) \($0.path)" }.sorted())
+            index.member(
+                "limits",
+                object: { limit in
+                    limit.member("max_body_bytes", Int(clamping: transport.maxBodyBytes))
+                    limit.member("max_samples", limits.maxSamples)
+                    limit.member("max_classes", limits.maxClasses)
+                    limit.member("max_elements", limits.maxElements)
+                    limit.member("max_jobs", limits.maxJobs)
+                    limit.member("memory_budget_bytes", Int(clamping: transport.memoryBudgetBytes))
+                    limit.member(
+                        "memory_budget_per_address_bytes", Int(clamping: transport.memoryBudgetPerAddressBytes))
+                })
         }
         return json.bytes
-    }()
+    }
 }

@@ -3,10 +3,14 @@
 struct FieldPointer: Sendable {
     /// Prepended to every pointer: "" for a body, "/jobs/3" for a batch job.
     let prefix: String
+    /// Fields given flat (one value per sample, read as one column): their pointers name the
+    /// sample alone, "/predictions/3" rather than "/predictions/3/0".
+    var flatFields: [String] = []
 
     func callAsFunction(_ field: String, _ indices: Int...) -> String {
         var result = prefix + "/" + JSONPointer.escape(field)
-        for index in indices { result += "/\(index)" }
+        let kept = indices.count == 2 && flatFields.contains(field) ? indices.dropLast() : indices[...]
+        for index in kept { result += "/\(index)" }
         return result
     }
 }

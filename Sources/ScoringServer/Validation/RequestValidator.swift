@@ -10,9 +10,10 @@ struct RequestValidator {
     let context: ScoringRequest.Context
     var limits: ScoringLimits = .default
 
-    private var pointer: FieldPointer { FieldPointer(prefix: pointerPrefix) }
-
     func validate(_ request: ScoringRequest, as kind: LossKind) throws(Problem) -> ScoringJob {
+        var pointer = FieldPointer(prefix: pointerPrefix)
+        if request.predictions?.flatForm != nil { pointer.flatFields.append("predictions") }
+        if case .flat = request.labels { pointer.flatFields.append("labels") }
         var problems = ValidationProblems()
         problems.add(request.unknownFields, known: ScoringField.known(in: context), in: pointerPrefix)
         let optionsValidator = OptionsValidator(pointer: pointer)

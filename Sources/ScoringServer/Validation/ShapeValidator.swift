@@ -16,6 +16,15 @@ struct ShapeValidator {
     ) -> Matrix {
         if let problem = decoded.shapeProblem {
             problems.add(problem.under(pointer("predictions")))
+        } else if loss == .cce, let flat = decoded.flatForm {
+            // One column is a binary classifier's output: /bce's form, never a categorical one.
+            problems.add(
+                Problem.Detail(
+                    pointer: flat,
+                    detail: flat.isEmpty
+                        ? "categorical predictions are rows of C >= 2 values; a flat list (one value per sample) is taken by /bce only"
+                        : "a matrix needs shape [n, C]; shape [n] (one value per sample) is taken by /bce only"
+                ).under(pointer("predictions")))
         } else if decoded.rows == 0 {
             problems.add(pointer("predictions"), "at least one sample is required")
         } else if decoded.columns < minimumClasses {
