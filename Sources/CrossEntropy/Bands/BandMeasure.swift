@@ -50,12 +50,12 @@ public struct BandMeasure: Sendable {
 
     /// scikit-learn's log_loss is the document's formula in nats, and has no class weights or
     /// smoothing; the bands convert units themselves.
-    private static func isDocumentMeasure(_ options: LossOptions) -> Bool {
+    static func isDocumentMeasure(_ options: LossOptions) -> Bool {
         (options.convention == .document || options.convention == .sklearn) && options.labelSmoothing == 0
             && options.classWeights == nil
     }
 
-    private static func documentOptions(_ options: LossOptions) -> LossOptions {
+    static func documentOptions(_ options: LossOptions) -> LossOptions {
         LossOptions(
             convention: .document,
             predictionKind: options.predictionKind,

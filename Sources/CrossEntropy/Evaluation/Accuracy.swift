@@ -8,12 +8,11 @@ public func categoricalAccuracy(predictions: Matrix, labels: CategoricalLabels, 
     let chunks = RowChunks.map(rows: predictions.rows, columns: predictions.columns) { rows -> (Double, Double)? in
         var correct = CompensatedSum()
         var total = CompensatedSum()
-        for i in rows {
-            guard let truth = trueClass(labels, sample: i, classes: predictions.columns) else { return nil }
-            let weight = options.sampleWeight(i)
-            total.add(weight)
-            if predictions.withRow(i, { uniqueArgmax($0) }) == truth { correct.add(weight) }
-        }
+        guard
+            categoricalAccuracyTerms(
+                predictions: predictions, labels: labels, options: options, rows: rows, correct: &correct,
+                total: &total)
+        else { return nil }
         return (correct.value, total.value)
     }
     var correct = CompensatedSum()
@@ -26,14 +25,26 @@ public func categoricalAccuracy(predictions: Matrix, labels: CategoricalLabels, 
     return total.value > 0 ? correct.value / total.value : nil
 }
 
-/// Share of correct 0.5-thresholded labels (a logit above 0, a probability above 0.5, is a
-/// positive), over all elements, weighted by sample weights. Nil unless every label is 0 or 1.
-public func binaryAccuracy(predictions: Matrix, targets: Matrix, options: LossOptions = LossOptions()) -> Double? {
-    guard targets.values.allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
-    let options = options.scalingSampleWeights().options  // a ratio: the scale cancels
+/// Adds the correct and total sample weights of `rows` in order; false when one has a soft label.
+func categoricalAccuracyTerms(
+    predictions: Matrix, labels: CategoricalLabels, options: LossOptions, rows: Range<Int>,
+    correct: inout CompensatedSum, total: inout CompensatedSum
+) -> Bool {
+    for i in rows {
+        guard let truth = trueClass(labels, sample: i, classes: predictions.columns) else { return false }
+        let weight = options.sampleWeight(i)
+        total.add(weight)
+        if predictions.withRow(i, { uniqueArgmax($0) }) == truth { correct.add(weight) }
+    }
+    return true
+}
+
+/// Adds the binary accuracy terms of every element to `correct` and `total`, in order.
+func binaryAccuracyTerms(
+    predictions: Matrix, targets: Matrix, options: LossOptions, correct: inout CompensatedSum,
+    total: inout CompensatedSum
+) {
     let threshold = options.predictionKind == .logits ? 0.0 : 0.5
-    var correct = CompensatedSum()
-    var total = CompensatedSum()
     for i in 0..<predictions.rows {
         let weight = options.sampleWeight(i)
         for j in 0..<predictions.columns {
@@ -41,6 +52,16 @@ public func binaryAccuracy(predictions: Matrix, targets: Matrix, options: LossOp
             if (predictions[i, j] > threshold) == (targets[i, j] == 1) { correct.add(weight) }
         }
     }
+}
+
+/// Share of correct 0.5-thresholded labels (a logit above 0, a probability above 0.5, is a
+/// positive), over all elements, weighted by sample weights. Nil unless every label is 0 or 1.
+public func binaryAccuracy(predictions: Matrix, targets: Matrix, options: LossOptions = LossOptions()) -> Double? {
+    guard targets.values.allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
+    let options = options.scalingSampleWeights().options  // a ratio: the scale cancels
+    var correct = CompensatedSum()
+    var total = CompensatedSum()
+    binaryAccuracyTerms(predictions: predictions, targets: targets, options: options, correct: &correct, total: &total)
     return total.value > 0 ? correct.value / total.value : nil
 }
 

@@ -33,6 +33,11 @@ public enum NormalizedEntropy {
         case .distributions(let targets):
             prior = meanTargets(rows: targets.rows, classes: classes, options: options) { i, j in targets[i, j] }
         }
+        return categorical(loss: loss, prior: prior, classes: classes, options: options)
+    }
+
+    /// The ratio of `loss` to the loss of the constant predictor `prior` (class frequencies).
+    static func categorical(loss: Double, prior: [Double], classes: Int, options: LossOptions) -> Double? {
         // One class holds every sample exactly when the prior puts all its weight on it.
         if prior.contains(1) { return nil }
         let smoothing = options.labelSmoothing
@@ -49,6 +54,11 @@ public enum NormalizedEntropy {
         if everyColumnIsConstant(targets, options: options) { return nil }
         let prior = meanTargets(rows: targets.rows, classes: targets.columns, options: options) { i, j in targets[i, j]
         }
+        return binary(loss: loss, prior: prior, options: options)
+    }
+
+    /// The ratio of `loss` to the loss of the constant predictor `prior` (base rates).
+    static func binary(loss: Double, prior: [Double], options: LossOptions) -> Double? {
         let smoothing = options.labelSmoothing
         var priorLoss = CompensatedSum()
         for (j, rate) in prior.enumerated() {
@@ -60,7 +70,7 @@ public enum NormalizedEntropy {
         return ratio(loss, priorLoss.value)
     }
 
-    private static func meanTargets(
+    static func meanTargets(
         rows: Int,
         classes: Int,
         options: LossOptions,
@@ -100,7 +110,7 @@ public enum NormalizedEntropy {
 /// the labelled classes' with index labels and no smoothing (the only ones that enter the
 /// loss), every class's otherwise. Class weights multiply every term, so they factor out of
 /// each per-sample loss exactly.
-private func scalingClassWeights(_ options: LossOptions, labels: CategoricalLabels) -> (LossOptions, PowerOfTwoScale) {
+func scalingClassWeights(_ options: LossOptions, labels: CategoricalLabels) -> (LossOptions, PowerOfTwoScale) {
     guard let weights = options.classWeights else { return (options, .one) }
     let scale: PowerOfTwoScale
     if case .indices(let indices) = labels, options.labelSmoothing == 0 {

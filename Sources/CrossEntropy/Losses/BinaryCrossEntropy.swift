@@ -24,87 +24,8 @@ public func binaryCrossEntropy(
     // -(1-y) log(1-p), so neither a 1e308 nor a 5e-324 weight loses the other part.
     let n = predictions.rows
     let classes = predictions.columns
-    var significands = [Double](repeating: 0, count: n)
-    var exponents = [Int](repeating: 0, count: n)
-    // Each chunk of rows sums its own class terms; chunks are then added in order.
     let chunks = RowChunks.count(rows: n)
-    var chunkTotals = [ScaledSum](repeating: ScaledSum(), count: chunks * classes)
-    significands.withUnsafeMutableBufferPointer { significandsOut in
-        exponents.withUnsafeMutableBufferPointer { exponentsOut in
-            chunkTotals.withUnsafeMutableBufferPointer { totalsOut in
-                nonisolated(unsafe) let significandsOut = significandsOut
-                nonisolated(unsafe) let exponentsOut = exponentsOut
-                nonisolated(unsafe) let totalsOut = totalsOut
-                RowChunks.forEach(rows: n, columns: classes) { chunk, rows in
-                    // Rows whose every element and weighted element is a plain float64 (the
-                    // common case) are summed as plain compensated sums, as fast as ever; a row
-                    // with anything at float64's edges is summed again, part by part, scaled.
-                    var plainTotals = [CompensatedSum](repeating: CompensatedSum(), count: classes)
-                    var scaledTotals: [ScaledSum] = []
-                    var wholes = [Double](repeating: 0, count: classes)
-                    for i in rows {
-                        let weight = options.sampleWeight(i)
-                        func parts(_ j: Int) -> (
-                            weight: Double, target: Double, positive: Double, positiveExponent: Int, negative: Double,
-                            negativeExponent: Int
-                        ) {
-                            elementParts(
-                                prediction: predictions[i, j],
-                                target: targets[i, j],
-                                positiveWeight: options.classWeights?[j] ?? 1,
-                                options: options
-                            )
-                        }
-                        var sample = CompensatedSum()
-                        var plain = true
-                        for j in 0..<classes {
-                            let parts = parts(j)
-                            // w·y·(-log p) + (-(1-y) log(1-p)), rounded as float64 rounds it.
-                            let weightedTarget = parts.weight * parts.target
-                            let positive = weightedTarget * parts.positive
-                            let whole = positive + parts.negative
-                            // Both parts are ≥ 0, so a plain whole bounds the positive part too.
-                            plain =
-                                plain && parts.positiveExponent == 0 && parts.negativeExponent == 0
-                                && (parts.positive == 0 || ScaledSum.isPlain(weightedTarget))
-                                && (whole == 0
-                                    || ScaledSum.isPlain(whole)
-                                        && (weight == 0 || ScaledSum.isPlain(weight * whole)))
-                            wholes[j] = whole
-                            sample.add(whole)
-                        }
-                        if plain {
-                            (significandsOut[i], exponentsOut[i]) = (sample.value, 0)
-                            if weight != 0 {
-                                for j in 0..<classes { plainTotals[j].add(weight * wholes[j]) }
-                            }
-                            continue
-                        }
-                        if scaledTotals.isEmpty { scaledTotals = [ScaledSum](repeating: ScaledSum(), count: classes) }
-                        var scaledSample = ScaledSum()
-                        for j in 0..<classes {
-                            let parts = parts(j)
-                            let (positive, positiveExponent) = (parts.positive, parts.positiveExponent)
-                            let (negative, negativeExponent) = (parts.negative, parts.negativeExponent)
-                            scaledSample.add(
-                                positive, times: parts.weight, and: parts.target, exponent: positiveExponent)
-                            scaledSample.add(negative, times: 1, exponent: negativeExponent)
-                            scaledTotals[j].add(
-                                positive, times: parts.weight, and: parts.target, and: weight,
-                                exponent: positiveExponent)
-                            scaledTotals[j].add(negative, times: weight, exponent: negativeExponent)
-                        }
-                        (significandsOut[i], exponentsOut[i]) = scaledSample.parts
-                    }
-                    for j in 0..<classes {
-                        var total = ScaledSum(plainTotals[j].value)
-                        if !scaledTotals.isEmpty { total.add(scaledTotals[j]) }
-                        totalsOut[chunk * classes + j] = total
-                    }
-                }
-            }
-        }
-    }
+    let (significands, exponents, chunkTotals) = binaryParts(predictions: predictions, targets: targets, options: options)
     var classTotals = [ScaledSum](repeating: ScaledSum(), count: classes)
     for chunk in 0..<chunks {
         for j in 0..<classes { classTotals[j].add(chunkTotals[chunk * classes + j]) }
@@ -142,6 +63,120 @@ public func binaryCrossEntropy(
         weightedMean: weightedMean,
         meanPerElement: meanPerElement
     )
+}
+
+
+/// Each sample's loss as significand and exponent (before sample weights), and each chunk's
+/// sample-weighted class totals (chunk-major, `classes` per chunk).
+func binaryParts(predictions: Matrix, targets: Matrix, options: LossOptions) -> (
+    significands: [Double], exponents: [Int], chunkTotals: [ScaledSum]
+) {
+    let n = predictions.rows
+    let classes = predictions.columns
+    var significands = [Double](repeating: 0, count: n)
+    var exponents = [Int](repeating: 0, count: n)
+    // Each chunk of rows sums its own class terms; chunks are then added in order.
+    let chunks = RowChunks.count(rows: n)
+    var chunkTotals = [ScaledSum](repeating: ScaledSum(), count: chunks * classes)
+    significands.withUnsafeMutableBufferPointer { significandsOut in
+        exponents.withUnsafeMutableBufferPointer { exponentsOut in
+            chunkTotals.withUnsafeMutableBufferPointer { totalsOut in
+                nonisolated(unsafe) let significandsOut = significandsOut
+                nonisolated(unsafe) let exponentsOut = exponentsOut
+                nonisolated(unsafe) let totalsOut = totalsOut
+                RowChunks.forEach(rows: n, columns: classes) { chunk, rows in
+                    var state = BinaryChunkTotals(classes: classes)
+                    for i in rows {
+                        (significandsOut[i], exponentsOut[i]) = state.add(
+                            row: i, predictions: predictions, targets: targets, options: options)
+                    }
+                    let totals = state.totals()
+                    for j in 0..<classes { totalsOut[chunk * classes + j] = totals[j] }
+                }
+            }
+        }
+    }
+    return (significands, exponents, chunkTotals)
+}
+
+/// One chunk's class totals of a binary loss, rows added in order: rows whose every element and
+/// weighted element is a plain float64 (the common case) are summed as plain compensated sums,
+/// as fast as ever; a row with anything at float64's edges is summed again, part by part, scaled.
+struct BinaryChunkTotals {
+    let classes: Int
+    private var plainTotals: [CompensatedSum]
+    private var scaledTotals: [ScaledSum] = []
+    private var wholes: [Double]
+
+    init(classes: Int) {
+        self.classes = classes
+        plainTotals = [CompensatedSum](repeating: CompensatedSum(), count: classes)
+        wholes = [Double](repeating: 0, count: classes)
+    }
+
+    /// Adds row i; returns its loss as significand and exponent (before its sample weight).
+    mutating func add(row i: Int, predictions: Matrix, targets: Matrix, options: LossOptions) -> (Double, Int) {
+        let weight = options.sampleWeight(i)
+        func parts(_ j: Int) -> (
+            weight: Double, target: Double, positive: Double, positiveExponent: Int, negative: Double,
+            negativeExponent: Int
+        ) {
+            elementParts(
+                prediction: predictions[i, j],
+                target: targets[i, j],
+                positiveWeight: options.classWeights?[j] ?? 1,
+                options: options
+            )
+        }
+        var sample = CompensatedSum()
+        var plain = true
+        for j in 0..<classes {
+            let parts = parts(j)
+            // w·y·(-log p) + (-(1-y) log(1-p)), rounded as float64 rounds it.
+            let weightedTarget = parts.weight * parts.target
+            let positive = weightedTarget * parts.positive
+            let whole = positive + parts.negative
+            // Both parts are ≥ 0, so a plain whole bounds the positive part too.
+            plain =
+                plain && parts.positiveExponent == 0 && parts.negativeExponent == 0
+                && (parts.positive == 0 || ScaledSum.isPlain(weightedTarget))
+                && (whole == 0
+                    || ScaledSum.isPlain(whole)
+                        && (weight == 0 || ScaledSum.isPlain(weight * whole)))
+            wholes[j] = whole
+            sample.add(whole)
+        }
+        if plain {
+            if weight != 0 {
+                for j in 0..<classes { plainTotals[j].add(weight * wholes[j]) }
+            }
+            return (sample.value, 0)
+        }
+        if scaledTotals.isEmpty { scaledTotals = [ScaledSum](repeating: ScaledSum(), count: classes) }
+        var scaledSample = ScaledSum()
+        for j in 0..<classes {
+            let parts = parts(j)
+            let (positive, positiveExponent) = (parts.positive, parts.positiveExponent)
+            let (negative, negativeExponent) = (parts.negative, parts.negativeExponent)
+            scaledSample.add(
+                positive, times: parts.weight, and: parts.target, exponent: positiveExponent)
+            scaledSample.add(negative, times: 1, exponent: negativeExponent)
+            scaledTotals[j].add(
+                positive, times: parts.weight, and: parts.target, and: weight,
+                exponent: positiveExponent)
+            scaledTotals[j].add(negative, times: weight, exponent: negativeExponent)
+        }
+        return scaledSample.parts
+    }
+
+    /// The chunk's sample-weighted total of each class.
+    func totals() -> [ScaledSum] {
+        (0..<classes).map { j in
+            var total = ScaledSum(plainTotals[j].value)
+            if !scaledTotals.isEmpty { total.add(scaledTotals[j]) }
+            return total
+        }
+    }
 }
 
 /// An element's loss as weight · target · positive + negative, each part ≥ 0: w, y (after

@@ -17,22 +17,7 @@ public func categoricalCrossEntropy(
     // weights give the same bits as a plain sum. Each sample's loss is kept the same way
     // (significand and exponent) until it is weighed, so a loss beyond float64 whose sample
     // weight brings it back in range still counts exactly.
-    var significands = [Double](repeating: 0, count: predictions.rows)
-    var exponents = [Int](repeating: 0, count: predictions.rows)
-    significands.withUnsafeMutableBufferPointer { significandsOut in
-        exponents.withUnsafeMutableBufferPointer { exponentsOut in
-            nonisolated(unsafe) let significandsOut = significandsOut  // each chunk writes its own rows
-            nonisolated(unsafe) let exponentsOut = exponentsOut
-            RowChunks.forEach(rows: predictions.rows, columns: predictions.columns) { _, rows in
-                for i in rows {
-                    let loss = predictions.withRow(i) { row in
-                        sampleLoss(row: row, labels: labels, sample: i, options: options)
-                    }
-                    (significandsOut[i], exponentsOut[i]) = loss.parts
-                }
-            }
-        }
-    }
+    let (significands, exponents) = categoricalSampleParts(predictions: predictions, labels: labels, options: options)
     var total = ScaledSum()
     var weight = ScaledSum()
     for i in significands.indices {
@@ -54,6 +39,30 @@ public func categoricalCrossEntropy(
         mean: mean,
         weightedMean: weightedMean
     )
+}
+
+
+/// Each sample's loss as significand and exponent (before sample weights), rows in chunks.
+func categoricalSampleParts(predictions: Matrix, labels: CategoricalLabels, options: LossOptions) -> (
+    significands: [Double], exponents: [Int]
+) {
+    var significands = [Double](repeating: 0, count: predictions.rows)
+    var exponents = [Int](repeating: 0, count: predictions.rows)
+    significands.withUnsafeMutableBufferPointer { significandsOut in
+        exponents.withUnsafeMutableBufferPointer { exponentsOut in
+            nonisolated(unsafe) let significandsOut = significandsOut  // each chunk writes its own rows
+            nonisolated(unsafe) let exponentsOut = exponentsOut
+            RowChunks.forEach(rows: predictions.rows, columns: predictions.columns) { _, rows in
+                for i in rows {
+                    let loss = predictions.withRow(i) { row in
+                        sampleLoss(row: row, labels: labels, sample: i, options: options)
+                    }
+                    (significandsOut[i], exponentsOut[i]) = loss.parts
+                }
+            }
+        }
+    }
+    return (significands, exponents)
 }
 
 /// PyTorch divides a class-weighted loss over index labels by Σ_i w_{y_i} (times s_i here,

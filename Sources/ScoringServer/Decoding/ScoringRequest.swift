@@ -77,6 +77,9 @@ struct ScoringRequest: Sendable {
     /// Members that are not fields of this context.
     var unknownFields = UnknownFields()
 
+    /// A request with no members (the options of a JSON Lines stream start from it).
+    init() {}
+
     init(from decoder: any Decoder, context: Context) throws {
         try self.init(try decoder.object(), context: context)
     }

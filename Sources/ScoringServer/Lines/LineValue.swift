@@ -1,0 +1,127 @@
+import CrossEntropy
+
+/// One line of a JSON Lines stream, decoded with JSONDecoder as its own JSON value: a sample
+/// `{"prediction": [...], "label": <index | row>, "weight": <optional>}`, or a block with the
+/// data fields of a JSON body (`predictions`, `labels`, optional `sample_weights`) in any form
+/// the JSON path accepts. An object with any of the sample's names is a sample.
+struct LineValue: Decodable, Sendable {
+    /// The line as the JSON body it stands for (data fields only; options come from the query).
+    var request = ScoringRequest()
+    /// Whether the line is a sample line (its pointers name `prediction`, `label`, `weight`).
+    var isSample = false
+
+    private static let sampleNames: Set<String> = ["prediction", "label", "weight"]
+    private static let blockNames: Set<String> = ["predictions", "labels", "sample_weights"]
+
+    init(from decoder: any Decoder) throws {
+        let object = try decoder.object()
+        isSample = object.allKeys.contains { Self.sampleNames.contains($0.stringValue) }
+        if !isSample {
+            request = try ScoringRequest(object, context: .body)
+            // An option on a line would change the meaning of the lines before it.
+            for field in LineOptions.names where request.has(field) { request.unknownFields.record(field.rawValue) }
+            return
+        }
+        for key in object.allKeys {
+            switch key.stringValue {
+            case "prediction":
+                if let values = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values {
+                    request.predictions = NumberMatrix(rows: 1, columns: values.count, values: values)
+                }
+            case "label":
+                if let index = try? object.decodeNumberIfPresent(forKey: key) {
+                    request.labels = .flat([index])
+                } else if let row = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values {
+                    request.labels = .rows(NumberMatrix(rows: 1, columns: row.count, values: row))
+                }
+            case "weight":
+                if let weight = try object.decodeNumberIfPresent(forKey: key) { request.sampleWeights = [weight] }
+            default:
+                request.unknownFields.record(key.stringValue)
+            }
+        }
+    }
+
+    /// The fields a line may have, for the unknown-field hint.
+    func known() -> [String] {
+        isSample ? ["prediction", "label", "weight"] : ["predictions", "labels", "sample_weights"]
+    }
+}
+
+extension ScoringRequest {
+    /// Whether the option `field` is set.
+    func has(_ field: ScoringField) -> Bool {
+        switch field {
+        case .base: base != nil
+        case .input: input != nil
+        case .convention: convention != nil
+        case .labelSmoothing: labelSmoothing != nil
+        case .epsilon: epsilon != nil
+        case .confidence: confidence != nil
+        case .perSample: perSample != nil
+        case .perClass: perClass != nil
+        case .classWeights: classWeights != nil
+        case .positiveWeights: positiveWeights != nil
+        case .predictions: predictions != nil
+        case .labels: labels != nil
+        case .sampleWeights: sampleWeights != nil
+        case .id: id != nil
+        case .loss: loss != nil
+        }
+    }
+}
+
+/// Decodes and validates one line against the stream's options: the JSON body's rules, with
+/// pointers under `/lines/<index>` and details that say "line N".
+struct LineDecoder: Sendable {
+    let kind: LossKind
+    let options: LineOptions
+    let limits: ScoringLimits
+
+    /// The line's validated job, or its problem (400 when it is not JSON, else 422).
+    func decode(_ bytes: UnsafeRawBufferPointer, index: Int) -> Result<ScoringJob, Problem> {
+        let prefix = "/lines/\(index)"
+        var isSample = false
+        do throws(Problem) {
+            let line = try JSONBody.decode(LineValue.self, from: bytes)
+            isSample = line.isSample
+            var problems = ValidationProblems()
+            problems.add(line.request.unknownFields, known: line.known(), in: "")
+            try problems.check()
+            var request = options.request
+            request.predictions = line.request.predictions
+            request.labels = line.request.labels
+            request.sampleWeights = line.request.sampleWeights
+            let job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(request, as: kind)
+            return .success(job)
+        } catch {
+            return .failure(Self.located(error, prefix: prefix, index: index, sample: isSample))
+        }
+    }
+
+    /// `problem` with its pointers under `prefix` (a sample line's fields named as the line
+    /// names them) and "line N: " before its details.
+    static func located(_ problem: Problem, prefix: String, index: Int, sample: Bool) -> Problem {
+        let line = "line \(index + 1): "
+        let errors = problem.errors.map { detail in
+            Problem.Detail(
+                pointer: prefix + (sample ? samplePointer(detail.pointer) : detail.pointer),
+                detail: line + detail.detail, isUnknownField: detail.isUnknownField)
+        }
+        let errorsOrWhole = errors.isEmpty ? [Problem.Detail(pointer: prefix, detail: line + problem.detail)] : errors
+        return Problem(problem.type, detail: line + problem.detail, errors: errorsOrWhole)
+    }
+
+    /// "/predictions/0/3" → "/prediction/3", "/labels/0" → "/label", "/sample_weights/0" → "/weight".
+    private static func samplePointer(_ pointer: String) -> String {
+        for (body, line) in [("/predictions/0", "/prediction"), ("/labels/0", "/label"), ("/sample_weights/0", "/weight")]
+        where pointer == body || pointer.hasPrefix(body + "/") {
+            return line + pointer.dropFirst(body.count)
+        }
+        for (body, line) in [("/predictions", "/prediction"), ("/labels", "/label"), ("/sample_weights", "/weight")]
+        where pointer == body {
+            return line
+        }
+        return pointer
+    }
+}
