@@ -38,6 +38,11 @@ public struct BandMeasure: Sendable {
         return BandMeasure(losses: measured.losses, mean: measured.weightedMean, base: .two)
     }
 
+    /// The base of the measure for `options` (their own, or 2 where the measure is scored again).
+    public static func base(for options: LossOptions) -> LogBase {
+        isDocumentMeasure(options) ? options.base : .two
+    }
+
     /// The band of one categorical value of this measure.
     public func categoricalBand(_ loss: Double, classes: Int) -> CategoricalBand {
         CategoricalBand.of(loss: loss, classes: classes, base: base)

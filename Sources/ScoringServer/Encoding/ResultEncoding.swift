@@ -33,6 +33,7 @@ enum ResultEncoding {
 
     static func writeCategorical(
         _ result: CategoricalLoss,
+        samples: Int,
         classes: Int,
         indexLabels: Bool,
         options: LossOptions,
@@ -48,7 +49,7 @@ enum ResultEncoding {
         json.object { object in
             object.member("loss", result.mean)
             writeCommon(
-                sum: result.sum, uncertainty: uncertainty, n: result.losses.count, classes: classes,
+                sum: result.sum, uncertainty: uncertainty, n: samples, classes: classes,
                 base: options.base, to: &object)
             object.member("band", band(measure.mean).rawValue)
             writeEvaluation(evaluation, to: &object)
@@ -66,6 +67,7 @@ enum ResultEncoding {
 
     static func writeBinary(
         _ result: BinaryLoss,
+        samples: Int,
         options: LossOptions,
         measure: BandMeasure,
         evaluation: Evaluation,
@@ -79,7 +81,7 @@ enum ResultEncoding {
             object.member("loss", result.mean)
             object.member("mean_per_element", result.meanPerElement)
             writeCommon(
-                sum: result.sum, uncertainty: uncertainty, n: result.losses.count,
+                sum: result.sum, uncertainty: uncertainty, n: samples,
                 classes: result.classLosses.count, base: options.base, to: &object)
             object.member("band", band(measure.mean).rawValue)
             writeEvaluation(evaluation, to: &object)

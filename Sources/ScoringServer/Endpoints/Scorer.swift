@@ -31,6 +31,7 @@ enum Scorer {
             }
             ResultEncoding.writeCategorical(
                 result,
+                samples: result.losses.count,
                 classes: classes,
                 indexLabels: labels.isIndices,
                 options: options,
@@ -61,7 +62,7 @@ enum Scorer {
             let uncertainty = ResultEncoding.Uncertainty(
                 LossTerms.binary(result, options: options), loss: result.mean, confidence: answer.confidence)
             ResultEncoding.writeBinary(
-                result, options: options, measure: measure, evaluation: evaluation, uncertainty: uncertainty,
+                result, samples: result.losses.count, options: options, measure: measure, evaluation: evaluation, uncertainty: uncertainty,
                 answer: answer, tally: tally, to: &json)
         }
     }

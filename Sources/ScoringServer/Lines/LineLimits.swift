@@ -1,0 +1,39 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The limits of a JSON Lines stream (beside `ScoringLimits`, whose `maxClasses` applies and
+/// whose `maxSamples` bounds `per_sample` answers).
+public struct LineLimits: Sendable, Equatable {
+    /// Bytes of one line (`--max-line-bytes`); an inflated line for gzip.
+    public var maxLineBytes: Int
+    /// Bytes of a whole stream (`--max-stream-bytes`), inflated.
+    public var maxStreamBytes: UInt64
+    /// Bytes of lines decoded together on one worker.
+    public var batchBytes: Int
+    /// Batches decoding at once (beyond them, the stream is paused).
+    public var batchesInFlight: Int
+    /// Memory charged per byte of a batch while it is decoded: what decoded sample lines of
+    /// one-digit numbers hold per line byte (the JSON path's factor for bodies is the same order).
+    public var memoryPerBatchByte: UInt64
+
+    /// The service's defaults: 1 MiB lines, 1 TiB streams, 256 KiB batches, cores + 1 in flight.
+    public init(
+        maxLineBytes: Int = 1 << 20, maxStreamBytes: UInt64 = 1 << 40, batchBytes: Int = 256 << 10,
+        batchesInFlight: Int = LineLimits.cores + 1, memoryPerBatchByte: UInt64 = 26
+    ) {
+        self.maxLineBytes = maxLineBytes
+        self.maxStreamBytes = maxStreamBytes
+        self.batchBytes = batchBytes
+        self.batchesInFlight = batchesInFlight
+        self.memoryPerBatchByte = memoryPerBatchByte
+    }
+
+    /// The service's defaults.
+    public static let `default` = LineLimits()
+
+    /// Cores of the machine (the worker pool's width).
+    public static var cores: Int { max(ProcessInfo.processInfo.activeProcessorCount, 1) }
+}

@@ -1,0 +1,289 @@
+import CrossEntropy
+import Dispatch
+import HTTPTransport
+import Synchronization
+
+/// The consumer of a JSON Lines body (`POST /cce/lines`, `POST /bce/lines`): lines are framed as
+/// the bytes arrive, cut into batches bounded in bytes, decoded on the worker pool (a bounded
+/// number in flight, each charged to the memory budget while it is decoded) and merged in line
+/// order into a `CategoricalStream` or `BinaryStream`, so the answer is the JSON path's for the
+/// same samples. The first failing line (the lowest, whatever order batches finish in) stops
+/// scoring; the rest of the body is read and dropped, and answered at the end.
+public final class LinesStream: BodyStream {
+    private struct Batch: Sendable {
+        var sequence: Int
+        var lines: [LineFramer.Line] = []
+        var bytes = 0
+        var charged: UInt64 = 0
+    }
+
+    private enum Decoded: Sendable {
+        case job(index: Int, ScoringJob)
+        case problem(Problem)
+    }
+
+    /// What `take` and `finish` share with the workers.
+    private struct State {
+        var framer: LineFramer
+        var batch: Batch
+        /// A full batch the budget could not take yet.
+        var waiting: Batch?
+        var dispatched = 0
+        var inFlight = 0
+        var taken: UInt64 = 0
+        var paused = false
+        var stopped = false
+        var cancelled = false
+        var finished = false
+        var answer: (@Sendable (HTTPResponse) -> Void)?
+        var control: StreamControl?
+        /// The answer, once known (an error found, or everything merged after `finish`).
+        var outcome: HTTPResponse?
+        var answered = false
+    }
+
+    /// What only the merge queue touches.
+    private final class Merge: @unchecked Sendable {
+        var decoded: [Int: [Decoded]] = [:]
+        var next = 0
+        var scorer: StreamScorer?
+        var problem: Problem?
+    }
+
+    private let decoder: LineDecoder
+    private let limits: LineLimits
+    private let scoringLimits: ScoringLimits
+    private let metrics: ServiceMetrics?
+    private let state: Mutex<State>
+    private let merge = Merge()
+    private let mergeQueue = DispatchQueue(label: "lines.merge")
+
+    /// A consumer scoring `kind` with `options` (already checked at the headers).
+    init(
+        kind: LossKind, options: LineOptions, limits: LineLimits, scoringLimits: ScoringLimits,
+        metrics: ServiceMetrics?
+    ) {
+        decoder = LineDecoder(kind: kind, options: options, limits: scoringLimits)
+        self.limits = limits
+        self.scoringLimits = scoringLimits
+        self.metrics = metrics
+        state = Mutex(State(framer: LineFramer(maxLineBytes: limits.maxLineBytes), batch: Batch(sequence: 0)))
+    }
+
+    public func take(_ bytes: UnsafeRawBufferPointer, control: StreamControl) -> Int {
+        var toDecode: [Batch] = []
+        let taken = state.withLock { state -> Int in
+            state.control = control
+            if state.stopped || state.cancelled { return bytes.count }  // read and dropped
+            if state.waiting != nil || state.inFlight >= limits.batchesInFlight {
+                state.paused = true
+                return 0
+            }
+            state.taken += UInt64(bytes.count)
+            if state.taken > limits.maxStreamBytes {
+                stop(&state, Problem(.bodyTooLarge, detail: "the stream is over --max-stream-bytes (\(limits.maxStreamBytes) bytes)"))
+                return bytes.count
+            }
+            var full: [Batch] = []
+            let batchBytes = limits.batchBytes
+            state.framer.feed(bytes) { line in
+                state.batch.lines.append(line)
+                if case .text(_, let text) = line { state.batch.bytes += text.count }
+                if state.batch.bytes >= batchBytes {
+                    full.append(state.batch)
+                    state.batch = Batch(sequence: state.batch.sequence + 1)
+                }
+            }
+            for batch in full { toDecode += admit(batch, &state, control: control) }
+            return bytes.count
+        }
+        for batch in toDecode { decode(batch) }
+        return taken
+    }
+
+    public func finish(control: StreamControl, answer: @escaping @Sendable (HTTPResponse) -> Void) {
+        var toDecode: [Batch] = []
+        state.withLock { state in
+            state.control = control
+            state.answer = answer
+            state.finished = true
+            if !state.stopped {
+                state.framer.finish { line in state.batch.lines.append(line) }
+                // The last batches are decoded whatever the window and budget: the stream is over.
+                if let waiting = state.waiting {
+                    state.waiting = nil
+                    toDecode.append(waiting)
+                    state.dispatched += 1
+                    state.inFlight += 1
+                }
+                if !state.batch.lines.isEmpty || state.dispatched == 0 {
+                    let last = state.batch
+                    state.batch = Batch(sequence: last.sequence + 1)
+                    toDecode.append(last)
+                    state.dispatched += 1
+                    state.inFlight += 1
+                }
+            }
+        }
+        for batch in toDecode { decode(batch) }
+        mergeQueue.async { self.mergeReady() }
+    }
+
+    public func cancel() {
+        state.withLock { state in
+            state.cancelled = true
+            state.stopped = true
+        }
+    }
+
+    /// Dispatches `batch` if the window and the budget take it, else keeps it waiting.
+    private func admit(_ batch: Batch, _ state: inout State, control: StreamControl) -> [Batch] {
+        var batch = batch
+        let charge = UInt64(batch.bytes) * limits.memoryPerBatchByte
+        guard state.waiting == nil, state.inFlight < limits.batchesInFlight, control.charge(charge) else {
+            state.waiting = batch
+            state.paused = true
+            if state.inFlight == 0 { retryLater() }
+            return []
+        }
+        batch.charged = charge
+        state.dispatched += 1
+        state.inFlight += 1
+        return [batch]
+    }
+
+    /// Nothing of this stream is decoding to resume it: ask the budget again shortly.
+    private func retryLater() {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { self.retryWaiting() }
+    }
+
+    private func retryWaiting() {
+        var toDecode: [Batch] = []
+        var resume: StreamControl?
+        state.withLock { state in
+            guard let waiting = state.waiting, let control = state.control, !state.stopped else { return }
+            state.waiting = nil
+            toDecode = admit(waiting, &state, control: control)
+            if state.waiting == nil && state.paused {
+                state.paused = false
+                resume = control
+            }
+        }
+        for batch in toDecode { decode(batch) }
+        resume?.resume()
+    }
+
+    /// Decodes a batch's lines on the worker pool, then hands them to the merge queue.
+    private func decode(_ batch: Batch) {
+        DispatchQueue.global().async {
+            var decoded: [Decoded] = []
+            decoded.reserveCapacity(batch.lines.count)
+            for line in batch.lines {
+                switch line {
+                case .tooLong(let index):
+                    let detail = "line \(index + 1) is over --max-line-bytes (\(self.limits.maxLineBytes) bytes)"
+                    decoded.append(
+                        .problem(
+                            Problem(
+                                .bodyTooLarge, detail: detail,
+                                errors: [Problem.Detail(pointer: "/lines/\(index)", detail: detail)])))
+                case .text(let index, let bytes):
+                    let result = bytes.withUnsafeBytes { self.decoder.decode($0, index: index) }
+                    switch result {
+                    case .success(let job): decoded.append(.job(index: index, job))
+                    case .failure(let problem): decoded.append(.problem(problem))
+                    }
+                }
+                if case .problem = decoded.last { break }  // the lines after it are higher
+            }
+            let lines = decoded
+            self.mergeQueue.async {
+                self.merge.decoded[batch.sequence] = lines
+                self.finished(batch)
+                self.mergeReady()
+            }
+        }
+    }
+
+    /// A batch is decoded: give back its charge and its place in the window; resume the stream
+    /// if it was paused.
+    private func finished(_ batch: Batch) {
+        var toDecode: [Batch] = []
+        var resume: StreamControl?
+        state.withLock { state in
+            state.inFlight -= 1
+            if batch.charged > 0 { state.control?.release(batch.charged) }
+            if let waiting = state.waiting, let control = state.control, !state.stopped {
+                state.waiting = nil
+                toDecode = admit(waiting, &state, control: control)
+            }
+            if state.paused && state.waiting == nil {
+                state.paused = false
+                resume = state.control
+            }
+        }
+        for batch in toDecode { decode(batch) }
+        resume?.resume()
+    }
+
+    /// Merges decoded batches in order (on the merge queue); answers when all is known.
+    private func mergeReady() {
+        while merge.problem == nil, let decoded = merge.decoded.removeValue(forKey: merge.next) {
+            merge.next += 1
+            for item in decoded {
+                switch item {
+                case .problem(let problem):
+                    merge.problem = problem
+                case .job(let index, let job):
+                    do throws(Problem) {
+                        if merge.scorer == nil { merge.scorer = StreamScorer(first: job, limits: scoringLimits) }
+                        try merge.scorer?.add(job, index: index)
+                    } catch {
+                        merge.problem = error
+                    }
+                }
+                if merge.problem != nil { break }
+            }
+        }
+        if let problem = merge.problem {
+            state.withLock { state in stop(&state, problem) }
+        }
+        let response: HTTPResponse? = state.withLock { state in
+            guard state.finished, !state.answered, state.answer != nil else { return nil }
+            if let outcome = state.outcome {
+                state.answered = true
+                return outcome
+            }
+            guard merge.next == state.dispatched else { return nil }
+            state.answered = true
+            return nil
+        }
+        if let response {
+            deliver(response)
+            return
+        }
+        let done = state.withLock { state in state.answered && state.outcome == nil }
+        if done {
+            let response: HTTPResponse
+            if let scorer = merge.scorer {
+                response = scorer.answer(metrics: metrics)
+            } else {
+                response = .problem(
+                    Problem.validation([Problem.Detail(pointer: "/lines", detail: "the stream has no lines; send one JSON object per line")]))
+            }
+            deliver(response)
+        }
+    }
+
+    private func deliver(_ response: HTTPResponse) {
+        let answer = state.withLock { state in state.answer }
+        answer?(response)
+    }
+
+    /// Records the stream's problem (the first found in line order) and stops scoring.
+    private func stop(_ state: inout State, _ problem: Problem) {
+        state.stopped = true
+        if state.outcome == nil { state.outcome = .problem(problem) }
+        state.waiting = nil
+    }
+}
