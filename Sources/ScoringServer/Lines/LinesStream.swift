@@ -26,8 +26,9 @@ public final class LinesStream: BodyStream {
     private struct State {
         var framer: LineFramer
         var batch: Batch
-        /// A full batch the budget could not take yet.
-        var waiting: Batch?
+        /// Full batches the window or the budget could not take yet, in order (at most one
+        /// transport chunk's worth: `take` takes nothing while any wait).
+        var waiting: [Batch] = []
         var dispatched = 0
         var inFlight = 0
         var taken: UInt64 = 0
@@ -75,7 +76,7 @@ public final class LinesStream: BodyStream {
         let taken = state.withLock { state -> Int in
             state.control = control
             if state.stopped || state.cancelled { return bytes.count }  // read and dropped
-            if state.waiting != nil || state.inFlight >= limits.batchesInFlight {
+            if !state.waiting.isEmpty || state.inFlight >= limits.batchesInFlight {
                 state.paused = true
                 return 0
             }
@@ -94,7 +95,8 @@ public final class LinesStream: BodyStream {
                     state.batch = Batch(sequence: state.batch.sequence + 1)
                 }
             }
-            for batch in full { toDecode += admit(batch, &state, control: control) }
+            state.waiting += full
+            toDecode = admitWaiting(&state, control: control)
             return bytes.count
         }
         for batch in toDecode { decode(batch) }
@@ -110,12 +112,12 @@ public final class LinesStream: BodyStream {
             if !state.stopped {
                 state.framer.finish { line in state.batch.lines.append(line) }
                 // The last batches are decoded whatever the window and budget: the stream is over.
-                if let waiting = state.waiting {
-                    state.waiting = nil
+                for waiting in state.waiting {
                     toDecode.append(waiting)
                     state.dispatched += 1
                     state.inFlight += 1
                 }
+                state.waiting = []
                 if !state.batch.lines.isEmpty || state.dispatched == 0 {
                     let last = state.batch
                     state.batch = Batch(sequence: last.sequence + 1)
@@ -136,23 +138,26 @@ public final class LinesStream: BodyStream {
         }
     }
 
-    /// Dispatches `batch` if the window and the budget take it, else keeps it waiting.
-    private func admit(_ batch: Batch, _ state: inout State, control: StreamControl) -> [Batch] {
-        var batch = batch
-        let charge = UInt64(batch.bytes) * limits.memoryPerBatchByte
-        guard state.waiting == nil, state.inFlight < limits.batchesInFlight, control.charge(charge) else {
-            state.waiting = batch
-            state.paused = true
-            if state.inFlight == 0 { retryLater() }
-            return []
+    /// Dispatches the waiting batches, in order, while the window and the budget take them.
+    private func admitWaiting(_ state: inout State, control: StreamControl) -> [Batch] {
+        var dispatched: [Batch] = []
+        while var batch = state.waiting.first, !state.stopped {
+            let charge = UInt64(batch.bytes) * limits.memoryPerBatchByte
+            guard state.inFlight < limits.batchesInFlight, control.charge(charge) else {
+                state.paused = true
+                // Nothing of this stream is decoding to resume it: ask the budget again shortly.
+                if state.inFlight == 0 { retryLater() }
+                break
+            }
+            state.waiting.removeFirst()
+            batch.charged = charge
+            state.dispatched += 1
+            state.inFlight += 1
+            dispatched.append(batch)
         }
-        batch.charged = charge
-        state.dispatched += 1
-        state.inFlight += 1
-        return [batch]
+        return dispatched
     }
 
-    /// Nothing of this stream is decoding to resume it: ask the budget again shortly.
     private func retryLater() {
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { self.retryWaiting() }
     }
@@ -161,10 +166,9 @@ public final class LinesStream: BodyStream {
         var toDecode: [Batch] = []
         var resume: StreamControl?
         state.withLock { state in
-            guard let waiting = state.waiting, let control = state.control, !state.stopped else { return }
-            state.waiting = nil
-            toDecode = admit(waiting, &state, control: control)
-            if state.waiting == nil && state.paused {
+            guard let control = state.control, !state.stopped else { return }
+            toDecode = admitWaiting(&state, control: control)
+            if state.waiting.isEmpty && state.paused {
                 state.paused = false
                 resume = control
             }
@@ -213,11 +217,10 @@ public final class LinesStream: BodyStream {
         state.withLock { state in
             state.inFlight -= 1
             if batch.charged > 0 { state.control?.release(batch.charged) }
-            if let waiting = state.waiting, let control = state.control, !state.stopped {
-                state.waiting = nil
-                toDecode = admit(waiting, &state, control: control)
+            if let control = state.control, !state.stopped {
+                toDecode = admitWaiting(&state, control: control)
             }
-            if state.paused && state.waiting == nil {
+            if state.paused && state.waiting.isEmpty {
                 state.paused = false
                 resume = state.control
             }
@@ -249,7 +252,8 @@ public final class LinesStream: BodyStream {
             state.withLock { state in stop(&state, problem) }
         }
         let response: HTTPResponse? = state.withLock { state in
-            guard state.finished, !state.answered, state.answer != nil else { return nil }
+            // Answered once every batch handed out is back: the budget is whole again.
+            guard state.finished, !state.answered, state.answer != nil, state.inFlight == 0 else { return nil }
             if let outcome = state.outcome {
                 state.answered = true
                 return outcome
@@ -284,6 +288,6 @@ public final class LinesStream: BodyStream {
     private func stop(_ state: inout State, _ problem: Problem) {
         state.stopped = true
         if state.outcome == nil { state.outcome = .problem(problem) }
-        state.waiting = nil
+        state.waiting = []
     }
 }

@@ -15,6 +15,8 @@ struct StreamScorer {
     private let classes: Int
     private let limits: ScoringLimits
     private let tally = ScoringTally()
+    /// Whether any line carried sample weights (the answer's `reduction` says so).
+    private var weighted = false
 
     /// A scorer shaped by the first line: its classes, label form, options.
     init(first job: ScoringJob, limits: ScoringLimits) {
@@ -35,6 +37,10 @@ struct StreamScorer {
     /// lines before (class count, label form) or a per-sample answer would pass --max-samples.
     mutating func add(_ job: ScoringJob, index: Int) throws(Problem) {
         let line = "line \(index + 1): "
+        switch job {
+        case .categorical(_, _, let options, _), .binary(_, _, let options, _):
+            if options.sampleWeights != nil { weighted = true }
+        }
         let rows: Int
         switch job {
         case .categorical(let predictions, _, _, _), .binary(let predictions, _, _, _): rows = predictions.rows
@@ -102,6 +108,10 @@ struct StreamScorer {
     func answer(metrics: ServiceMetrics?) -> HTTPResponse {
         var json = JSONWriter(capacity: 512)
         let perSample = answerOptions.perSample
+        // The settings name a sample-weighted reduction when weights were given (their values
+        // are not read there).
+        var options = self.options
+        if weighted { options.sampleWeights = [] }
         switch loss {
         case .categorical(let stream, let indexLabels):
             let result = stream.result()
