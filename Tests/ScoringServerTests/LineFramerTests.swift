@@ -21,7 +21,9 @@ import Testing
         return lines
     }
 
-    private func text(_ index: Int, _ string: String) -> LineFramer.Line { .text(index: index, bytes: Array(string.utf8)) }
+    private func text(_ index: Int, _ string: String) -> LineFramer.Line {
+        .text(index: index, bytes: Array(string.utf8))
+    }
 
     @Test(arguments: [1, 2, 3, 5, 7, 64]) func splitsInsideANumberACharacterAndACRLFAreJoined(chunk: Int) {
         let input = "{\"prediction\":[0.125,0.875],\"label\":1}\r\n{\"é\":\"日本\"}\r\n12345.678\n"

@@ -166,16 +166,19 @@ struct SplitMix: RandomNumberGenerator {
 
     private func compare(
         _ path: String, samples: Samples, binary: Bool, query: String, jsonOptions: String, chunkings: [[Int]],
-        lines: String? = nil
+        lines: String? = nil, budget: UInt64 = 3 * 4096 * 26
     ) throws {
         let json = RouterHarness().post(
             String(path.dropLast("/lines".count)),
-            Self.jsonBody(samples, binary: binary, options: jsonOptions + (jsonOptions.isEmpty ? "" : ",") + "\"per_sample\":false"))
+            Self.jsonBody(
+                samples, binary: binary,
+                options: jsonOptions + (jsonOptions.isEmpty ? "" : ",") + "\"per_sample\":false"))
         #expect(json.status == 200, "\(String(decoding: json.body, as: UTF8.self).prefix(300))")
         let bytes = Array((lines ?? Self.sampleLines(samples, binary: binary)).utf8)
         for chunks in chunkings {
-            let control = TestStreamControl(budget: 3 * 4096 * 26)
-            let response = try #require(drive(try Self.stream(path, query: query), bytes, chunks: chunks, control: control))
+            let control = TestStreamControl(budget: budget)
+            let response = try #require(
+                drive(try Self.stream(path, query: query), bytes, chunks: chunks, control: control))
             #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self).prefix(300))")
             Self.expectSame(JSONValue.parse(response.body), json.json, "\(path)?\(query) chunks \(chunks.prefix(3))")
             #expect(control.chargedNow == 0)
@@ -186,7 +189,10 @@ struct SplitMix: RandomNumberGenerator {
 
     @Test(arguments: [
         ("", ""), ("convention=sklearn", #""convention":"sklearn""#), ("convention=keras", #""convention":"keras""#),
-        ("base=e&label_smoothing=0.1&class_weights=1,2,0.5,3", #""base":"e","label_smoothing":0.1,"class_weights":[1,2,0.5,3]"#),
+        (
+            "base=e&label_smoothing=0.1&class_weights=1,2,0.5,3",
+            #""base":"e","label_smoothing":0.1,"class_weights":[1,2,0.5,3]"#
+        ),
         ("epsilon=0.001&confidence=0.9", #""epsilon":0.001,"confidence":0.9"#),
     ])
     func categoricalSampleLinesEqualTheJSONPath(query: String, jsonOptions: String) throws {
@@ -235,7 +241,8 @@ struct SplitMix: RandomNumberGenerator {
             switch block % 3 {
             case 0:
                 for j in range {
-                    lines += "{\"prediction\":\(Self.text(samples.predictions[j])),\"label\":\(samples.indices[j]),\"weight\":\(weights[j])}\n"
+                    lines +=
+                        "{\"prediction\":\(Self.text(samples.predictions[j])),\"label\":\(samples.indices[j]),\"weight\":\(weights[j])}\n"
                 }
             case 1:
                 lines += "{\"predictions\":[" + range.map { Self.text(samples.predictions[$0]) }.joined(separator: ",")
@@ -244,10 +251,14 @@ struct SplitMix: RandomNumberGenerator {
             default:
                 var data = [UInt8]()
                 for j in range {
-                    for value in samples.predictions[j] { withUnsafeBytes(of: value.bitPattern.littleEndian) { data += $0 } }
+                    for value in samples.predictions[j] {
+                        withUnsafeBytes(of: value.bitPattern.littleEndian) { data += $0 }
+                    }
                 }
-                lines += "{\"predictions\":{\"shape\":[\(size),3],\"dtype\":\"float64\",\"data_base64\":\"\(Data(data).base64EncodedString())\"}"
-                lines += ",\"labels\":{\"shape\":[\(size)],\"data\":" + Self.text(range.map { Double(samples.indices[$0]) })
+                lines +=
+                    "{\"predictions\":{\"shape\":[\(size),3],\"dtype\":\"float64\",\"data_base64\":\"\(Data(data).base64EncodedString())\"}"
+                lines +=
+                    ",\"labels\":{\"shape\":[\(size)],\"data\":" + Self.text(range.map { Double(samples.indices[$0]) })
                 lines += "},\"sample_weights\":" + Self.text(Array(weights[range])) + "}\r\n"
             }
             i += size
@@ -255,7 +266,17 @@ struct SplitMix: RandomNumberGenerator {
         }
         try compare(
             "/cce/lines", samples: samples, binary: false, query: "", jsonOptions: "", chunkings: Self.chunkings,
-            lines: lines)
+            lines: lines, budget: 8 << 20)
+    }
+
+    @Test func aBatchLargerThanTheWholeBudgetIs503AtTheEnd() throws {
+        let lines = Self.goodLines(3000).joined(separator: "\n")
+        let control = TestStreamControl(budget: 1000)
+        let response = try #require(
+            drive(try Self.stream("/cce/lines", query: nil), Array(lines.utf8), chunks: [32768], control: control))
+        #expect(response.status == 503)
+        #expect(control.refusals > 1)
+        #expect(control.chargedNow == 0)
     }
 
     @Test func perSampleReturnsLossesAndBands() throws {
@@ -263,7 +284,9 @@ struct SplitMix: RandomNumberGenerator {
         let json = RouterHarness().post("/cce", Self.jsonBody(samples, binary: false, options: ""))
         let control = TestStreamControl()
         let response = try #require(
-            drive(try Self.stream("/cce/lines", query: "per_sample=true"), Array(Self.sampleLines(samples, binary: false).utf8), chunks: [100], control: control))
+            drive(
+                try Self.stream("/cce/lines", query: "per_sample=true"),
+                Array(Self.sampleLines(samples, binary: false).utf8), chunks: [100], control: control))
         Self.expectSame(JSONValue.parse(response.body), json.json, "per_sample")
     }
 
@@ -272,7 +295,8 @@ struct SplitMix: RandomNumberGenerator {
     private func failing(_ lines: [String], chunks: [Int] = [5000]) throws -> (status: Int, json: JSONValue) {
         let control = TestStreamControl()
         let bytes = Array(lines.joined(separator: "\n").utf8)
-        let response = try #require(drive(try Self.stream("/cce/lines", query: nil), bytes, chunks: chunks, control: control))
+        let response = try #require(
+            drive(try Self.stream("/cce/lines", query: nil), bytes, chunks: chunks, control: control))
         #expect(control.chargedNow == 0)
         return (response.status, JSONValue.parse(response.body))
     }
@@ -343,12 +367,14 @@ struct SplitMix: RandomNumberGenerator {
     @Test(arguments: [
         ("convention=tensorflow", "/convention"), ("label_smoothing=1", "/label_smoothing"),
         ("class_weights=1,-2", "/class_weights/1"), ("class_weights=1,x", "/class_weights/1"),
-        ("per_sample=yes", "/per_sample"), ("epsilon=0.1&input=logits", "/epsilon"), ("sample_weights=1", "/sample_weights"),
+        ("per_sample=yes", "/per_sample"), ("epsilon=0.1&input=logits", "/epsilon"),
+        ("sample_weights=1", "/sample_weights"),
         ("confidence=1", "/confidence"), ("pos_weight=1", "/pos_weight"),
     ])
     func aBadQueryOptionIsRefusedAtTheHeaders(query: String, pointer: String) throws {
         let endpoint = try #require(LinesEndpoint(path: "/cce/lines", metrics: nil))
-        let head = RequestHead(method: "POST", path: "/cce/lines", contentType: "application/x-ndjson", contentLength: nil)
+        let head = RequestHead(
+            method: "POST", path: "/cce/lines", contentType: "application/x-ndjson", contentLength: nil)
         guard case .failure(let problem) = endpoint.admit(head, query: query) else {
             Issue.record("admitted \(query)")
             return
@@ -363,7 +389,11 @@ struct SplitMix: RandomNumberGenerator {
             ("application/x-ndjson", true), ("application/jsonl; charset=utf-8", true), ("application/json", false),
         ] {
             let head = RequestHead(method: "POST", path: "/bce/lines", contentType: type, contentLength: nil)
-            if case .success = endpoint.admit(head, query: "") { #expect(admitted, "\(type)") } else { #expect(!admitted, "\(type)") }
+            if case .success = endpoint.admit(head, query: "") {
+                #expect(admitted, "\(type)")
+            } else {
+                #expect(!admitted, "\(type)")
+            }
         }
     }
 }

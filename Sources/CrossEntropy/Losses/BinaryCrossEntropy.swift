@@ -25,7 +25,8 @@ public func binaryCrossEntropy(
     let n = predictions.rows
     let classes = predictions.columns
     let chunks = RowChunks.count(rows: n)
-    let (significands, exponents, chunkTotals) = binaryParts(predictions: predictions, targets: targets, options: options)
+    let (significands, exponents, chunkTotals) = binaryParts(
+        predictions: predictions, targets: targets, options: options)
     var classTotals = [ScaledSum](repeating: ScaledSum(), count: classes)
     for chunk in 0..<chunks {
         for j in 0..<classes { classTotals[j].add(chunkTotals[chunk * classes + j]) }
@@ -64,7 +65,6 @@ public func binaryCrossEntropy(
         meanPerElement: meanPerElement
     )
 }
-
 
 /// Each sample's loss as significand and exponent (before sample weights), and each chunk's
 /// sample-weighted class totals (chunk-major, `classes` per chunk).

@@ -41,7 +41,6 @@ public func categoricalCrossEntropy(
     )
 }
 
-
 /// Each sample's loss as significand and exponent (before sample weights), rows in chunks.
 func categoricalSampleParts(predictions: Matrix, labels: CategoricalLabels, options: LossOptions) -> (
     significands: [Double], exponents: [Int]

@@ -140,7 +140,8 @@ public struct CategoricalStream: Sendable {
         }
         let prior = priorSums.map { $0.value / priorTotal.value }
         let used = CategoricalLabels.indices(inUse.indices.filter { inUse[$0] })
-        let labelsForScale = indexLabels == false ? CategoricalLabels.distributions(Matrix(rows: 0, columns: 0, values: [])) : used
+        let labelsForScale =
+            indexLabels == false ? CategoricalLabels.distributions(Matrix(rows: 0, columns: 0, values: [])) : used
         let (entropyOptions, classScale) = scalingClassWeights(options, labels: labelsForScale)
         let entropy = NormalizedEntropy.categorical(
             loss: classScale.down(weightedMean), prior: prior, classes: classes, options: entropyOptions)

@@ -62,7 +62,8 @@ enum Scorer {
             let uncertainty = ResultEncoding.Uncertainty(
                 LossTerms.binary(result, options: options), loss: result.mean, confidence: answer.confidence)
             ResultEncoding.writeBinary(
-                result, samples: result.losses.count, options: options, measure: measure, evaluation: evaluation, uncertainty: uncertainty,
+                result, samples: result.losses.count, options: options, measure: measure, evaluation: evaluation,
+                uncertainty: uncertainty,
                 answer: answer, tally: tally, to: &json)
         }
     }

@@ -44,7 +44,8 @@ struct LineOptions: Sendable {
                 for (i, item) in value.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
                     guard let number = Double(item), number.isFinite else {
                         problems.add(
-                            pointer + "/\(i)", "\(name) must be comma-separated numbers; got '\(ClientText.cut(String(item)))'")
+                            pointer + "/\(i)",
+                            "\(name) must be comma-separated numbers; got '\(ClientText.cut(String(item)))'")
                         return nil
                     }
                     values.append(number)

@@ -92,7 +92,8 @@ struct LineDecoder: Sendable {
             request.predictions = line.request.predictions
             request.labels = line.request.labels
             request.sampleWeights = line.request.sampleWeights
-            let job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(request, as: kind)
+            let job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(
+                request, as: kind)
             return .success(job)
         } catch {
             return .failure(Self.located(error, prefix: prefix, index: index, sample: isSample))
@@ -114,7 +115,9 @@ struct LineDecoder: Sendable {
 
     /// "/predictions/0/3" → "/prediction/3", "/labels/0" → "/label", "/sample_weights/0" → "/weight".
     private static func samplePointer(_ pointer: String) -> String {
-        for (body, line) in [("/predictions/0", "/prediction"), ("/labels/0", "/label"), ("/sample_weights/0", "/weight")]
+        for (body, line) in [
+            ("/predictions/0", "/prediction"), ("/labels/0", "/label"), ("/sample_weights/0", "/weight"),
+        ]
         where pointer == body || pointer.hasPrefix(body + "/") {
             return line + pointer.dropFirst(body.count)
         }

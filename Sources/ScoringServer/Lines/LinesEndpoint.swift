@@ -13,7 +13,9 @@ public struct LinesEndpoint: Sendable {
     let metrics: ServiceMetrics?
 
     /// The endpoint of `path` ("/cce/lines" or "/bce/lines"; nil for any other path).
-    public init?(path: String, limits: ScoringLimits = .default, lineLimits: LineLimits = .default, metrics: ServiceMetrics?) {
+    public init?(
+        path: String, limits: ScoringLimits = .default, lineLimits: LineLimits = .default, metrics: ServiceMetrics?
+    ) {
         switch path {
         case "/cce/lines": loss = .cce
         case "/bce/lines": loss = .bce

@@ -41,6 +41,8 @@ public final class LinesStream: BodyStream {
         /// The answer, once known (an error found, or everything merged after `finish`).
         var outcome: HTTPResponse?
         var answered = false
+        /// Budget refusals in a row with nothing of this stream decoding.
+        var refusals = 0
     }
 
     /// What only the merge queue touches.
@@ -82,7 +84,11 @@ public final class LinesStream: BodyStream {
             }
             state.taken += UInt64(bytes.count)
             if state.taken > limits.maxStreamBytes {
-                stop(&state, Problem(.bodyTooLarge, detail: "the stream is over --max-stream-bytes (\(limits.maxStreamBytes) bytes)"))
+                stop(
+                    &state,
+                    Problem(
+                        .bodyTooLarge, detail: "the stream is over --max-stream-bytes (\(limits.maxStreamBytes) bytes)")
+                )
                 return bytes.count
             }
             var full: [Batch] = []
@@ -145,11 +151,26 @@ public final class LinesStream: BodyStream {
             let charge = UInt64(batch.bytes) * limits.memoryPerBatchByte
             guard state.inFlight < limits.batchesInFlight, control.charge(charge) else {
                 state.paused = true
-                // Nothing of this stream is decoding to resume it: ask the budget again shortly.
-                if state.inFlight == 0 { retryLater() }
+                // Nothing of this stream is decoding to resume it: ask the budget again shortly,
+                // for at most `maxRefusals` tries (a batch larger than the whole budget never fits).
+                if state.inFlight == 0 {
+                    state.refusals += 1
+                    if state.refusals > Self.maxRefusals {
+                        stop(
+                            &state,
+                            Problem(
+                                .overloaded,
+                                detail:
+                                    "the memory budget cannot take a batch of \(batch.bytes) bytes of lines; retry later"
+                            ))
+                        break
+                    }
+                    retryLater()
+                }
                 break
             }
             state.waiting.removeFirst()
+            state.refusals = 0
             batch.charged = charge
             state.dispatched += 1
             state.inFlight += 1
@@ -157,6 +178,9 @@ public final class LinesStream: BodyStream {
         }
         return dispatched
     }
+
+    /// 400 tries 5 ms apart: 2 s.
+    private static let maxRefusals = 400
 
     private func retryLater() {
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { self.retryWaiting() }
@@ -174,7 +198,7 @@ public final class LinesStream: BodyStream {
             }
         }
         for batch in toDecode { decode(batch) }
-        resume?.resume()
+        resume?.resume()  // also after a stop: the rest of the body is read and dropped
     }
 
     /// Decodes a batch's lines on the worker pool, then hands them to the merge queue.
@@ -249,7 +273,13 @@ public final class LinesStream: BodyStream {
             }
         }
         if let problem = merge.problem {
-            state.withLock { state in stop(&state, problem) }
+            let resume = state.withLock { state -> StreamControl? in
+                stop(&state, problem)
+                guard state.paused else { return nil }
+                state.paused = false
+                return state.control
+            }
+            resume?.resume()  // the rest of the body is read and dropped
         }
         let response: HTTPResponse? = state.withLock { state in
             // Answered once every batch handed out is back: the budget is whole again.
@@ -273,7 +303,10 @@ public final class LinesStream: BodyStream {
                 response = scorer.answer(metrics: metrics)
             } else {
                 response = .problem(
-                    Problem.validation([Problem.Detail(pointer: "/lines", detail: "the stream has no lines; send one JSON object per line")]))
+                    Problem.validation([
+                        Problem.Detail(
+                            pointer: "/lines", detail: "the stream has no lines; send one JSON object per line")
+                    ]))
             }
             deliver(response)
         }

@@ -76,16 +76,22 @@ struct StreamScorer {
                                 : "labels are class indices; the lines before give rows"))
                 ])
             }
-            loss = .categorical(CategoricalStream(classes: 1, options: LossOptions(), keepsLosses: false), indexLabels: false)
-            let (_, measures) = stream.add(predictions: predictions, labels: labels, sampleWeights: options.sampleWeights)
+            loss = .categorical(
+                CategoricalStream(classes: 1, options: LossOptions(), keepsLosses: false), indexLabels: false)
+            let (_, measures) = stream.add(
+                predictions: predictions, labels: labels, sampleWeights: options.sampleWeights)
             if !answerOptions.perSample {
                 let base = BandMeasure.base(for: self.options)
-                tally.record(measures.reduce(into: BandCounts()) { $0.add(CategoricalBand.of(loss: $1, classes: classes, base: base)) })
+                tally.record(
+                    measures.reduce(into: BandCounts()) {
+                        $0.add(CategoricalBand.of(loss: $1, classes: classes, base: base))
+                    })
             }
             loss = .categorical(stream, indexLabels: indexLabels)
         case (.binary(var stream), .binary(let predictions, let targets, let options, _)):
             loss = .binary(BinaryStream(classes: 1, options: LossOptions(), keepsLosses: false))
-            let (_, measures) = stream.add(predictions: predictions, targets: targets, sampleWeights: options.sampleWeights)
+            let (_, measures) = stream.add(
+                predictions: predictions, targets: targets, sampleWeights: options.sampleWeights)
             if !answerOptions.perSample {
                 let base = BandMeasure.base(for: self.options)
                 tally.record(measures.reduce(into: BandCounts()) { $0.add(BinaryBand.of(loss: $1, base: base)) })
