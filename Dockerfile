@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1
 
-# Build stage: the Swift toolchain on Debian bookworm, with libmicrohttpd's headers.
+# Build stage: the Swift toolchain on Debian bookworm, with libmicrohttpd's and zlib's headers.
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmicrohttpd-dev=0.9.75-* pkg-config=1.8.1-1 \
+    && apt-get install -y --no-install-recommends libmicrohttpd-dev=0.9.75-* zlib1g-dev=1:1.2.13.* pkg-config=1.8.1-1 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Resolve dependencies in their own layer so source edits do not fetch them again.

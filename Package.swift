@@ -27,6 +27,12 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
+        // zlib, found with pkg-config: inflates gzip-coded JSON Lines as they arrive.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The thin C layer: daemon start, framing checks, memory budget, slow-body cuts, body
         // accumulation, response queueing.
         .target(name: "CMicroHTTPDShim", dependencies: ["CLibMicroHTTPD"]),
@@ -43,6 +49,7 @@ let package = Package(
             dependencies: [
                 "CrossEntropy",
                 "HTTPTransport",
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

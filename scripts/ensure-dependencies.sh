@@ -6,6 +6,7 @@ set -euo pipefail
 
 missing=()
 pkg-config --exists libmicrohttpd 2>/dev/null || missing+=(libmicrohttpd-dev)
+pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)  # gzip-coded JSON Lines
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v curl >/dev/null 2>&1 || missing+=(curl)  # the README examples are checked with curl
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool checks /metrics

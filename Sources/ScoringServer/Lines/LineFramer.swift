@@ -16,7 +16,7 @@ struct LineFramer: Sendable {
     /// The bytes of the current line so far (at most maxLineBytes + 1: the `\r` that may end it).
     private(set) var pending: [UInt8] = []
     /// The current line is over the limit; its bytes are being dropped.
-    private var overflowing = false
+    private(set) var overflowing = false
     /// The 0-based index of the current line.
     private(set) var lineIndex = 0
 

@@ -39,7 +39,7 @@ public struct LinesEndpoint: Sendable {
                     detail: "\(head.path) takes JSON Lines: Content-Type application/x-ndjson or application/jsonl"))
         }
         let coding = head.contentEncoding.map { $0.trimmingSpaces.lowercased() } ?? "identity"
-        guard coding == "identity" else {
+        guard coding == "identity" || coding == "gzip" || coding == "x-gzip" else {
             return .failure(
                 Problem(
                     .unsupportedMediaType,
@@ -49,7 +49,9 @@ public struct LinesEndpoint: Sendable {
         case .failure(let problem): return .failure(problem)
         case .success(let options):
             return .success(
-                LinesStream(kind: loss, options: options, limits: lineLimits, scoringLimits: limits, metrics: metrics))
+                LinesStream(
+                    kind: loss, options: options, limits: lineLimits, scoringLimits: limits, metrics: metrics,
+                    gzip: coding != "identity"))
         }
     }
 }

@@ -43,6 +43,11 @@ public final class LinesStream: BodyStream {
         var answered = false
         /// Budget refusals in a row with nothing of this stream decoding.
         var refusals = 0
+        /// Inflates a gzip-coded body (nil for identity).
+        var inflater: GzipInflater?
+        /// A line of the inflated body is over the limit: the stream fails there, so the rest is
+        /// not inflated (a gzip bomb costs one line's worth).
+        var inflateStopped = false
     }
 
     /// What only the merge queue touches.
@@ -64,14 +69,19 @@ public final class LinesStream: BodyStream {
     /// A consumer scoring `kind` with `options` (already checked at the headers).
     init(
         kind: LossKind, options: LineOptions, limits: LineLimits, scoringLimits: ScoringLimits,
-        metrics: ServiceMetrics?
+        metrics: ServiceMetrics?, gzip: Bool = false
     ) {
         decoder = LineDecoder(kind: kind, options: options, limits: scoringLimits)
         self.limits = limits
         self.scoringLimits = scoringLimits
         self.metrics = metrics
-        state = Mutex(State(framer: LineFramer(maxLineBytes: limits.maxLineBytes), batch: Batch(sequence: 0)))
+        var initial = State(framer: LineFramer(maxLineBytes: limits.maxLineBytes), batch: Batch(sequence: 0))
+        if gzip { initial.inflater = GzipInflater() }
+        state = Mutex(initial)
     }
+
+    /// Bytes of the body framed so far (inflated, for gzip).
+    var framedBytes: UInt64 { state.withLock { $0.taken } }
 
     public func take(_ bytes: UnsafeRawBufferPointer, control: StreamControl) -> Int {
         var toDecode: [Batch] = []
@@ -82,25 +92,43 @@ public final class LinesStream: BodyStream {
                 state.paused = true
                 return 0
             }
-            state.taken += UInt64(bytes.count)
-            if state.taken > limits.maxStreamBytes {
-                stop(
-                    &state,
-                    Problem(
-                        .bodyTooLarge, detail: "the stream is over --max-stream-bytes (\(limits.maxStreamBytes) bytes)")
-                )
-                return bytes.count
-            }
             var full: [Batch] = []
             let batchBytes = limits.batchBytes
-            state.framer.feed(bytes) { line in
-                state.batch.lines.append(line)
-                if case .text(_, let text) = line { state.batch.bytes += text.count }
-                if state.batch.bytes >= batchBytes {
-                    full.append(state.batch)
-                    state.batch = Batch(sequence: state.batch.sequence + 1)
+            let maxStreamBytes = limits.maxStreamBytes
+            /// Frames a piece of the (inflated) body; false to stop inflating.
+            func frame(_ piece: UnsafeRawBufferPointer) -> Bool {
+                state.taken += UInt64(piece.count)
+                if state.taken > maxStreamBytes {
+                    stop(
+                        &state,
+                        Problem(
+                            .bodyTooLarge,
+                            detail: "the stream is over --max-stream-bytes (\(maxStreamBytes) bytes)"))
+                    return false
                 }
+                state.framer.feed(piece) { line in
+                    state.batch.lines.append(line)
+                    if case .text(_, let text) = line { state.batch.bytes += text.count }
+                    if state.batch.bytes >= batchBytes {
+                        full.append(state.batch)
+                        state.batch = Batch(sequence: state.batch.sequence + 1)
+                    }
+                }
+                if state.inflater != nil && state.framer.overflowing { state.inflateStopped = true }
+                return !state.inflateStopped
             }
+            if let inflater = state.inflater {
+                guard !state.inflateStopped else { return bytes.count }
+                do throws(Problem) {
+                    try inflater.inflate(bytes, frame)
+                } catch {
+                    stop(&state, error)
+                    return bytes.count
+                }
+            } else {
+                _ = frame(bytes)
+            }
+            if state.stopped { return bytes.count }
             state.waiting += full
             toDecode = admitWaiting(&state, control: control)
             return bytes.count
@@ -115,6 +143,9 @@ public final class LinesStream: BodyStream {
             state.control = control
             state.answer = answer
             state.finished = true
+            if let inflater = state.inflater, !inflater.isComplete, !state.inflateStopped, !state.stopped {
+                stop(&state, GzipInflater.problem("the gzip body ends inside a member"))
+            }
             if !state.stopped {
                 state.framer.finish { line in state.batch.lines.append(line) }
                 // The last batches are decoded whatever the window and budget: the stream is over.
