@@ -110,7 +110,7 @@ struct SplitMix: RandomNumberGenerator {
                 let label = Int.random(in: 0..<classes, using: &random)
                 indices.append(label)
                 rows.append((0..<classes).map { _ in Double(Int.random(in: 0...1, using: &random)) })
-                weights?.append(Double(Int.random(in: 0...8, using: &random)) / 4 + 0.25)
+                weights?.append(Double(Int.random(in: 0...8, using: &random)) / 4)  // some 0
             }
         }
     }
@@ -356,6 +356,22 @@ struct SplitMix: RandomNumberGenerator {
         (status, json) = try failing(lines)
         #expect(status == 422)
         #expect(json.problemPointers.contains("/lines/1/convention"), "\(json.jsonText)")
+    }
+
+    @Test func weightsOfZeroCountForNothingButNotEverywhere() throws {
+        let lines = [
+            #"{"prediction":[0.25,0.75],"label":1,"weight":0}"#,
+            #"{"predictions":[[0.5,0.5],[0.5,0.5]],"labels":[0,1],"sample_weights":[0,0]}"#,
+        ]
+        let (status, json) = try failing(lines)
+        #expect(status == 422)
+        #expect(json.problemPointers == ["/lines"])
+        let control = TestStreamControl()
+        let bytes = Array((lines + [#"{"prediction":[0.25,0.75],"label":1}"#]).joined(separator: "\n").utf8)
+        let response = try #require(
+            drive(try Self.stream("/cce/lines", query: nil), bytes, chunks: [9], control: control))
+        #expect(response.status == 200)
+        #expect(JSONValue.parse(response.body)["loss"]?.double == 0.4150374992788438)  // -log2(0.75)
     }
 
     @Test func anEmptyStreamIs422() throws {

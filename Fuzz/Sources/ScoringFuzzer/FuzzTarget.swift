@@ -1,3 +1,4 @@
+import Dispatch
 import HTTPTransport
 import ScoringServer
 
@@ -8,16 +9,23 @@ import ScoringServer
 /// The router the real service uses, with its default limits (the body limit is the transport's,
 /// and scripts/fuzz.sh caps inputs with -max_len).
 private let router = ServiceRoutes.router()
-private let paths = ["/cce", "/bce", "/batch"]
+private let paths = ["/cce", "/bce", "/batch", "/cce/lines", "/bce/lines", "/cce/lines"]
 
-/// One input: its first byte picks the route ('0' /cce, '1' /bce, '2' /batch), the rest is
-/// the body. Any answer is fine except a crash, a hang, or an undocumented 5xx (501 and 503
+/// One input: its first byte picks the route ('0' /cce, '1' /bce, '2' /batch, '3' /cce/lines,
+/// '4' /bce/lines, '5' /cce/lines gzip-coded), the rest is the body (JSON Lines are fed to the
+/// stream consumer in chunks of a size the first byte also picks). Any answer is fine except a crash, a hang, or an undocumented 5xx (501 and 503
 /// are documented answers: an unimplemented coding, an overloaded service).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
-    let path = paths[Int(data[0]) % paths.count]
+    let route = Int(data[0]) % paths.count
+    let path = paths[route]
     let body = UnsafeRawBufferPointer(start: data + 1, count: size - 1)
+    if route >= 3 {
+        let status = streamLines(path, gzip: route == 5, body: body, chunk: 1 + Int(data[0]) / paths.count % 9 * 61)
+        precondition(status < 500 || [501, 503].contains(status), "answered \(status)")
+        return 0
+    }
     let head = RequestHead(
         method: "POST",
         path: path,
@@ -29,6 +37,37 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     precondition(status < 500 || [501, 503].contains(status), "answered \(status)")
     if let slow = slowThreshold, elapsed > slow { keepSlowInput(data, size, elapsed) }
     return 0
+}
+
+/// Feeds `body` to the JSON Lines consumer as the transport would (in `chunk`-byte pieces,
+/// waiting for a resume when it takes fewer) and returns the answer's status.
+private func streamLines(_ path: String, gzip: Bool, body: UnsafeRawBufferPointer, chunk: Int) -> Int {
+    let head = RequestHead(
+        method: "POST", path: path, contentType: "application/x-ndjson", contentLength: nil,
+        contentEncoding: gzip ? "gzip" : nil)
+    guard let endpoint = LinesEndpoint(path: path, metrics: nil) else { return 404 }
+    let stream: any BodyStream
+    switch endpoint.admit(head, query: nil) {
+    case .failure(let problem): return problem.status
+    case .success(let admitted): stream = admitted
+    }
+    let resumed = DispatchSemaphore(value: 0)
+    let control = StreamControl(resume: { resumed.signal() }, charge: { _ in true }, release: { _ in })
+    var offset = 0
+    while offset < body.count {
+        let end = min(body.count, offset + chunk)
+        let took = stream.take(UnsafeRawBufferPointer(rebasing: body[offset..<end]), control: control)
+        if took == 0 { precondition(resumed.wait(timeout: .now() + 10) == .success, "a stream stalled") }
+        offset += took
+    }
+    let answered = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var status = 0
+    stream.finish(control: control) { response in
+        status = response.status
+        answered.signal()
+    }
+    precondition(answered.wait(timeout: .now() + 10) == .success, "a stream was not answered")
+    return status
 }
 
 /// libFuzzer reports slow inputs in whole seconds only: with FUZZ_SLOW_MS set, an input that

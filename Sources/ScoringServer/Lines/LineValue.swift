@@ -92,8 +92,23 @@ struct LineDecoder: Sendable {
             request.predictions = line.request.predictions
             request.labels = line.request.labels
             request.sampleWeights = line.request.sampleWeights
-            let job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(
+            // Weights that are all 0 are fine on one line (a sample of weight 0 counts for
+            // nothing): the rule that some weight be positive holds for the whole stream, and is
+            // checked at its end. Such a line is validated unweighted and keeps its zeros.
+            let zeroWeights = line.request.sampleWeights.flatMap { $0.allSatisfy { $0 == 0 } ? $0 : nil }
+            if zeroWeights != nil { request.sampleWeights = nil }
+            var job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(
                 request, as: kind)
+            if let zeroWeights {
+                switch job {
+                case .categorical(let predictions, let labels, var options, let answer):
+                    options.sampleWeights = zeroWeights
+                    job = .categorical(predictions: predictions, labels: labels, options: options, answer: answer)
+                case .binary(let predictions, let targets, var options, let answer):
+                    options.sampleWeights = zeroWeights
+                    job = .binary(predictions: predictions, targets: targets, options: options, answer: answer)
+                }
+            }
             return .success(job)
         } catch {
             return .failure(Self.located(error, prefix: prefix, index: index, sample: isSample))

@@ -17,6 +17,8 @@ struct StreamScorer {
     private let tally = ScoringTally()
     /// Whether any line carried sample weights (the answer's `reduction` says so).
     private var weighted = false
+    /// Whether some sample weighs more than 0 (else there is no loss to report).
+    private var anyPositiveWeight = false
 
     /// A scorer shaped by the first line: its classes, label form, options.
     init(first job: ScoringJob, limits: ScoringLimits) {
@@ -40,6 +42,7 @@ struct StreamScorer {
         switch job {
         case .categorical(_, _, let options, _), .binary(_, _, let options, _):
             if options.sampleWeights != nil { weighted = true }
+            if options.sampleWeights?.contains(where: { $0 > 0 }) ?? true { anyPositiveWeight = true }
         }
         let rows: Int
         switch job {
@@ -112,6 +115,14 @@ struct StreamScorer {
 
     /// The 200 answer, or the 422 of a result beyond float64.
     func answer(metrics: ServiceMetrics?) -> HTTPResponse {
+        guard anyPositiveWeight else {
+            return .problem(
+                Problem.validation([
+                    Problem.Detail(
+                        pointer: "/lines",
+                        detail: "the sample weights of every line are 0; at least one must be positive")
+                ]))
+        }
         var json = JSONWriter(capacity: 512)
         let perSample = answerOptions.perSample
         // The settings name a sample-weighted reduction when weights were given (their values
