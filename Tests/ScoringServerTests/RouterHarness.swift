@@ -5,7 +5,7 @@ import TestSupport
 
 /// Answers requests through the router directly (no sockets): decode, validate, score, write.
 struct RouterHarness {
-    let router = ServiceRoutes.router()
+    var router = ServiceRoutes.router()
 
     struct Answer {
         let status: Int
