@@ -155,4 +155,20 @@ import Testing
         )
         #expect(alone.pointers == ["/baseline"])
     }
+
+    @Test func aResultBeyondFloat64IsNamedInItsMatrix() {
+        let answer = compare(
+            #""loss":"cce","input":"logits","labels":[0],"baseline":[[0,0]],"candidate":[[-1.7e308,1.7e308]]"#)
+        #expect(answer.status == 422)
+        #expect(answer.pointers == ["/candidate"])
+    }
+
+    @Test func aHugeFirstRowFollowedByEmptyRowsIsA422() {
+        let crashShape =
+            "[[" + Array(repeating: "0", count: 77_000).joined(separator: ",") + "]"
+            + String(repeating: ",[]", count: 52_000) + "]"
+        let answer = compare(#""loss":"cce","labels":[0],"baseline":[[0.5,0.5]],"candidate":\#(crashShape)"#)
+        #expect(answer.status == 422)
+        #expect(answer.pointers == ["/candidate/1"])
+    }
 }
