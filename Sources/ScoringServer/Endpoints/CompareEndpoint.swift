@@ -44,11 +44,10 @@ struct CompareEndpoint: Sendable {
         var problems = ValidationProblems()
         problems.add(request.shared.unknownFields, known: CompareField.known) { "/" + JSONPointer.escape($0) }
         var kind: LossKind?
-        switch request.shared.loss {
-        case nil: problems.add("/loss", "missing required field 'loss'")
-        case let name?:
-            kind = LossKind(rawValue: name)
-            if kind == nil { problems.add("/loss", "unknown loss '\(ClientText.cut(name))'; expected 'cce' or 'bce'") }
+        do throws(Problem.Detail) {
+            kind = try LossKind.named(request.shared.loss, at: "/loss")
+        } catch {
+            problems.add(error)
         }
         for field in CompareField.allCases where request.matrix(field) == nil {
             problems.add("/" + field.rawValue, "missing required field '\(field.rawValue)'")
