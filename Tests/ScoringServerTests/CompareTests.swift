@@ -147,7 +147,10 @@ import Testing
         #expect(answer.status == 422)
         #expect(answer.json["type"]?.string == "urn:cross-entropy-service:problem:limit-exceeded")
         #expect(answer.pointers == ["/candidate"])
-        #expect(answer.details.first?.contains("--max-elements") == true)
+        #expect(
+            answer.details.first
+                == "the number of prediction values (baseline and candidate together) is 8, over the limit of 6 (--max-elements)"
+        )
         // One matrix over the limit on its own is pointed to where it is.
         let alone = limited.post(
             "/compare",

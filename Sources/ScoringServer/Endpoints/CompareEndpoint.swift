@@ -62,7 +62,10 @@ struct CompareEndpoint: Sendable {
                     + "\(baseline.rows)×\(baseline.columns): both score the same samples and classes")
         }
         try problems.check()
-        guard let kind else { throw Problem.validation(problems.details) }
+        guard let kind, let baseline = request.baseline, let candidate = request.candidate else {
+            throw Problem.validation(problems.details)
+        }
+        try checkElements(baseline: baseline, candidate: candidate)
 
         let validator = RequestValidator(pointerPrefix: "", context: .body, limits: limits)
         var shared = request.shared
@@ -81,12 +84,6 @@ struct CompareEndpoint: Sendable {
         }
         switch (outcomes[0], outcomes[1]) {
         case (.success(let baseline), .success(let candidate)):
-            let elements = Scorer.workload(baseline) + Scorer.workload(candidate)
-            if elements > limits.maxElements {
-                throw .limit(
-                    "/candidate", "the number of prediction values (baseline and candidate together)",
-                    actual: elements, limit: limits.maxElements, flag: "--max-elements")
-            }
             return (kind, baseline, candidate)
         case (.failure(let problem), .success), (.success, .failure(let problem)):
             throw problem
@@ -96,6 +93,24 @@ struct CompareEndpoint: Sendable {
             for detail in first.errors + second.errors where !merged.details.contains(detail) { merged.add(detail) }
             throw Problem.validation(merged.details)
         }
+    }
+
+    /// Both matrices count against --max-elements, before either is scanned: a matrix over the
+    /// limit alone is named, else the candidate (whose values took the pair over).
+    private func checkElements(baseline: NumberMatrix, candidate: NumberMatrix) throws(Problem) {
+        let limit = limits.maxElements
+        // No overflow: each count is bounded by the body's bytes.
+        let total = baseline.values.count + candidate.values.count
+        guard total > limit else { return }
+        for (field, matrix) in [(CompareField.baseline, baseline), (.candidate, candidate)]
+        where matrix.values.count > limit {
+            throw .limit(
+                "/" + field.rawValue, "the number of prediction values", actual: matrix.values.count, limit: limit,
+                flag: "--max-elements")
+        }
+        throw .limit(
+            "/candidate", "the number of prediction values (baseline and candidate together)", actual: total,
+            limit: limit, flag: "--max-elements")
     }
 
     /// Runs `body` with the pointers of its problems moved from /predictions to /baseline or
