@@ -86,7 +86,7 @@ import Testing
         // The route labels are GET /'s routes and "unmatched"; a status no route has answered
         // yet is there already, at 0.
         let routes = try httpRequest(port: port, "GET", "/").json["routes"]?.array ?? []
-        #expect(routes.count == 9)
+        #expect(routes.count == 10)
         let paths = routes.compactMap { route -> String? in route.string.map { String($0.drop { $0 != "/" }) } }
         for route in paths + ["unmatched"] {
             #expect(value(text, "http_requests_total{route=\"\(route)\",status=\"415\"}") != nil, "\(route)")
@@ -130,6 +130,7 @@ import Testing
         #expect(abs(bceSum - 1.795_859_283_219_774_8) < 1e-12)
     }
 
+<<<<<<< HEAD
     /// An answer finite in hartleys but infinite in bits, and two of ~1e308 bits whose sum
     /// would overflow: every exposed value stays finite (the histogram records at most 2^900
     /// bits), and the service keeps counting.
@@ -186,6 +187,29 @@ import Testing
             #expect(answer.status == 200, "\(body): \(answer.text)")
         }
         return try httpRequest(port: port, "GET", "/metrics").text
+=======
+    /// A /compare answer counts the candidate's samples once: the baseline is a reference.
+    @Test func aComparisonCountsTheCandidateOnly() throws {
+        let service = try ServiceProcess.start()
+        defer { service.stop() }
+        // The candidate: moderate (0.515 bits) and high confidence (0.152 bits); the baseline wrong.
+        let body = """
+            {"loss":"cce","labels":[1,0],"baseline":[[0.9,0.05,0.05],[0.1,0.8,0.1]],
+            "candidate":[[0.2,0.7,0.1],[0.9,0.05,0.05]]}
+            """
+        let answer = try httpRequest(port: service.port, "POST", "/compare", json: body)
+        #expect(answer.status == 200)
+        #expect(answer.json["verdict"]?.string == "no_significant_difference")
+        let text = try httpRequest(port: service.port, "GET", "/metrics").text
+        #expect(value(text, #"cross_entropy_samples_scored_total{loss="cce"}"#) == 2)
+        #expect(value(text, #"cross_entropy_samples_scored_by_band_total{loss="cce",band="moderate"}"#) == 1)
+        #expect(value(text, #"cross_entropy_samples_scored_by_band_total{loss="cce",band="high_confidence"}"#) == 1)
+        #expect(value(text, #"cross_entropy_samples_scored_by_band_total{loss="cce",band="wrong"}"#) == 0)
+        #expect(value(text, #"cross_entropy_answer_loss_count{loss="cce"}"#) == 1)
+        let sum = try #require(value(text, #"cross_entropy_answer_loss_sum{loss="cce"}"#))
+        #expect(abs(sum - (-log2(0.7) - log2(0.9)) / 2) < 1e-12)
+        #expect(value(text, #"http_requests_total{route="/compare",status="200"}"#) == 1)
+>>>>>>> compare
     }
 
     /// The families every Prometheus client library exposes, read from /proc/self at scrape time.

@@ -8,9 +8,9 @@ import ScoringServer
 /// The router the real service uses, with its default limits (the body limit is the transport's,
 /// and scripts/fuzz.sh caps inputs with -max_len).
 private let router = ServiceRoutes.router()
-private let paths = ["/cce", "/bce", "/batch"]
+private let paths = ["/cce", "/bce", "/batch", "/compare"]
 
-/// One input: its first byte picks the route ('0' /cce, '1' /bce, '2' /batch), the rest is
+/// One input: its first byte picks the route ('0' /cce, '1' /bce, '2' /batch, '3' /compare), the rest is
 /// the body. Any answer is fine except a crash, a hang, or an undocumented 5xx (501 and 503
 /// are documented answers: an unimplemented coding, an overloaded service).
 @_cdecl("LLVMFuzzerTestOneInput")

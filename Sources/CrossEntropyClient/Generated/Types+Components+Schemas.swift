@@ -822,6 +822,539 @@ extension Components {
                 ])
             }
         }
+        /// true adds the per-sample arrays `losses` and `bands` to both answers. null means the default (false, unlike /cce and /bce).
+        ///
+        /// - Remark: Generated from `#/components/schemas/ComparePerSample`.
+        public typealias ComparePerSample = Swift.Bool
+        /// A /compare body for categorical cross-entropy: `"loss": "cce"`, two /cce prediction matrices of the same shape, and /cce's labels and options, applied to both.
+        ///
+        /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest`.
+        public struct CategoricalComparisonRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/loss`.
+            @frozen public enum LossPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case cce = "cce"
+            }
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/loss`.
+            public var loss: Components.Schemas.CategoricalComparisonRequest.LossPayload
+            /// The reference model's n rows of C ≥ 2 probabilities or logits.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/baseline`.
+            public var baseline: Components.Schemas.Matrix
+            /// The new model's predictions for the same samples, the same shape.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/candidate`.
+            public var candidate: Components.Schemas.Matrix
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/labels`.
+            public var labels: Components.Schemas.CategoricalLabels
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/input`.
+            public var input: Components.Schemas.Input?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/base`.
+            public var base: Components.Schemas.Base?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/per_sample`.
+            public var perSample: Components.Schemas.ComparePerSample?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/per_class`.
+            public var perClass: Components.Schemas.PerClass?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/confidence`.
+            public var confidence: Components.Schemas.Confidence?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/sample_weights`.
+            public var sampleWeights: Components.Schemas.SampleWeights?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/class_weights`.
+            public var classWeights: Components.Schemas.ClassWeights?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/label_smoothing`.
+            public var labelSmoothing: Components.Schemas.LabelSmoothing?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/epsilon`.
+            public var epsilon: Components.Schemas.Epsilon?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/convention`.
+            public var convention: Components.Schemas.Convention?
+            /// Creates a new `CategoricalComparisonRequest`.
+            ///
+            /// - Parameters:
+            ///   - loss:
+            ///   - baseline: The reference model's n rows of C ≥ 2 probabilities or logits.
+            ///   - candidate: The new model's predictions for the same samples, the same shape.
+            ///   - labels:
+            ///   - input:
+            ///   - base:
+            ///   - perSample:
+            ///   - perClass:
+            ///   - confidence:
+            ///   - sampleWeights:
+            ///   - classWeights:
+            ///   - labelSmoothing:
+            ///   - epsilon:
+            ///   - convention:
+            public init(
+                loss: Components.Schemas.CategoricalComparisonRequest.LossPayload,
+                baseline: Components.Schemas.Matrix,
+                candidate: Components.Schemas.Matrix,
+                labels: Components.Schemas.CategoricalLabels,
+                input: Components.Schemas.Input? = nil,
+                base: Components.Schemas.Base? = nil,
+                perSample: Components.Schemas.ComparePerSample? = nil,
+                perClass: Components.Schemas.PerClass? = nil,
+                confidence: Components.Schemas.Confidence? = nil,
+                sampleWeights: Components.Schemas.SampleWeights? = nil,
+                classWeights: Components.Schemas.ClassWeights? = nil,
+                labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
+                epsilon: Components.Schemas.Epsilon? = nil,
+                convention: Components.Schemas.Convention? = nil
+            ) {
+                self.loss = loss
+                self.baseline = baseline
+                self.candidate = candidate
+                self.labels = labels
+                self.input = input
+                self.base = base
+                self.perSample = perSample
+                self.perClass = perClass
+                self.confidence = confidence
+                self.sampleWeights = sampleWeights
+                self.classWeights = classWeights
+                self.labelSmoothing = labelSmoothing
+                self.epsilon = epsilon
+                self.convention = convention
+            }
+            public enum CodingKeys: String, CodingKey {
+                case loss
+                case baseline
+                case candidate
+                case labels
+                case input
+                case base
+                case perSample = "per_sample"
+                case perClass = "per_class"
+                case confidence
+                case sampleWeights = "sample_weights"
+                case classWeights = "class_weights"
+                case labelSmoothing = "label_smoothing"
+                case epsilon
+                case convention
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.loss = try container.decode(
+                    Components.Schemas.CategoricalComparisonRequest.LossPayload.self,
+                    forKey: .loss
+                )
+                self.baseline = try container.decode(
+                    Components.Schemas.Matrix.self,
+                    forKey: .baseline
+                )
+                self.candidate = try container.decode(
+                    Components.Schemas.Matrix.self,
+                    forKey: .candidate
+                )
+                self.labels = try container.decode(
+                    Components.Schemas.CategoricalLabels.self,
+                    forKey: .labels
+                )
+                self.input = try container.decodeIfPresent(
+                    Components.Schemas.Input.self,
+                    forKey: .input
+                )
+                self.base = try container.decodeIfPresent(
+                    Components.Schemas.Base.self,
+                    forKey: .base
+                )
+                self.perSample = try container.decodeIfPresent(
+                    Components.Schemas.ComparePerSample.self,
+                    forKey: .perSample
+                )
+                self.perClass = try container.decodeIfPresent(
+                    Components.Schemas.PerClass.self,
+                    forKey: .perClass
+                )
+                self.confidence = try container.decodeIfPresent(
+                    Components.Schemas.Confidence.self,
+                    forKey: .confidence
+                )
+                self.sampleWeights = try container.decodeIfPresent(
+                    Components.Schemas.SampleWeights.self,
+                    forKey: .sampleWeights
+                )
+                self.classWeights = try container.decodeIfPresent(
+                    Components.Schemas.ClassWeights.self,
+                    forKey: .classWeights
+                )
+                self.labelSmoothing = try container.decodeIfPresent(
+                    Components.Schemas.LabelSmoothing.self,
+                    forKey: .labelSmoothing
+                )
+                self.epsilon = try container.decodeIfPresent(
+                    Components.Schemas.Epsilon.self,
+                    forKey: .epsilon
+                )
+                self.convention = try container.decodeIfPresent(
+                    Components.Schemas.Convention.self,
+                    forKey: .convention
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "loss",
+                    "baseline",
+                    "candidate",
+                    "labels",
+                    "input",
+                    "base",
+                    "per_sample",
+                    "per_class",
+                    "confidence",
+                    "sample_weights",
+                    "class_weights",
+                    "label_smoothing",
+                    "epsilon",
+                    "convention"
+                ])
+            }
+        }
+        /// A /compare body for binary cross-entropy: `"loss": "bce"`, two /bce prediction matrices of the same shape, and /bce's labels and options, applied to both.
+        ///
+        /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest`.
+        public struct BinaryComparisonRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/loss`.
+            @frozen public enum LossPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case bce = "bce"
+            }
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/loss`.
+            public var loss: Components.Schemas.BinaryComparisonRequest.LossPayload
+            /// The reference model's n rows of C ≥ 1 independent probabilities or logits.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/baseline`.
+            public var baseline: Components.Schemas.Matrix
+            /// The new model's predictions for the same samples, the same shape.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/candidate`.
+            public var candidate: Components.Schemas.Matrix
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/labels`.
+            public var labels: Components.Schemas.BinaryLabels
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/input`.
+            public var input: Components.Schemas.Input?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/base`.
+            public var base: Components.Schemas.Base?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/per_sample`.
+            public var perSample: Components.Schemas.ComparePerSample?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/confidence`.
+            public var confidence: Components.Schemas.Confidence?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/sample_weights`.
+            public var sampleWeights: Components.Schemas.SampleWeights?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/pos_weight`.
+            public var posWeight: Components.Schemas.PosWeight?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/label_smoothing`.
+            public var labelSmoothing: Components.Schemas.LabelSmoothing?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/epsilon`.
+            public var epsilon: Components.Schemas.Epsilon?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/convention`.
+            public var convention: Components.Schemas.Convention?
+            /// Creates a new `BinaryComparisonRequest`.
+            ///
+            /// - Parameters:
+            ///   - loss:
+            ///   - baseline: The reference model's n rows of C ≥ 1 independent probabilities or logits.
+            ///   - candidate: The new model's predictions for the same samples, the same shape.
+            ///   - labels:
+            ///   - input:
+            ///   - base:
+            ///   - perSample:
+            ///   - confidence:
+            ///   - sampleWeights:
+            ///   - posWeight:
+            ///   - labelSmoothing:
+            ///   - epsilon:
+            ///   - convention:
+            public init(
+                loss: Components.Schemas.BinaryComparisonRequest.LossPayload,
+                baseline: Components.Schemas.Matrix,
+                candidate: Components.Schemas.Matrix,
+                labels: Components.Schemas.BinaryLabels,
+                input: Components.Schemas.Input? = nil,
+                base: Components.Schemas.Base? = nil,
+                perSample: Components.Schemas.ComparePerSample? = nil,
+                confidence: Components.Schemas.Confidence? = nil,
+                sampleWeights: Components.Schemas.SampleWeights? = nil,
+                posWeight: Components.Schemas.PosWeight? = nil,
+                labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
+                epsilon: Components.Schemas.Epsilon? = nil,
+                convention: Components.Schemas.Convention? = nil
+            ) {
+                self.loss = loss
+                self.baseline = baseline
+                self.candidate = candidate
+                self.labels = labels
+                self.input = input
+                self.base = base
+                self.perSample = perSample
+                self.confidence = confidence
+                self.sampleWeights = sampleWeights
+                self.posWeight = posWeight
+                self.labelSmoothing = labelSmoothing
+                self.epsilon = epsilon
+                self.convention = convention
+            }
+            public enum CodingKeys: String, CodingKey {
+                case loss
+                case baseline
+                case candidate
+                case labels
+                case input
+                case base
+                case perSample = "per_sample"
+                case confidence
+                case sampleWeights = "sample_weights"
+                case posWeight = "pos_weight"
+                case labelSmoothing = "label_smoothing"
+                case epsilon
+                case convention
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.loss = try container.decode(
+                    Components.Schemas.BinaryComparisonRequest.LossPayload.self,
+                    forKey: .loss
+                )
+                self.baseline = try container.decode(
+                    Components.Schemas.Matrix.self,
+                    forKey: .baseline
+                )
+                self.candidate = try container.decode(
+                    Components.Schemas.Matrix.self,
+                    forKey: .candidate
+                )
+                self.labels = try container.decode(
+                    Components.Schemas.BinaryLabels.self,
+                    forKey: .labels
+                )
+                self.input = try container.decodeIfPresent(
+                    Components.Schemas.Input.self,
+                    forKey: .input
+                )
+                self.base = try container.decodeIfPresent(
+                    Components.Schemas.Base.self,
+                    forKey: .base
+                )
+                self.perSample = try container.decodeIfPresent(
+                    Components.Schemas.ComparePerSample.self,
+                    forKey: .perSample
+                )
+                self.confidence = try container.decodeIfPresent(
+                    Components.Schemas.Confidence.self,
+                    forKey: .confidence
+                )
+                self.sampleWeights = try container.decodeIfPresent(
+                    Components.Schemas.SampleWeights.self,
+                    forKey: .sampleWeights
+                )
+                self.posWeight = try container.decodeIfPresent(
+                    Components.Schemas.PosWeight.self,
+                    forKey: .posWeight
+                )
+                self.labelSmoothing = try container.decodeIfPresent(
+                    Components.Schemas.LabelSmoothing.self,
+                    forKey: .labelSmoothing
+                )
+                self.epsilon = try container.decodeIfPresent(
+                    Components.Schemas.Epsilon.self,
+                    forKey: .epsilon
+                )
+                self.convention = try container.decodeIfPresent(
+                    Components.Schemas.Convention.self,
+                    forKey: .convention
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "loss",
+                    "baseline",
+                    "candidate",
+                    "labels",
+                    "input",
+                    "base",
+                    "per_sample",
+                    "confidence",
+                    "sample_weights",
+                    "pos_weight",
+                    "label_smoothing",
+                    "epsilon",
+                    "convention"
+                ])
+            }
+        }
+        /// Two models' predictions for the same samples, told apart by `loss`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ComparisonRequest`.
+        @frozen public enum ComparisonRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ComparisonRequest/BinaryComparisonRequest`.
+            case bce(Components.Schemas.BinaryComparisonRequest)
+            /// - Remark: Generated from `#/components/schemas/ComparisonRequest/CategoricalComparisonRequest`.
+            case cce(Components.Schemas.CategoricalComparisonRequest)
+            public enum CodingKeys: String, CodingKey {
+                case loss
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                let discriminator = try container.decode(
+                    Swift.String.self,
+                    forKey: .loss
+                )
+                switch discriminator {
+                case "bce":
+                    self = .bce(try .init(from: decoder))
+                case "cce":
+                    self = .cce(try .init(from: decoder))
+                default:
+                    throw Swift.DecodingError.unknownOneOfDiscriminator(
+                        discriminatorKey: CodingKeys.loss,
+                        discriminatorValue: discriminator,
+                        codingPath: decoder.codingPath
+                    )
+                }
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .bce(value):
+                    try value.encode(to: encoder)
+                case let .cce(value):
+                    try value.encode(to: encoder)
+                }
+            }
+        }
+        /// One model's answer, as /cce (CategoricalResult) or /bce (BinaryResult) would give it.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ModelResult`.
+        public struct ModelResult: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ModelResult/value1`.
+            public var value1: Components.Schemas.CategoricalResult?
+            /// - Remark: Generated from `#/components/schemas/ModelResult/value2`.
+            public var value2: Components.Schemas.BinaryResult?
+            /// Creates a new `ModelResult`.
+            ///
+            /// - Parameters:
+            ///   - value1:
+            ///   - value2:
+            public init(
+                value1: Components.Schemas.CategoricalResult? = nil,
+                value2: Components.Schemas.BinaryResult? = nil
+            ) {
+                self.value1 = value1
+                self.value2 = value2
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self.value1 = try .init(from: decoder)
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self.value2 = try .init(from: decoder)
+                } catch {
+                    errors.append(error)
+                }
+                try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                    [
+                        self.value1,
+                        self.value2
+                    ],
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                try self.value1?.encode(to: encoder)
+                try self.value2?.encode(to: encoder)
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Difference`.
+        public struct Difference: Codable, Hashable, Sendable {
+            /// candidate's loss − baseline's loss, Σ d_i / Σ b_i (negative when the candidate's is lower). Left out when Σ b_i is 0.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Difference/mean`.
+            public var mean: Swift.Double?
+            /// sqrt(n/(n−1) · Σ (d_i − mean·b_i)²) / Σ b_i; without weights the paired samples' standard error (scipy.stats.sem of the differences). 0 when every residual is 0. Left out when n < 2 or not finite.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Difference/standard_error`.
+            public var standardError: Swift.Double?
+            /// [low, high] = mean ± t(1 − (1 − c)/2, n − 1) · standard_error. Left out with `standard_error`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Difference/interval`.
+            public var interval: [Swift.Double]?
+            /// Two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom (scipy.stats.ttest_rel without weights), down to 1e-300 and 0 below; 1 when the standard error and the mean are 0, 0 when only the standard error is. Left out with `standard_error`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Difference/p_value`.
+            public var pValue: Swift.Double?
+            /// The interval's coverage c, as requested.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Difference/confidence`.
+            public var confidence: Swift.Double
+            /// Creates a new `Difference`.
+            ///
+            /// - Parameters:
+            ///   - mean: candidate's loss − baseline's loss, Σ d_i / Σ b_i (negative when the candidate's is lower). Left out when Σ b_i is 0.
+            ///   - standardError: sqrt(n/(n−1) · Σ (d_i − mean·b_i)²) / Σ b_i; without weights the paired samples' standard error (scipy.stats.sem of the differences). 0 when every residual is 0. Left out when n < 2 or not finite.
+            ///   - interval: [low, high] = mean ± t(1 − (1 − c)/2, n − 1) · standard_error. Left out with `standard_error`.
+            ///   - pValue: Two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom (scipy.stats.ttest_rel without weights), down to 1e-300 and 0 below; 1 when the standard error and the mean are 0, 0 when only the standard error is. Left out with `standard_error`.
+            ///   - confidence: The interval's coverage c, as requested.
+            public init(
+                mean: Swift.Double? = nil,
+                standardError: Swift.Double? = nil,
+                interval: [Swift.Double]? = nil,
+                pValue: Swift.Double? = nil,
+                confidence: Swift.Double
+            ) {
+                self.mean = mean
+                self.standardError = standardError
+                self.interval = interval
+                self.pValue = pValue
+                self.confidence = confidence
+            }
+            public enum CodingKeys: String, CodingKey {
+                case mean
+                case standardError = "standard_error"
+                case interval
+                case pValue = "p_value"
+                case confidence
+            }
+        }
+        /// `candidate_better` when the interval lies below 0, `baseline_better` above 0, else (or without an interval) `no_significant_difference`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Verdict`.
+        @frozen public enum Verdict: String, Codable, Hashable, Sendable, CaseIterable {
+            case candidateBetter = "candidate_better"
+            case baselineBetter = "baseline_better"
+            case noSignificantDifference = "no_significant_difference"
+        }
+        /// - Remark: Generated from `#/components/schemas/Comparison`.
+        public struct Comparison: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Comparison/baseline`.
+            public var baseline: Components.Schemas.ModelResult
+            /// - Remark: Generated from `#/components/schemas/Comparison/candidate`.
+            public var candidate: Components.Schemas.ModelResult
+            /// - Remark: Generated from `#/components/schemas/Comparison/difference`.
+            public var difference: Components.Schemas.Difference
+            /// - Remark: Generated from `#/components/schemas/Comparison/verdict`.
+            public var verdict: Components.Schemas.Verdict
+            /// Creates a new `Comparison`.
+            ///
+            /// - Parameters:
+            ///   - baseline:
+            ///   - candidate:
+            ///   - difference:
+            ///   - verdict:
+            public init(
+                baseline: Components.Schemas.ModelResult,
+                candidate: Components.Schemas.ModelResult,
+                difference: Components.Schemas.Difference,
+                verdict: Components.Schemas.Verdict
+            ) {
+                self.baseline = baseline
+                self.candidate = candidate
+                self.difference = difference
+                self.verdict = verdict
+            }
+            public enum CodingKeys: String, CodingKey {
+                case baseline
+                case candidate
+                case difference
+                case verdict
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CategoricalBand`.
         @frozen public enum CategoricalBand: String, Codable, Hashable, Sendable, CaseIterable {
             case perfect = "perfect"

@@ -48,6 +48,29 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /batch`.
     /// - Remark: Generated from `#/paths//batch/post(batch)`.
     func batch(_ input: Operations.Batch.Input) async throws -> Operations.Batch.Output
+    /// Is the new model better? A paired comparison of two models on the same samples
+    ///
+    /// `baseline` and `candidate` are two models' predictions for the same samples (the same
+    /// shape, each in any form `predictions` takes); `labels` and every option apply to both.
+    /// Each model is answered as /cce or /bce would answer it alone. `difference` compares
+    /// their per-sample losses pairwise: d_i = a_i(candidate) − a_i(baseline), over the same
+    /// b_i (see `StandardError`), so `mean` = candidate's loss − baseline's loss, its
+    /// `standard_error` is the same delta-method form applied to d_i, and `p_value` is the
+    /// two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom. Without
+    /// weights this is the paired t-test, `scipy.stats.ttest_rel(candidate_losses,
+    /// baseline_losses)`. `verdict` reads the interval: below 0, the candidate's loss is lower;
+    /// above 0, the baseline's; else no significant difference. When every residual
+    /// d_i − mean·b_i is 0 (without weights: every d_i equal) the standard error is 0, the
+    /// interval [mean, mean], and `p_value` 1 when the mean is 0 (identical models), else 0.
+    ///
+    /// `per_sample` defaults to false here (unlike /cce and /bce). Both matrices count against
+    /// `--max-elements` together. Metrics count the candidate's samples only. /batch has no
+    /// comparison jobs.
+    ///
+    ///
+    /// - Remark: HTTP `POST /compare`.
+    /// - Remark: Generated from `#/paths//compare/post(compare)`.
+    func compare(_ input: Operations.Compare.Input) async throws -> Operations.Compare.Output
     /// The interpretation bands of both losses
     ///
     /// - Remark: HTTP `GET /bands`.
@@ -145,6 +168,37 @@ extension APIProtocol {
         body: Operations.Batch.Input.Body
     ) async throws -> Operations.Batch.Output {
         try await batch(Operations.Batch.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Is the new model better? A paired comparison of two models on the same samples
+    ///
+    /// `baseline` and `candidate` are two models' predictions for the same samples (the same
+    /// shape, each in any form `predictions` takes); `labels` and every option apply to both.
+    /// Each model is answered as /cce or /bce would answer it alone. `difference` compares
+    /// their per-sample losses pairwise: d_i = a_i(candidate) − a_i(baseline), over the same
+    /// b_i (see `StandardError`), so `mean` = candidate's loss − baseline's loss, its
+    /// `standard_error` is the same delta-method form applied to d_i, and `p_value` is the
+    /// two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom. Without
+    /// weights this is the paired t-test, `scipy.stats.ttest_rel(candidate_losses,
+    /// baseline_losses)`. `verdict` reads the interval: below 0, the candidate's loss is lower;
+    /// above 0, the baseline's; else no significant difference. When every residual
+    /// d_i − mean·b_i is 0 (without weights: every d_i equal) the standard error is 0, the
+    /// interval [mean, mean], and `p_value` 1 when the mean is 0 (identical models), else 0.
+    ///
+    /// `per_sample` defaults to false here (unlike /cce and /bce). Both matrices count against
+    /// `--max-elements` together. Metrics count the candidate's samples only. /batch has no
+    /// comparison jobs.
+    ///
+    ///
+    /// - Remark: HTTP `POST /compare`.
+    /// - Remark: Generated from `#/paths//compare/post(compare)`.
+    public func compare(
+        headers: Operations.Compare.Input.Headers = .init(),
+        body: Operations.Compare.Input.Body
+    ) async throws -> Operations.Compare.Output {
+        try await compare(Operations.Compare.Input(
             headers: headers,
             body: body
         ))

@@ -253,6 +253,62 @@ enum OpenAPIDocument {
                   $ref: '#/components/responses/UnsupportedMediaType'
                 '422':
                   $ref: '#/components/responses/ValidationFailed'
+          /compare:
+            post:
+              operationId: compare
+              summary: Is the new model better? A paired comparison of two models on the same samples
+              description: |
+                `baseline` and `candidate` are two models' predictions for the same samples (the same
+                shape, each in any form `predictions` takes); `labels` and every option apply to both.
+                Each model is answered as /cce or /bce would answer it alone. `difference` compares
+                their per-sample losses pairwise: d_i = a_i(candidate) − a_i(baseline), over the same
+                b_i (see `StandardError`), so `mean` = candidate's loss − baseline's loss, its
+                `standard_error` is the same delta-method form applied to d_i, and `p_value` is the
+                two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom. Without
+                weights this is the paired t-test, `scipy.stats.ttest_rel(candidate_losses,
+                baseline_losses)`. `verdict` reads the interval: below 0, the candidate's loss is lower;
+                above 0, the baseline's; else no significant difference. When every residual
+                d_i − mean·b_i is 0 (without weights: every d_i equal) the standard error is 0, the
+                interval [mean, mean], and `p_value` 1 when the mean is 0 (identical models), else 0.
+
+                `per_sample` defaults to false here (unlike /cce and /bce). Both matrices count against
+                `--max-elements` together. Metrics count the candidate's samples only. /batch has no
+                comparison jobs.
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      $ref: '#/components/schemas/ComparisonRequest'
+                    examples:
+                      document:
+                        summary: Four images, the candidate surer of every true class
+                        value:
+                          loss: cce
+                          labels: [0, 1, 2, 1]
+                          baseline: [[0.5, 0.3, 0.2], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5], [0.3, 0.5, 0.2]]
+                          candidate: [[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.2, 0.7], [0.2, 0.6, 0.2]]
+              responses:
+                '200':
+                  description: Each model's answer, their difference and the verdict
+                  content:
+                    application/json:
+                      schema:
+                        $ref: '#/components/schemas/Comparison'
+                '400':
+                  $ref: '#/components/responses/InvalidJSON'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
+                '413':
+                  $ref: '#/components/responses/BodyTooLarge'
+                '501':
+                  $ref: '#/components/responses/NotImplemented'
+                '503':
+                  $ref: '#/components/responses/Overloaded'
+                '415':
+                  $ref: '#/components/responses/UnsupportedMediaType'
+                '422':
+                  $ref: '#/components/responses/ValidationFailed'
           /bands:
             get:
               operationId: bands
@@ -694,6 +750,139 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
+            ComparePerSample:
+              description: true adds the per-sample arrays `losses` and `bands` to both answers. null means the default (false, unlike /cce and /bce).
+              type: [boolean, 'null']
+              default: false
+            CategoricalComparisonRequest:
+              description: 'A /compare body for categorical cross-entropy: `"loss": "cce"`, two /cce prediction matrices of the same shape, and /cce''s labels and options, applied to both.'
+              type: object
+              additionalProperties: false
+              required: [loss, labels, baseline, candidate]
+              properties:
+                loss:
+                  type: string
+                  enum: [cce]
+                baseline:
+                  $ref: '#/components/schemas/Matrix'
+                  description: The reference model's n rows of C ≥ 2 probabilities or logits.
+                candidate:
+                  $ref: '#/components/schemas/Matrix'
+                  description: The new model's predictions for the same samples, the same shape.
+                labels:
+                  $ref: '#/components/schemas/CategoricalLabels'
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/ComparePerSample'
+                per_class:
+                  $ref: '#/components/schemas/PerClass'
+                confidence:
+                  $ref: '#/components/schemas/Confidence'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+                class_weights:
+                  $ref: '#/components/schemas/ClassWeights'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
+            BinaryComparisonRequest:
+              description: 'A /compare body for binary cross-entropy: `"loss": "bce"`, two /bce prediction matrices of the same shape, and /bce''s labels and options, applied to both.'
+              type: object
+              additionalProperties: false
+              required: [loss, labels, baseline, candidate]
+              properties:
+                loss:
+                  type: string
+                  enum: [bce]
+                baseline:
+                  $ref: '#/components/schemas/Matrix'
+                  description: The reference model's n rows of C ≥ 1 independent probabilities or logits.
+                candidate:
+                  $ref: '#/components/schemas/Matrix'
+                  description: The new model's predictions for the same samples, the same shape.
+                labels:
+                  $ref: '#/components/schemas/BinaryLabels'
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/ComparePerSample'
+                confidence:
+                  $ref: '#/components/schemas/Confidence'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+                pos_weight:
+                  $ref: '#/components/schemas/PosWeight'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
+            ComparisonRequest:
+              description: Two models' predictions for the same samples, told apart by `loss`.
+              oneOf:
+                - $ref: '#/components/schemas/CategoricalComparisonRequest'
+                - $ref: '#/components/schemas/BinaryComparisonRequest'
+              discriminator:
+                propertyName: loss
+                mapping:
+                  cce: '#/components/schemas/CategoricalComparisonRequest'
+                  bce: '#/components/schemas/BinaryComparisonRequest'
+            ModelResult:
+              description: One model's answer, as /cce (CategoricalResult) or /bce (BinaryResult) would give it.
+              anyOf:
+                - $ref: '#/components/schemas/CategoricalResult'
+                - $ref: '#/components/schemas/BinaryResult'
+            Difference:
+              type: object
+              required: [confidence]
+              properties:
+                mean:
+                  type: number
+                  description: candidate's loss − baseline's loss, Σ d_i / Σ b_i (negative when the candidate's is lower). Left out when Σ b_i is 0.
+                standard_error:
+                  type: number
+                  minimum: 0
+                  description: 'sqrt(n/(n−1) · Σ (d_i − mean·b_i)²) / Σ b_i; without weights the paired samples'' standard error (scipy.stats.sem of the differences). 0 when every residual is 0. Left out when n < 2 or not finite.'
+                interval:
+                  type: array
+                  items:
+                    type: number
+                  minItems: 2
+                  maxItems: 2
+                  description: '[low, high] = mean ± t(1 − (1 − c)/2, n − 1) · standard_error. Left out with `standard_error`.'
+                p_value:
+                  type: number
+                  minimum: 0
+                  maximum: 1
+                  description: 'Two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom (scipy.stats.ttest_rel without weights), down to 1e-300 and 0 below; 1 when the standard error and the mean are 0, 0 when only the standard error is. Left out with `standard_error`.'
+                confidence:
+                  type: number
+                  description: The interval's coverage c, as requested.
+            Verdict:
+              description: '`candidate_better` when the interval lies below 0, `baseline_better` above 0, else (or without an interval) `no_significant_difference`.'
+              type: string
+              enum: [candidate_better, baseline_better, no_significant_difference]
+            Comparison:
+              type: object
+              required: [baseline, candidate, difference, verdict]
+              properties:
+                baseline:
+                  $ref: '#/components/schemas/ModelResult'
+                candidate:
+                  $ref: '#/components/schemas/ModelResult'
+                difference:
+                  $ref: '#/components/schemas/Difference'
+                verdict:
+                  $ref: '#/components/schemas/Verdict'
             CategoricalBand:
               type: string
               enum: [perfect, high_confidence, moderate, low, very_low, wrong]

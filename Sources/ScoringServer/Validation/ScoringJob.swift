@@ -4,6 +4,17 @@ import CrossEntropy
 enum LossKind: String, Sendable, CaseIterable {
     case cce
     case bce
+
+    /// The loss a request's `loss` member names (a /batch job's, a /compare body's), or the
+    /// problem at `pointer`: missing, or not "cce" or "bce".
+    static func named(_ name: String?, at pointer: String) throws(Problem.Detail) -> LossKind {
+        guard let name else { throw Problem.Detail(pointer: pointer, detail: "missing required field 'loss'") }
+        guard let kind = LossKind(rawValue: name) else {
+            throw Problem.Detail(
+                pointer: pointer, detail: "unknown loss '\(ClientText.cut(name))'; expected 'cce' or 'bce'")
+        }
+        return kind
+    }
 }
 
 /// What an answer carries beside the loss, as the request asked.
