@@ -5,10 +5,7 @@ import TestSupport
 
 /// Answers requests through the router directly (no sockets): decode, validate, score, write.
 struct RouterHarness {
-<<<<<<< HEAD
     /// The default router; a test may give one built from other dependencies.
-=======
->>>>>>> compare
     var router = ServiceRoutes.router()
 
     struct Answer {

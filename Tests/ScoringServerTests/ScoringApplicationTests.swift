@@ -27,13 +27,9 @@ import Testing
             }
             #expect(perByte == factor)
         }
-<<<<<<< HEAD
         // The settings check the budget against `largest`: it must be the factor of some route, and
         // no route's factor may exceed it.
         #expect(MemoryCharge.largest == ServiceRoute.allCases.map { MemoryCharge.factor(forPath: $0.path) }.max())
-=======
-        #expect(MemoryCharge.largest >= max(MemoryCharge.scoring, MemoryCharge.batch, MemoryCharge.compare))
->>>>>>> compare
     }
 
     @Test func badRequestsAreAnsweredAtTheHeaders() {

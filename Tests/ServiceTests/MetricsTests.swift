@@ -130,7 +130,6 @@ import Testing
         #expect(abs(bceSum - 1.795_859_283_219_774_8) < 1e-12)
     }
 
-<<<<<<< HEAD
     /// An answer finite in hartleys but infinite in bits, and two of ~1e308 bits whose sum
     /// would overflow: every exposed value stays finite (the histogram records at most 2^900
     /// bits), and the service keeps counting.
@@ -187,7 +186,8 @@ import Testing
             #expect(answer.status == 200, "\(body): \(answer.text)")
         }
         return try httpRequest(port: port, "GET", "/metrics").text
-=======
+    }
+
     /// A /compare answer counts the candidate's samples once: the baseline is a reference.
     @Test func aComparisonCountsTheCandidateOnly() throws {
         let service = try ServiceProcess.start()
@@ -209,7 +209,6 @@ import Testing
         let sum = try #require(value(text, #"cross_entropy_answer_loss_sum{loss="cce"}"#))
         #expect(abs(sum - (-log2(0.7) - log2(0.9)) / 2) < 1e-12)
         #expect(value(text, #"http_requests_total{route="/compare",status="200"}"#) == 1)
->>>>>>> compare
     }
 
     /// The families every Prometheus client library exposes, read from /proc/self at scrape time.

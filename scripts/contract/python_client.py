@@ -28,12 +28,8 @@ from ce_client.models import (
     CategoricalJobResult,
     CategoricalRequest,
     CategoricalResult,
-<<<<<<< HEAD
-    Convention,
-=======
     Comparison,
-    ConventionType0,
->>>>>>> compare
+    Convention,
     Problem,
     Verdict,
 )
@@ -119,20 +115,13 @@ def main(url: str) -> None:
         assert comparison.verdict == Verdict.CANDIDATE_BETTER, comparison
 
         tables = bands.sync(client=client)
-<<<<<<< HEAD
         # Every edge is a number (absent where it depends on C); the chance level's rule is apart.
         edges = {band.name.value: band.max_loss_bits for band in tables.cce.bands}
         assert edges["low"] == 1 and edges["very_low"] is UNSET and edges["wrong"] is UNSET, edges
         assert all(isinstance(edge, (int, float)) for edge in edges.values() if edge is not UNSET), edges
         rules = {band.name.value: band.max_loss_bits_rule for band in tables.cce.bands}
         assert rules["very_low"] == BandTablesCceBandsItemMaxLossBitsRule.LOG2CLASSES, rules
-    print("openapi-python-client: the generated client scored /cce, /bce, /batch and read /bands")
-=======
-        edges = [band.max_loss_bits for band in tables.cce.bands]
-        assert BandTablesCceBandsItemMaxLossBitsType1.LOG2CLASSES in edges, edges
-        assert 1 in edges, edges
     print("openapi-python-client: the generated client scored /cce, /bce, /batch, /compare and read /bands")
->>>>>>> compare
 
 
 if __name__ == "__main__":

@@ -1055,6 +1055,11 @@ public struct Client: APIProtocol {
                     }
                     return .ok(.init(body: body))
                 case 400:
+                    let headers: Components.Responses.InvalidJSON.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.InvalidJSON.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1075,13 +1080,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .badRequest(.init(body: body))
-                case 405:
-                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(allow: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Allow",
-                        as: Swift.String.self
+                    return .badRequest(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 405:
+                    let headers: Components.Responses.MethodNotAllowed.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        allow: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Allow",
+                            as: Swift.String.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.MethodNotAllowed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1107,6 +1122,11 @@ public struct Client: APIProtocol {
                         body: body
                     ))
                 case 413:
+                    let headers: Components.Responses.BodyTooLarge.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.BodyTooLarge.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1127,8 +1147,16 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .contentTooLarge(.init(body: body))
+                    return .contentTooLarge(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 case 501:
+                    let headers: Components.Responses.NotImplemented.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.NotImplemented.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1149,13 +1177,23 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .notImplemented(.init(body: body))
-                case 503:
-                    let headers: Components.Responses.Overloaded.Headers = .init(retryAfter: try converter.getOptionalHeaderFieldAsURI(
-                        in: response.headerFields,
-                        name: "Retry-After",
-                        as: Swift.Int.self
+                    return .notImplemented(.init(
+                        headers: headers,
+                        body: body
                     ))
+                case 503:
+                    let headers: Components.Responses.Overloaded.Headers = .init(
+                        xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-Id",
+                            as: Components.Headers.RequestId.self
+                        ),
+                        retryAfter: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Retry-After",
+                            as: Swift.Int.self
+                        )
+                    )
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.Overloaded.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1181,6 +1219,11 @@ public struct Client: APIProtocol {
                         body: body
                     ))
                 case 415:
+                    let headers: Components.Responses.UnsupportedMediaType.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.UnsupportedMediaType.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1201,8 +1244,16 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .unsupportedMediaType(.init(body: body))
+                    return .unsupportedMediaType(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 case 422:
+                    let headers: Components.Responses.ValidationFailed.Headers = .init(xRequestId: try converter.getRequiredHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "X-Request-Id",
+                        as: Components.Headers.RequestId.self
+                    ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.ValidationFailed.Body
                     let chosenContentType = try converter.bestContentType(
@@ -1223,7 +1274,10 @@ public struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .unprocessableContent(.init(body: body))
+                    return .unprocessableContent(.init(
+                        headers: headers,
+                        body: body
+                    ))
                 default:
                     return .undocumented(
                         statusCode: response.status.code,

@@ -1173,11 +1173,15 @@ public enum Operations {
                     }
                 }
             }
-            /// An empty body, not JSON or truncated, NaN or Infinity, a body that is not UTF-8, a string
-            /// with an invalid escape, a malformed number (`01`, `1.`), a member that occurs twice in one
-            /// object, a wrong JSON type
+            /// An empty body, not JSON or truncated, NaN or Infinity (as bare tokens), arrays and objects
+            /// nested deeper than JSONDecoder's 512 levels, a body that is not UTF-8, a string the service
+            /// reads that cannot be read (an invalid escape such as a lone UTF-16 surrogate, a raw control
+            /// character, bytes that are not UTF-8: at its pointer, or for a member name at its object's),
+            /// a malformed number (`01`, `1.`), a member that occurs twice in one object, a wrong JSON type
             /// (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
-            /// before a header name, a repeated or malformed Content-Length, more than one
+            /// before a header name, obsolete line folding, a NUL or a bare CR in the request line or a
+            /// header, `%00` in the path, HTTP/1.1 without Host or two Host headers, a repeated
+            /// Content-Type or Content-Encoding, a repeated or malformed Content-Length, more than one
             /// Transfer-Encoding, Content-Length together with Transfer-Encoding
             ///
             ///
@@ -1330,12 +1334,16 @@ public enum Operations {
             /// Well-formed JSON that breaks the rules: a number beyond float64's range (overflow or
             /// underflow, at its pointer), ragged rows, count mismatches, too few classes, no
             /// samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
-            /// or not an integer, unknown base/input/loss, unknown fields (named with the closest known one),
+            /// or not an integer, unknown base/input/loss, unknown fields (with what to send instead of a
+            /// framework's argument name such as `reduction`, `from_logits`, `weight` or `y_true`, else the
+            /// known field one is a close spelling of, else the list of known fields), a flat list of
+            /// predictions (or a tensor of shape [n]) on /cce,
             /// a result beyond float64 (naming the field that makes it so: predictions, class_weights,
             /// pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
             /// of 2^-54 or less, or a structural limit exceeded (type ending in
             /// `limit-exceeded`; the detail names the flag: --max-samples, --max-classes, --max-elements,
-            /// --max-jobs).
+            /// --max-jobs). A number quoted from 2^53 on is the float64 it was read as, and the detail
+            /// says that float64 cannot represent every integer there.
             ///
             ///
             /// - Remark: Generated from `#/paths//compare/post(compare)/responses/422`.

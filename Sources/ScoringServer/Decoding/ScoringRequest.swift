@@ -93,27 +93,7 @@ struct ScoringRequest: Sendable {
                 unknownFields.record(key.stringValue)
                 continue
             }
-<<<<<<< HEAD
-            switch field {
-            case .predictions: predictions = try object.decodeIfPresent(NumberMatrix.self, forKey: key)
-            case .labels: labels = try object.decodeIfPresent(LabelsField.self, forKey: key)
-            case .input: input = try object.decodeStringIfPresent(forKey: key)
-            case .base: base = try object.decodeIfPresent(BaseField.self, forKey: key)
-            case .perSample: perSample = try object.decodeIfPresent(Bool.self, forKey: key)
-            case .perClass: perClass = try object.decodeIfPresent(Bool.self, forKey: key)
-            case .confidence: confidence = try object.decodeNumberIfPresent(forKey: key)
-            case .sampleWeights: sampleWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            case .classWeights: classWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            case .positiveWeights: positiveWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            case .labelSmoothing: labelSmoothing = try object.decodeNumberIfPresent(forKey: key)
-            case .epsilon: epsilon = try object.decodeNumberIfPresent(forKey: key)
-            case .convention: convention = try object.decodeStringIfPresent(forKey: key)
-            case .id: id = try object.decodeStringIfPresent(forKey: key)
-            case .loss: loss = try object.decodeStringIfPresent(forKey: key)
-            }
-=======
             try read(field, forKey: key, from: object)
->>>>>>> compare
         }
     }
 
@@ -124,7 +104,7 @@ struct ScoringRequest: Sendable {
         switch field {
         case .predictions: predictions = try object.decodeIfPresent(NumberMatrix.self, forKey: key)
         case .labels: labels = try object.decodeIfPresent(LabelsField.self, forKey: key)
-        case .input: input = try object.decodeIfPresent(String.self, forKey: key)
+        case .input: input = try object.decodeStringIfPresent(forKey: key)
         case .base: base = try object.decodeIfPresent(BaseField.self, forKey: key)
         case .perSample: perSample = try object.decodeIfPresent(Bool.self, forKey: key)
         case .perClass: perClass = try object.decodeIfPresent(Bool.self, forKey: key)
@@ -134,9 +114,9 @@ struct ScoringRequest: Sendable {
         case .positiveWeights: positiveWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
         case .labelSmoothing: labelSmoothing = try object.decodeNumberIfPresent(forKey: key)
         case .epsilon: epsilon = try object.decodeNumberIfPresent(forKey: key)
-        case .convention: convention = try object.decodeIfPresent(String.self, forKey: key)
-        case .id: id = try object.decodeIfPresent(String.self, forKey: key)
-        case .loss: loss = try object.decodeIfPresent(String.self, forKey: key)
+        case .convention: convention = try object.decodeStringIfPresent(forKey: key)
+        case .id: id = try object.decodeStringIfPresent(forKey: key)
+        case .loss: loss = try object.decodeStringIfPresent(forKey: key)
         }
     }
 

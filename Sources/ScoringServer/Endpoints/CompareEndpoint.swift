@@ -42,7 +42,7 @@ struct CompareEndpoint: Sendable {
     /// problem both share, such as one in `labels`, listed once).
     private func validate(_ request: CompareRequest) throws(Problem) -> (LossKind, ScoringJob, ScoringJob) {
         var problems = ValidationProblems()
-        problems.add(request.shared.unknownFields, known: CompareField.known) { "/" + JSONPointer.escape($0) }
+        problems.add(request.shared.unknownFields, known: CompareField.known, in: "")
         var kind: LossKind?
         do throws(Problem.Detail) {
             kind = try LossKind.named(request.shared.loss, at: "/loss")

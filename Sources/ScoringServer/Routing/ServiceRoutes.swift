@@ -54,11 +54,8 @@ public enum ServiceRoutes {
         let cce = ScoreEndpoint(loss: .cce, metrics: metrics, limits: limits)
         let bce = ScoreEndpoint(loss: .bce, metrics: metrics, limits: limits)
         let batch = BatchEndpoint(metrics: metrics, limits: limits)
-<<<<<<< HEAD
         let index = index(limits: limits, transport: dependencies.transport)
-=======
         let compare = CompareEndpoint(metrics: metrics, limits: limits)
->>>>>>> compare
         // Exhaustive over the route table: a new route does not build until it has a handler.
         let routes = ServiceRoute.allCases.map { route -> Route in
             let handler: Route.Handler =
