@@ -171,6 +171,17 @@ import Testing
         #expect(value(text, #"cross_entropy_samples_scored_by_band_total{loss="bce",band="wrong",model="other"}"#) == 0)
     }
 
+    /// MODEL_LABELS alone sets the allow-list.
+    @Test func modelLabelsFromTheEnvironment() throws {
+        let service = try ServiceProcess.start(environment: ["MODEL_LABELS": "fraud:v3"])
+        defer { service.stop() }
+        let body = #"{"predictions":[[0.6]],"labels":[1],"model":"fraud:v3"}"#
+        #expect(try httpRequest(port: service.port, "POST", "/bce", json: body).status == 200)
+        let text = try httpRequest(port: service.port, "GET", "/metrics").text
+        #expect(value(text, #"cross_entropy_samples_scored_total{loss="bce",model="fraud:v3"}"#) == 1)
+        #expect(value(text, #"cross_entropy_samples_scored_total{loss="bce",model="other"}"#) == 0)
+    }
+
     /// A list the service cannot use stops it at start-up with one line (exit 2).
     @Test func aBadAllowListStopsTheStart() throws {
         for list in ["ok,bad name", "other", "a,a", String(repeating: "x", count: 65)] {
