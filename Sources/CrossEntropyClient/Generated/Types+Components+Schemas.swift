@@ -277,7 +277,7 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/PerClass`.
         public typealias PerClass = Swift.Bool
-        /// What `sum` is divided by to give `loss` (Σ s_i; n under Keras; Σ w_{y_i} for PyTorch's CCE with class weights over index labels; n·C for PyTorch's BCE): parts of a set merge as Σ sum / Σ denominator. Left out when beyond float64.
+        /// What `sum` is divided by to give `loss` (Σ s_i; n under Keras; Σ w_{y_i} for PyTorch's CCE with class weights over index labels; n·C for PyTorch's BCE): parts of a set merge as Σ sum / Σ denominator. Samples `ignore_index` leaves out add to neither. Left out when beyond float64.
         ///
         /// - Remark: Generated from `#/components/schemas/Denominator`.
         public typealias Denominator = Swift.Double
@@ -312,19 +312,40 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/Epsilon`.
         public typealias Epsilon = Swift.Double
+        /// Which model the request scores: 1 to 64 characters of A-Z a-z 0-9 . _ : - (else 422).
+        /// Echoed in the answer and the access log. On the model-quality metrics it is the `model`
+        /// label only when the service was started with it in `--model-labels`; any other name
+        /// is counted as `other`, and a request without one as `none`.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/Model`.
+        public typealias Model = Swift.String
+        /// PyTorch's ignore_index, for class-index labels on /cce: samples whose label equals it are
+        /// left out of everything (sum, `denominator` — n, or Σ w_y over the kept samples with class
+        /// weights —, the smoothing term, `n`, `standard_error`, accuracy, the prior of
+        /// `normalized_entropy`, `per_class`, the metrics), and their entries in `losses` and
+        /// `bands` are null. Under `convention: pytorch` it defaults to -100 (null or absent);
+        /// under `document` only when given. A 422 with scikit-learn or Keras (which have no
+        /// equivalent), on /bce, with row labels, or when every sample is ignored (PyTorch's NaN).
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/IgnoreIndex`.
+        public typealias IgnoreIndex = Swift.Int
         /// Whose cross-entropy to reproduce. `document` (absent or null) is the service document's:
         /// bits, float64-epsilon clipping, (sample-weighted) mean over samples, BCE summed over
         /// classes. The others give the number the library prints for the same float64 inputs (to
         /// 1e-12 relative), in nats unless `base` is given:
         /// `sklearn` is log_loss (probabilities and class labels only; /bce with one column);
         /// `pytorch` is cross_entropy (logits, the default input on /cce; a class-weighted mean over
-        /// index labels divides by the labelled classes' weights), binary_cross_entropy (no clipping,
+        /// index labels divides by the labelled classes' weights; labels equal to `ignore_index`,
+        /// default -100, are left out), binary_cross_entropy (no clipping,
         /// each log clamped at -100) and binary_cross_entropy_with_logits, mean over all elements;
         /// `keras` is CategoricalCrossentropy / SparseCategoricalCrossentropy (rows divided by their
         /// sum, clip 1e-7) and BinaryCrossentropy (clip 1e-7, mean over classes), reduction
         /// sum_over_batch_size (weighted sum / n). An option the library lacks is a 422: sample
         /// weights with pytorch, class weights with keras or sklearn, smoothing with sklearn or
-        /// PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn.
+        /// PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn,
+        /// ignore_index with sklearn or keras.
         ///
         ///
         /// - Remark: Generated from `#/components/schemas/Convention`.
@@ -372,6 +393,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Settings/class_weights`.
             public var classWeights: Swift.Bool
+            /// The ignore_index in effect (/cce with class-index labels under pytorch, or as given); absent otherwise.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Settings/ignore_index`.
+            public var ignoreIndex: Swift.Int?
             /// The confidence of `interval`.
             ///
             /// - Remark: Generated from `#/components/schemas/Settings/confidence`.
@@ -387,6 +412,7 @@ extension Components {
             ///   - labelSmoothing:
             ///   - reduction:
             ///   - classWeights: Whether class (or positive) weights were applied.
+            ///   - ignoreIndex: The ignore_index in effect (/cce with class-index labels under pytorch, or as given); absent otherwise.
             ///   - confidence: The confidence of `interval`.
             public init(
                 convention: Components.Schemas.Settings.ConventionPayload,
@@ -397,6 +423,7 @@ extension Components {
                 labelSmoothing: Swift.Double,
                 reduction: Swift.String,
                 classWeights: Swift.Bool,
+                ignoreIndex: Swift.Int? = nil,
                 confidence: Swift.Double
             ) {
                 self.convention = convention
@@ -407,6 +434,7 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.reduction = reduction
                 self.classWeights = classWeights
+                self.ignoreIndex = ignoreIndex
                 self.confidence = confidence
             }
             public enum CodingKeys: String, CodingKey {
@@ -418,10 +446,11 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case reduction
                 case classWeights = "class_weights"
+                case ignoreIndex = "ignore_index"
                 case confidence
             }
         }
-        /// n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
+        /// n integer class indices in [0, C) (or equal to `ignore_index`), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
         ///
         /// - Remark: Generated from `#/components/schemas/CategoricalLabels`.
         @frozen public enum CategoricalLabels: Codable, Hashable, Sendable {
@@ -563,6 +592,10 @@ extension Components {
             public var epsilon: Components.Schemas.Epsilon?
             /// - Remark: Generated from `#/components/schemas/CategoricalRequest/convention`.
             public var convention: Components.Schemas.Convention?
+            /// - Remark: Generated from `#/components/schemas/CategoricalRequest/ignore_index`.
+            public var ignoreIndex: Components.Schemas.IgnoreIndex?
+            /// - Remark: Generated from `#/components/schemas/CategoricalRequest/model`.
+            public var model: Components.Schemas.Model?
             /// Creates a new `CategoricalRequest`.
             ///
             /// - Parameters:
@@ -578,6 +611,8 @@ extension Components {
             ///   - labelSmoothing:
             ///   - epsilon:
             ///   - convention:
+            ///   - ignoreIndex:
+            ///   - model:
             public init(
                 predictions: Components.Schemas.Matrix,
                 labels: Components.Schemas.CategoricalLabels,
@@ -590,7 +625,9 @@ extension Components {
                 classWeights: Components.Schemas.ClassWeights? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
                 epsilon: Components.Schemas.Epsilon? = nil,
-                convention: Components.Schemas.Convention? = nil
+                convention: Components.Schemas.Convention? = nil,
+                ignoreIndex: Components.Schemas.IgnoreIndex? = nil,
+                model: Components.Schemas.Model? = nil
             ) {
                 self.predictions = predictions
                 self.labels = labels
@@ -604,6 +641,8 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.epsilon = epsilon
                 self.convention = convention
+                self.ignoreIndex = ignoreIndex
+                self.model = model
             }
             public enum CodingKeys: String, CodingKey {
                 case predictions
@@ -618,6 +657,8 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case epsilon
                 case convention
+                case ignoreIndex = "ignore_index"
+                case model
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -669,6 +710,14 @@ extension Components {
                     Components.Schemas.Convention.self,
                     forKey: .convention
                 )
+                self.ignoreIndex = try container.decodeIfPresent(
+                    Components.Schemas.IgnoreIndex.self,
+                    forKey: .ignoreIndex
+                )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "predictions",
                     "labels",
@@ -681,7 +730,9 @@ extension Components {
                     "class_weights",
                     "label_smoothing",
                     "epsilon",
-                    "convention"
+                    "convention",
+                    "ignore_index",
+                    "model"
                 ])
             }
         }
@@ -709,6 +760,8 @@ extension Components {
             public var epsilon: Components.Schemas.Epsilon?
             /// - Remark: Generated from `#/components/schemas/BinaryRequest/convention`.
             public var convention: Components.Schemas.Convention?
+            /// - Remark: Generated from `#/components/schemas/BinaryRequest/model`.
+            public var model: Components.Schemas.Model?
             /// Creates a new `BinaryRequest`.
             ///
             /// - Parameters:
@@ -723,6 +776,7 @@ extension Components {
             ///   - labelSmoothing:
             ///   - epsilon:
             ///   - convention:
+            ///   - model:
             public init(
                 predictions: Components.Schemas.BinaryPredictions,
                 labels: Components.Schemas.BinaryLabels,
@@ -734,7 +788,8 @@ extension Components {
                 posWeight: Components.Schemas.PosWeight? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
                 epsilon: Components.Schemas.Epsilon? = nil,
-                convention: Components.Schemas.Convention? = nil
+                convention: Components.Schemas.Convention? = nil,
+                model: Components.Schemas.Model? = nil
             ) {
                 self.predictions = predictions
                 self.labels = labels
@@ -747,6 +802,7 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.epsilon = epsilon
                 self.convention = convention
+                self.model = model
             }
             public enum CodingKeys: String, CodingKey {
                 case predictions
@@ -760,6 +816,7 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case epsilon
                 case convention
+                case model
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -807,6 +864,10 @@ extension Components {
                     Components.Schemas.Convention.self,
                     forKey: .convention
                 )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "predictions",
                     "labels",
@@ -818,7 +879,8 @@ extension Components {
                     "pos_weight",
                     "label_smoothing",
                     "epsilon",
-                    "convention"
+                    "convention",
+                    "model"
                 ])
             }
         }
@@ -866,6 +928,10 @@ extension Components {
             public var epsilon: Components.Schemas.Epsilon?
             /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/convention`.
             public var convention: Components.Schemas.Convention?
+            /// The candidate's model name (the baseline is a reference).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/model`.
+            public var model: Components.Schemas.Model?
             /// Creates a new `CategoricalComparisonRequest`.
             ///
             /// - Parameters:
@@ -883,6 +949,7 @@ extension Components {
             ///   - labelSmoothing:
             ///   - epsilon:
             ///   - convention:
+            ///   - model: The candidate's model name (the baseline is a reference).
             public init(
                 loss: Components.Schemas.CategoricalComparisonRequest.LossPayload,
                 baseline: Components.Schemas.Matrix,
@@ -897,7 +964,8 @@ extension Components {
                 classWeights: Components.Schemas.ClassWeights? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
                 epsilon: Components.Schemas.Epsilon? = nil,
-                convention: Components.Schemas.Convention? = nil
+                convention: Components.Schemas.Convention? = nil,
+                model: Components.Schemas.Model? = nil
             ) {
                 self.loss = loss
                 self.baseline = baseline
@@ -913,6 +981,7 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.epsilon = epsilon
                 self.convention = convention
+                self.model = model
             }
             public enum CodingKeys: String, CodingKey {
                 case loss
@@ -929,6 +998,7 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case epsilon
                 case convention
+                case model
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -988,6 +1058,10 @@ extension Components {
                     Components.Schemas.Convention.self,
                     forKey: .convention
                 )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "loss",
                     "baseline",
@@ -1002,7 +1076,8 @@ extension Components {
                     "class_weights",
                     "label_smoothing",
                     "epsilon",
-                    "convention"
+                    "convention",
+                    "model"
                 ])
             }
         }
@@ -1044,6 +1119,10 @@ extension Components {
             public var epsilon: Components.Schemas.Epsilon?
             /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/convention`.
             public var convention: Components.Schemas.Convention?
+            /// The candidate's model name (the baseline is a reference).
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/model`.
+            public var model: Components.Schemas.Model?
             /// Creates a new `BinaryComparisonRequest`.
             ///
             /// - Parameters:
@@ -1060,6 +1139,7 @@ extension Components {
             ///   - labelSmoothing:
             ///   - epsilon:
             ///   - convention:
+            ///   - model: The candidate's model name (the baseline is a reference).
             public init(
                 loss: Components.Schemas.BinaryComparisonRequest.LossPayload,
                 baseline: Components.Schemas.Matrix,
@@ -1073,7 +1153,8 @@ extension Components {
                 posWeight: Components.Schemas.PosWeight? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
                 epsilon: Components.Schemas.Epsilon? = nil,
-                convention: Components.Schemas.Convention? = nil
+                convention: Components.Schemas.Convention? = nil,
+                model: Components.Schemas.Model? = nil
             ) {
                 self.loss = loss
                 self.baseline = baseline
@@ -1088,6 +1169,7 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.epsilon = epsilon
                 self.convention = convention
+                self.model = model
             }
             public enum CodingKeys: String, CodingKey {
                 case loss
@@ -1103,6 +1185,7 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case epsilon
                 case convention
+                case model
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1158,6 +1241,10 @@ extension Components {
                     Components.Schemas.Convention.self,
                     forKey: .convention
                 )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "loss",
                     "baseline",
@@ -1171,7 +1258,8 @@ extension Components {
                     "pos_weight",
                     "label_smoothing",
                     "epsilon",
-                    "convention"
+                    "convention",
+                    "model"
                 ])
             }
         }
@@ -1391,10 +1479,16 @@ extension Components {
             public var base: Components.Schemas.ResultBase
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/unit`.
             public var unit: Components.Schemas.Unit
+            /// Samples scored (those `ignore_index` left out are not counted).
+            ///
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/n`.
             public var n: Swift.Int
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/classes`.
             public var classes: Swift.Int
+            /// Samples left out by `ignore_index`; present only when there are some.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalResult/ignored`.
+            public var ignored: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/band`.
             public var band: Components.Schemas.CategoricalBand
             /// base^loss; left out when beyond float64.
@@ -1409,6 +1503,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/normalized_entropy`.
             public var normalizedEntropy: Swift.Double?
+            /// The request's `model`, when it named one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalResult/model`.
+            public var model: Swift.String?
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/settings`.
             public var settings: Components.Schemas.Settings
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/PerClassPayload`.
@@ -1448,8 +1546,12 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/per_class`.
             public var perClass: Components.Schemas.CategoricalResult.PerClassPayload?
+            /// Per sample, in request order; null for a sample `ignore_index` left out (it has no loss).
+            ///
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/losses`.
-            public var losses: [Swift.Double]?
+            public var losses: [Swift.Double?]?
+            /// Per sample, in request order; null for a sample `ignore_index` left out.
+            ///
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/bands`.
             public var bands: [Components.Schemas.CategoricalBand]?
             /// Creates a new `CategoricalResult`.
@@ -1462,16 +1564,18 @@ extension Components {
             ///   - interval:
             ///   - base:
             ///   - unit:
-            ///   - n:
+            ///   - n: Samples scored (those `ignore_index` left out are not counted).
             ///   - classes:
+            ///   - ignored: Samples left out by `ignore_index`; present only when there are some.
             ///   - band:
             ///   - perplexity: base^loss; left out when beyond float64.
             ///   - accuracy: Share of samples whose highest prediction (no tie) is the true class, sample-weighted; only with index or one-hot labels.
             ///   - normalizedEntropy: loss divided by the loss of predicting the label prior (class frequencies); below 1 beats guessing the prior. Left out when every label is the same.
+            ///   - model: The request's `model`, when it named one.
             ///   - settings:
             ///   - perClass: With `"per_class": true`: for each class present among the labels, in class order, its sample count and the loss over the samples of that true class (means: they do not add up to `loss`; `loss` is left out where those samples all weigh 0).
-            ///   - losses:
-            ///   - bands:
+            ///   - losses: Per sample, in request order; null for a sample `ignore_index` left out (it has no loss).
+            ///   - bands: Per sample, in request order; null for a sample `ignore_index` left out.
             public init(
                 loss: Swift.Double,
                 sum: Swift.Double,
@@ -1482,13 +1586,15 @@ extension Components {
                 unit: Components.Schemas.Unit,
                 n: Swift.Int,
                 classes: Swift.Int,
+                ignored: Swift.Int? = nil,
                 band: Components.Schemas.CategoricalBand,
                 perplexity: Swift.Double? = nil,
                 accuracy: Swift.Double? = nil,
                 normalizedEntropy: Swift.Double? = nil,
+                model: Swift.String? = nil,
                 settings: Components.Schemas.Settings,
                 perClass: Components.Schemas.CategoricalResult.PerClassPayload? = nil,
-                losses: [Swift.Double]? = nil,
+                losses: [Swift.Double?]? = nil,
                 bands: [Components.Schemas.CategoricalBand]? = nil
             ) {
                 self.loss = loss
@@ -1500,10 +1606,12 @@ extension Components {
                 self.unit = unit
                 self.n = n
                 self.classes = classes
+                self.ignored = ignored
                 self.band = band
                 self.perplexity = perplexity
                 self.accuracy = accuracy
                 self.normalizedEntropy = normalizedEntropy
+                self.model = model
                 self.settings = settings
                 self.perClass = perClass
                 self.losses = losses
@@ -1519,10 +1627,12 @@ extension Components {
                 case unit
                 case n
                 case classes
+                case ignored
                 case band
                 case perplexity
                 case accuracy
                 case normalizedEntropy = "normalized_entropy"
+                case model
                 case settings
                 case perClass = "per_class"
                 case losses
@@ -1567,6 +1677,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/BinaryResult/normalized_entropy`.
             public var normalizedEntropy: Swift.Double?
+            /// The request's `model`, when it named one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinaryResult/model`.
+            public var model: Swift.String?
             /// - Remark: Generated from `#/components/schemas/BinaryResult/settings`.
             public var settings: Components.Schemas.Settings
             /// - Remark: Generated from `#/components/schemas/BinaryResult/class_losses`.
@@ -1593,6 +1707,7 @@ extension Components {
             ///   - band:
             ///   - accuracy: Share of correct 0.5-thresholded labels over all elements, sample-weighted; only when every label is 0 or 1.
             ///   - normalizedEntropy: loss divided by the loss of predicting each class's base rate.
+            ///   - model: The request's `model`, when it named one.
             ///   - settings:
             ///   - classLosses:
             ///   - losses: Per sample, the element losses summed over classes (Keras convention: their mean, as Keras gives).
@@ -1611,6 +1726,7 @@ extension Components {
                 band: Components.Schemas.BinaryBand,
                 accuracy: Swift.Double? = nil,
                 normalizedEntropy: Swift.Double? = nil,
+                model: Swift.String? = nil,
                 settings: Components.Schemas.Settings,
                 classLosses: [Swift.Double],
                 losses: [Swift.Double]? = nil,
@@ -1629,6 +1745,7 @@ extension Components {
                 self.band = band
                 self.accuracy = accuracy
                 self.normalizedEntropy = normalizedEntropy
+                self.model = model
                 self.settings = settings
                 self.classLosses = classLosses
                 self.losses = losses
@@ -1648,6 +1765,7 @@ extension Components {
                 case band
                 case accuracy
                 case normalizedEntropy = "normalized_entropy"
+                case model
                 case settings
                 case classLosses = "class_losses"
                 case losses
@@ -1690,6 +1808,10 @@ extension Components {
             public var epsilon: Components.Schemas.Epsilon?
             /// - Remark: Generated from `#/components/schemas/CategoricalJob/convention`.
             public var convention: Components.Schemas.Convention?
+            /// - Remark: Generated from `#/components/schemas/CategoricalJob/ignore_index`.
+            public var ignoreIndex: Components.Schemas.IgnoreIndex?
+            /// - Remark: Generated from `#/components/schemas/CategoricalJob/model`.
+            public var model: Components.Schemas.Model?
             /// Creates a new `CategoricalJob`.
             ///
             /// - Parameters:
@@ -1707,6 +1829,8 @@ extension Components {
             ///   - labelSmoothing:
             ///   - epsilon:
             ///   - convention:
+            ///   - ignoreIndex:
+            ///   - model:
             public init(
                 id: Swift.String,
                 loss: Components.Schemas.CategoricalJob.LossPayload,
@@ -1721,7 +1845,9 @@ extension Components {
                 classWeights: Components.Schemas.ClassWeights? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
                 epsilon: Components.Schemas.Epsilon? = nil,
-                convention: Components.Schemas.Convention? = nil
+                convention: Components.Schemas.Convention? = nil,
+                ignoreIndex: Components.Schemas.IgnoreIndex? = nil,
+                model: Components.Schemas.Model? = nil
             ) {
                 self.id = id
                 self.loss = loss
@@ -1737,6 +1863,8 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.epsilon = epsilon
                 self.convention = convention
+                self.ignoreIndex = ignoreIndex
+                self.model = model
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -1753,6 +1881,8 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case epsilon
                 case convention
+                case ignoreIndex = "ignore_index"
+                case model
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1812,6 +1942,14 @@ extension Components {
                     Components.Schemas.Convention.self,
                     forKey: .convention
                 )
+                self.ignoreIndex = try container.decodeIfPresent(
+                    Components.Schemas.IgnoreIndex.self,
+                    forKey: .ignoreIndex
+                )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "id",
                     "loss",
@@ -1826,7 +1964,9 @@ extension Components {
                     "class_weights",
                     "label_smoothing",
                     "epsilon",
-                    "convention"
+                    "convention",
+                    "ignore_index",
+                    "model"
                 ])
             }
         }
@@ -1864,6 +2004,8 @@ extension Components {
             public var epsilon: Components.Schemas.Epsilon?
             /// - Remark: Generated from `#/components/schemas/BinaryJob/convention`.
             public var convention: Components.Schemas.Convention?
+            /// - Remark: Generated from `#/components/schemas/BinaryJob/model`.
+            public var model: Components.Schemas.Model?
             /// Creates a new `BinaryJob`.
             ///
             /// - Parameters:
@@ -1880,6 +2022,7 @@ extension Components {
             ///   - labelSmoothing:
             ///   - epsilon:
             ///   - convention:
+            ///   - model:
             public init(
                 id: Swift.String,
                 loss: Components.Schemas.BinaryJob.LossPayload,
@@ -1893,7 +2036,8 @@ extension Components {
                 posWeight: Components.Schemas.PosWeight? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
                 epsilon: Components.Schemas.Epsilon? = nil,
-                convention: Components.Schemas.Convention? = nil
+                convention: Components.Schemas.Convention? = nil,
+                model: Components.Schemas.Model? = nil
             ) {
                 self.id = id
                 self.loss = loss
@@ -1908,6 +2052,7 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.epsilon = epsilon
                 self.convention = convention
+                self.model = model
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -1923,6 +2068,7 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case epsilon
                 case convention
+                case model
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1978,6 +2124,10 @@ extension Components {
                     Components.Schemas.Convention.self,
                     forKey: .convention
                 )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "id",
                     "loss",
@@ -1991,7 +2141,8 @@ extension Components {
                     "pos_weight",
                     "label_smoothing",
                     "epsilon",
-                    "convention"
+                    "convention",
+                    "model"
                 ])
             }
         }

@@ -2008,9 +2008,11 @@ public enum Operations {
     ///
     /// Text exposition format 0.0.4: `http_requests_total{route,status}`,
     /// `http_request_duration_seconds{route}` (histogram), `http_request_body_bytes` (histogram),
-    /// `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss}`,
-    /// `cross_entropy_samples_scored_by_band_total{loss,band}`, `cross_entropy_answer_loss{loss}` (histogram of each
-    /// answer's loss in bits), `cross_entropy_requests_rejected_total{reason}`,
+    /// `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss,model}`,
+    /// `cross_entropy_samples_scored_by_band_total{loss,band,model}`, `cross_entropy_answer_loss{loss,model}`
+    /// (histogram of each answer's loss in bits; `model` is the request's model when the service
+    /// allows it with `--model-labels`, else `other`, or `none` without one),
+    /// `cross_entropy_requests_rejected_total{reason}`,
     /// `cross_entropy_service_build_info{version}`, and the `process_*` families of every
     /// Prometheus client library (CPU seconds, resident and virtual memory, open and maximum file
     /// descriptors, start time).

@@ -8,9 +8,10 @@ enum CompareField: String, CaseIterable, Sendable {
     /// What the member must be, in the contract's words.
     var expected: String { ScoringField.predictions.expected }
 
-    /// The scoring members a /compare body takes: `loss`, `labels` and the options, applied to
-    /// both models (not `predictions`, whose place the two matrices take, nor a job's `id`).
-    static let sharedFields = ScoringField.allCases.filter { $0 != .predictions && $0 != .id }
+    /// The scoring members a /compare body takes: `loss`, `labels`, `model` (the candidate's) and
+    /// the options, applied to both models (not `predictions`, whose place the two matrices take,
+    /// nor a job's `id`, nor `ignore_index`: pairing with left-out samples is not defined yet).
+    static let sharedFields = ScoringField.allCases.filter { ![.predictions, .id, .ignoreIndex].contains($0) }
 
     /// Every member name a /compare body may have.
     static let known = allCases.map(\.rawValue) + sharedFields.map(\.rawValue)

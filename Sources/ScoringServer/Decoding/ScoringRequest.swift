@@ -15,6 +15,8 @@ enum ScoringField: String, CaseIterable, Sendable {
     case labelSmoothing = "label_smoothing"
     case epsilon
     case convention
+    case ignoreIndex = "ignore_index"
+    case model
     /// A batch job's own members.
     case id
     case loss
@@ -32,6 +34,8 @@ enum ScoringField: String, CaseIterable, Sendable {
         case .sampleWeights, .classWeights, .positiveWeights: "an array of numbers"
         case .labelSmoothing, .epsilon: "a number"
         case .convention: "\"document\", \"sklearn\", \"pytorch\" or \"keras\""
+        case .ignoreIndex: "an integer"
+        case .model: "a string"
         case .id: "a string"
         case .loss: "\"cce\" or \"bce\""
         }
@@ -72,6 +76,8 @@ struct ScoringRequest: Sendable {
     var labelSmoothing: Double?
     var epsilon: Double?
     var convention: String?
+    var ignoreIndex: Double?
+    var model: String?
     var id: String?
     var loss: String?
     /// Members that are not fields of this context.
@@ -115,6 +121,8 @@ struct ScoringRequest: Sendable {
         case .labelSmoothing: labelSmoothing = try object.decodeNumberIfPresent(forKey: key)
         case .epsilon: epsilon = try object.decodeNumberIfPresent(forKey: key)
         case .convention: convention = try object.decodeStringIfPresent(forKey: key)
+        case .ignoreIndex: ignoreIndex = try object.decodeNumberIfPresent(forKey: key)
+        case .model: model = try object.decodeStringIfPresent(forKey: key)
         case .id: id = try object.decodeStringIfPresent(forKey: key)
         case .loss: loss = try object.decodeStringIfPresent(forKey: key)
         }

@@ -115,7 +115,7 @@ struct BatchEndpoint: Sendable {
             do throws(Problem) {
                 let tally = ScoringTally()
                 try Scorer.score(job, pointerPrefix: "/jobs/\(index)", tally: tally, to: &result)
-                metrics.recordScored(tally, samples: Scorer.samples(job), loss: job.loss)
+                metrics.recordScored(tally, samples: Scorer.samples(job), loss: job.loss, model: job.answer.model)
                 scored = result
             } catch {
                 failure = error

@@ -29,7 +29,7 @@ struct CompareEndpoint: Sendable {
                 object.member("difference") { Self.write(comparison, to: &$0) }
                 object.member("verdict", comparison.verdict.rawValue)
             }
-            metrics.recordScored(tally, samples: Scorer.samples(candidate), loss: kind)
+            metrics.recordScored(tally, samples: Scorer.samples(candidate), loss: kind, model: candidate.answer.model)
             return .json(json.bytes)
         } catch {
             return .problem(error)
@@ -171,15 +171,6 @@ extension CompareRequest {
         switch field {
         case .baseline: baseline
         case .candidate: candidate
-        }
-    }
-}
-
-extension ScoringJob {
-    /// What the answer carries, as the request asked.
-    var answer: AnswerOptions {
-        switch self {
-        case .categorical(_, _, _, let answer), .binary(_, _, _, let answer): answer
         }
     }
 }

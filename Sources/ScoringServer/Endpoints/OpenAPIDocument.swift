@@ -384,9 +384,11 @@ enum OpenAPIDocument {
               description: |
                 Text exposition format 0.0.4: `http_requests_total{route,status}`,
                 `http_request_duration_seconds{route}` (histogram), `http_request_body_bytes` (histogram),
-                `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss}`,
-                `cross_entropy_samples_scored_by_band_total{loss,band}`, `cross_entropy_answer_loss{loss}` (histogram of each
-                answer's loss in bits), `cross_entropy_requests_rejected_total{reason}`,
+                `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss,model}`,
+                `cross_entropy_samples_scored_by_band_total{loss,band,model}`, `cross_entropy_answer_loss{loss,model}`
+                (histogram of each answer's loss in bits; `model` is the request's model when the service
+                allows it with `--model-labels`, else `other`, or `none` without one),
+                `cross_entropy_requests_rejected_total{reason}`,
                 `cross_entropy_service_build_info{version}`, and the `process_*` families of every
                 Prometheus client library (CPU seconds, resident and virtual memory, open and maximum file
                 descriptors, start time).
@@ -576,7 +578,7 @@ enum OpenAPIDocument {
             Denominator:
               type: number
               minimum: 0
-              description: 'What `sum` is divided by to give `loss` (Σ s_i; n under Keras; Σ w_{y_i} for PyTorch''s CCE with class weights over index labels; n·C for PyTorch''s BCE): parts of a set merge as Σ sum / Σ denominator. Left out when beyond float64.'
+              description: 'What `sum` is divided by to give `loss` (Σ s_i; n under Keras; Σ w_{y_i} for PyTorch''s CCE with class weights over index labels; n·C for PyTorch''s BCE): parts of a set merge as Σ sum / Σ denominator. Samples `ignore_index` leaves out add to neither. Left out when beyond float64.'
             StandardError:
               type: number
               minimum: 0
@@ -619,6 +621,26 @@ enum OpenAPIDocument {
               type: [number, 'null']
               exclusiveMinimum: 0
               exclusiveMaximum: 0.5
+            Model:
+              description: |
+                Which model the request scores: 1 to 64 characters of A-Z a-z 0-9 . _ : - (else 422).
+                Echoed in the answer and the access log. On the model-quality metrics it is the `model`
+                label only when the service was started with it in `--model-labels`; any other name
+                is counted as `other`, and a request without one as `none`.
+              type: [string, 'null']
+              minLength: 1
+              maxLength: 64
+              pattern: '^[A-Za-z0-9._:-]+$'
+            IgnoreIndex:
+              description: |
+                PyTorch's ignore_index, for class-index labels on /cce: samples whose label equals it are
+                left out of everything (sum, `denominator` — n, or Σ w_y over the kept samples with class
+                weights —, the smoothing term, `n`, `standard_error`, accuracy, the prior of
+                `normalized_entropy`, `per_class`, the metrics), and their entries in `losses` and
+                `bands` are null. Under `convention: pytorch` it defaults to -100 (null or absent);
+                under `document` only when given. A 422 with scikit-learn or Keras (which have no
+                equivalent), on /bce, with row labels, or when every sample is ignored (PyTorch's NaN).
+              type: [integer, 'null']
             Convention:
               description: |
                 Whose cross-entropy to reproduce. `document` (absent or null) is the service document's:
@@ -627,13 +649,15 @@ enum OpenAPIDocument {
                 1e-12 relative), in nats unless `base` is given:
                 `sklearn` is log_loss (probabilities and class labels only; /bce with one column);
                 `pytorch` is cross_entropy (logits, the default input on /cce; a class-weighted mean over
-                index labels divides by the labelled classes' weights), binary_cross_entropy (no clipping,
+                index labels divides by the labelled classes' weights; labels equal to `ignore_index`,
+                default -100, are left out), binary_cross_entropy (no clipping,
                 each log clamped at -100) and binary_cross_entropy_with_logits, mean over all elements;
                 `keras` is CategoricalCrossentropy / SparseCategoricalCrossentropy (rows divided by their
                 sum, clip 1e-7) and BinaryCrossentropy (clip 1e-7, mean over classes), reduction
                 sum_over_batch_size (weighted sum / n). An option the library lacks is a 422: sample
                 weights with pytorch, class weights with keras or sklearn, smoothing with sklearn or
-                PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn.
+                PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn,
+                ignore_index with sklearn or keras.
               anyOf:
                 # Titles name the enums in generated clients (Convention, not ConventionType0).
                 - title: Convention
@@ -666,11 +690,14 @@ enum OpenAPIDocument {
                 class_weights:
                   type: boolean
                   description: Whether class (or positive) weights were applied.
+                ignore_index:
+                  type: integer
+                  description: The ignore_index in effect (/cce with class-index labels under pytorch, or as given); absent otherwise.
                 confidence:
                   type: number
                   description: The confidence of `interval`.
             CategoricalLabels:
-              description: n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
+              description: n integer class indices in [0, C) (or equal to `ignore_index`), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
               oneOf:
                 - type: array
                   items:
@@ -723,6 +750,10 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
+                ignore_index:
+                  $ref: '#/components/schemas/IgnoreIndex'
+                model:
+                  $ref: '#/components/schemas/Model'
             BinaryRequest:
               type: object
               additionalProperties: false
@@ -750,6 +781,8 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
+                model:
+                  $ref: '#/components/schemas/Model'
             ComparePerSample:
               description: true adds the per-sample arrays `losses` and `bands` to both answers. null means the default (false, unlike /cce and /bce).
               type: [boolean, 'null']
@@ -791,6 +824,9 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
+                model:
+                  $ref: '#/components/schemas/Model'
+                  description: The candidate's model name (the baseline is a reference).
             BinaryComparisonRequest:
               description: 'A /compare body for binary cross-entropy: `"loss": "bce"`, two /bce prediction matrices of the same shape, and /bce''s labels and options, applied to both.'
               type: object
@@ -826,6 +862,9 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
+                model:
+                  $ref: '#/components/schemas/Model'
+                  description: The candidate's model name (the baseline is a reference).
             ComparisonRequest:
               description: Two models' predictions for the same samples, told apart by `loss`.
               oneOf:
@@ -914,9 +953,14 @@ enum OpenAPIDocument {
                 n:
                   type: integer
                   minimum: 1
+                  description: Samples scored (those `ignore_index` left out are not counted).
                 classes:
                   type: integer
                   minimum: 2
+                ignored:
+                  type: integer
+                  minimum: 1
+                  description: Samples left out by `ignore_index`; present only when there are some.
                 band:
                   $ref: '#/components/schemas/CategoricalBand'
                 perplexity:
@@ -931,6 +975,9 @@ enum OpenAPIDocument {
                   type: number
                   minimum: 0
                   description: loss divided by the loss of predicting the label prior (class frequencies); below 1 beats guessing the prior. Left out when every label is the same.
+                model:
+                  type: string
+                  description: The request's `model`, when it named one.
                 settings:
                   $ref: '#/components/schemas/Settings'
                 per_class:
@@ -950,14 +997,18 @@ enum OpenAPIDocument {
                         type: number
                         minimum: 0
                 losses:
+                  description: Per sample, in request order; null for a sample `ignore_index` left out (it has no loss).
                   type: array
                   items:
-                    type: number
+                    type: [number, 'null']
                     minimum: 0
                 bands:
+                  description: Per sample, in request order; null for a sample `ignore_index` left out.
                   type: array
                   items:
-                    $ref: '#/components/schemas/CategoricalBand'
+                    anyOf:
+                      - $ref: '#/components/schemas/CategoricalBand'
+                      - type: 'null'
             BinaryResult:
               type: object
               required: [loss, mean_per_element, sum, base, unit, n, classes, band, settings, class_losses]
@@ -1001,6 +1052,9 @@ enum OpenAPIDocument {
                   type: number
                   minimum: 0
                   description: loss divided by the loss of predicting each class's base rate.
+                model:
+                  type: string
+                  description: The request's `model`, when it named one.
                 settings:
                   $ref: '#/components/schemas/Settings'
                 class_losses:
@@ -1053,6 +1107,10 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
+                ignore_index:
+                  $ref: '#/components/schemas/IgnoreIndex'
+                model:
+                  $ref: '#/components/schemas/Model'
             BinaryJob:
               description: 'A /bce request with an `id` and `"loss": "bce"`.'
               type: object
@@ -1086,6 +1144,8 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
+                model:
+                  $ref: '#/components/schemas/Model'
             BatchJob:
               description: A job, told apart by `loss`.
               oneOf:

@@ -23,6 +23,12 @@ struct ConventionRules {
                 problems.add(pointer(classWeightField), "scikit-learn's log_loss has no class weights")
             }
             if smoothing { problems.add(pointer("label_smoothing"), "scikit-learn's log_loss has no label smoothing") }
+            if request.ignoreIndex != nil {
+                problems.add(
+                    pointer("ignore_index"),
+                    "scikit-learn's log_loss has no ignore_index; leave the samples out (or send convention \"pytorch\")"
+                )
+            }
         case .pytorch:
             if kind == .cce && predictionKind == .probabilities {
                 problems.add(
@@ -43,6 +49,14 @@ struct ConventionRules {
                 )
             }
         case .keras:
+            if request.ignoreIndex != nil {
+                // Keras' ignore_class divides by the kept count + 1e-7: not a sum of weights, and
+                // not within 1e-12 of one.
+                problems.add(
+                    pointer("ignore_index"),
+                    "Keras' losses have no ignore_index (ignore_class divides by the kept count + 1e-7, which is not reproduced); leave the samples out"
+                )
+            }
             if hasClassWeights {
                 problems.add(
                     pointer(classWeightField),

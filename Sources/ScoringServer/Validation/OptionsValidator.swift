@@ -64,6 +64,13 @@ struct OptionsValidator {
                 answer.perClass = true
             }
         }
+        if let model = request.model {
+            if let flaw = ModelName.flaw(model) {
+                problems.add(pointer("model"), "model '\(ClientText.cut(model))' \(flaw)")
+            } else {
+                answer.model = model
+            }
+        }
         if let confidence = request.confidence {
             if confidence > 0 && confidence < 1 {
                 answer.confidence = confidence
@@ -73,6 +80,32 @@ struct OptionsValidator {
         }
         try problems.check()
         return answer
+    }
+
+    /// The `ignore_index` that applies: the request's (an integer, for /cce), else PyTorch's
+    /// default -100 under `convention: pytorch` on /cce; nil where none does. Whether the
+    /// convention's library has one is `ConventionRules`' to say; whether the labels are
+    /// class indices is checked with them.
+    func ignoreIndex(
+        _ request: ScoringRequest, kind: LossKind, convention: Convention, _ problems: inout ValidationProblems
+    )
+        -> Int?
+    {
+        guard let value = request.ignoreIndex else {
+            return convention == .pytorch && kind == .cce ? IgnoredSamples.pytorchDefault : nil
+        }
+        if kind == .bce {
+            problems.add(
+                pointer("ignore_index"),
+                "ignore_index is for /cce with class-index labels; binary cross-entropy has none (PyTorch's neither)")
+            return nil
+        }
+        // Within ±2^53 every integer is exact in float64 and fits an Int.
+        guard value.rounded(.towardZero) == value, value.magnitude <= 0x1p53 else {
+            problems.add(pointer("ignore_index"), "ignore_index must be an integer; got \(value.shortDescription)")
+            return nil
+        }
+        return Int(value)
     }
 
     // MARK: - Weights, smoothing, clipping

@@ -25,6 +25,14 @@ struct AnswerOptions: Sendable {
     var perClass = false
     /// The interval's confidence c, 0 < c < 1 (`confidence`, default 0.95).
     var confidence = AnswerOptions.defaultConfidence
+    /// The model the request names (`model`), echoed in the answer, the access log and the
+    /// metrics' `model` label.
+    var model: String?
+    /// The `ignore_index` in effect (PyTorch's, over class-index labels), echoed in `settings`.
+    var ignoreIndex: Int?
+    /// The samples it left out: the job holds the others only, and the per-sample arrays of
+    /// the answer put these back as `null`.
+    var ignored: IgnoredSamples?
 
     static let defaultConfidence = 0.95
 }
@@ -33,6 +41,13 @@ struct AnswerOptions: Sendable {
 enum ScoringJob: Sendable {
     case categorical(predictions: Matrix, labels: CategoricalLabels, options: LossOptions, answer: AnswerOptions)
     case binary(predictions: Matrix, targets: Matrix, options: LossOptions, answer: AnswerOptions)
+
+    /// What the answer carries beside the loss.
+    var answer: AnswerOptions {
+        switch self {
+        case .categorical(_, _, _, let answer), .binary(_, _, _, let answer): answer
+        }
+    }
 
     var loss: LossKind {
         switch self {

@@ -63,10 +63,13 @@ struct ShapeValidator {
 
     // MARK: - Labels
 
+    /// Class indices or rows; an index equal to `ignoreIndex` is kept as it is (whatever its
+    /// range) for `IgnoredSamples` to find.
     func categoricalLabels(
         _ labels: LabelsField,
         rows: Int,
         classes: Int,
+        ignoreIndex: Int? = nil,
         _ problems: inout ValidationProblems
     ) -> CategoricalLabels? {
         switch labels {
@@ -76,8 +79,12 @@ struct ShapeValidator {
         case .flat(let values):
             guard checkCount(values.count, rows: rows, &problems) else { return nil }
             var indices = [Int](repeating: 0, count: values.count)
+            // Exact: ignoreIndex is within ±2^53 (`OptionsValidator.ignoreIndex`).
+            let ignored = ignoreIndex.map(Double.init)
             for (i, value) in values.enumerated() where !problems.isFull {
-                if value.rounded(.towardZero) != value {
+                if value == ignored, let ignoreIndex {
+                    indices[i] = ignoreIndex
+                } else if value.rounded(.towardZero) != value {
                     problems.add(pointer("labels", i), "\(value.shortDescription) is not an integer class index")
                 } else if value < 0 || value >= Double(classes) {
                     problems.add(
