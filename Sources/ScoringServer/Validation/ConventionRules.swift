@@ -57,6 +57,14 @@ struct ConventionRules {
                     "Keras' losses have no ignore_index (ignore_class divides by the kept count + 1e-7, which is not reproduced); leave the samples out"
                 )
             }
+            if kind == .cce && smoothing, case .flat? = request.labels {
+                // Index labels are SparseCategoricalCrossentropy's, which has no label_smoothing;
+                // scoring them as one-hot rows would be CategoricalCrossentropy: say so instead.
+                problems.add(
+                    pointer("label_smoothing"),
+                    "Keras' SparseCategoricalCrossentropy (index labels) has no label_smoothing; send one-hot rows as labels for CategoricalCrossentropy's smoothing"
+                )
+            }
             if hasClassWeights {
                 problems.add(
                     pointer(classWeightField),
