@@ -78,7 +78,7 @@ import Testing
         let positive = binaryCrossEntropy(
             predictions: Matrix([[-1.5e308]]),
             targets: Matrix([[1]]),
-            options: LossOptions(predictionKind: .logits, base: .two, classWeights: [0.5])
+            options: LossOptions(predictionKind: .logits, base: .two, positiveWeights: [0.5])
         )
         #expect(positive.losses == [expected])
         #expect(positive.classLosses == [expected])

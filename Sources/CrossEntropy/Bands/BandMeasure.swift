@@ -52,7 +52,7 @@ public struct BandMeasure: Sendable {
     /// smoothing; the bands convert units themselves.
     private static func isDocumentMeasure(_ options: LossOptions) -> Bool {
         (options.convention == .document || options.convention == .sklearn) && options.labelSmoothing == 0
-            && options.classWeights == nil
+            && options.classWeights == nil && options.positiveWeights == nil
     }
 
     private static func documentOptions(_ options: LossOptions) -> LossOptions {

@@ -51,7 +51,7 @@ public func binaryCrossEntropy(
                             elementParts(
                                 prediction: predictions[i, j],
                                 target: targets[i, j],
-                                positiveWeight: options.classWeights?[j] ?? 1,
+                                positiveWeight: options.positiveWeights?[j] ?? 1,
                                 options: options
                             )
                         }

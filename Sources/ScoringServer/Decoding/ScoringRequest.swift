@@ -41,6 +41,12 @@ enum ScoringField: String, CaseIterable, Sendable {
         }
     }
 
+    /// The member holding per-class weights for `kind`: `class_weights` for CCE, `pos_weight`
+    /// for BCE (the other is refused there).
+    static func classWeightField(of kind: LossKind) -> ScoringField {
+        kind == .cce ? .classWeights : .positiveWeights
+    }
+
     /// Whether the member belongs to batch jobs only.
     var isBatchJobOnly: Bool { self == .id || self == .loss }
 
@@ -82,6 +88,11 @@ struct ScoringRequest: Sendable {
     var loss: String?
     /// Members that are not fields of this context.
     var unknownFields = UnknownFields()
+
+    /// The per-class weights sent in `field` (`class_weights` or `pos_weight`).
+    func weights(_ field: ScoringField) -> [Double]? {
+        field == .positiveWeights ? positiveWeights : field == .classWeights ? classWeights : nil
+    }
 
     /// A request with no members (a /compare body's shared members are read into one).
     init() {}

@@ -16,7 +16,7 @@ enum SettingsEncoding {
             settings.member("clip_epsilon", logits || options.clipping.epsilon == 0 ? nil : options.clipping.epsilon)
             settings.member("label_smoothing", options.labelSmoothing)
             settings.member("reduction", reduction(options, loss: loss, indexLabels: indexLabels))
-            settings.member("class_weights", options.classWeights != nil)
+            settings.member("class_weights", options.classWeights != nil || options.positiveWeights != nil)
             if let ignoreIndex = answer.ignoreIndex { settings.member("ignore_index", ignoreIndex) }
             settings.member("confidence", answer.confidence)
         }

@@ -30,14 +30,14 @@ enum OverflowDiagnosis {
                     categoricalCrossEntropy(predictions: predictions, labels: labels, options: options),
                     perSample: answer.perSample)
             }
-            field = cause(options, classWeightField: "class_weights", writable: writable)
+            field = cause(options, classWeightField: ScoringField.classWeights.rawValue, writable: writable)
         case .binary(let predictions, let targets, let options, let answer):
             let writable = { (options: LossOptions) in
                 isWritable(
                     binaryCrossEntropy(predictions: predictions, targets: targets, options: options),
                     perSample: answer.perSample)
             }
-            field = cause(options, classWeightField: "pos_weight", writable: writable)
+            field = cause(options, classWeightField: ScoringField.positiveWeights.rawValue, writable: writable)
         }
         return Problem.validation([Problem.Detail(pointer: pointerPrefix + "/" + field, detail: detail(field))])
     }
@@ -48,10 +48,12 @@ enum OverflowDiagnosis {
         var unweighted = options
         unweighted.sampleWeights = nil
         unweighted.classWeights = nil
+        unweighted.positiveWeights = nil
         if !writable(unweighted) { return "predictions" }
-        if options.classWeights != nil {
+        if options.classWeights != nil || options.positiveWeights != nil {
             var classWeighted = unweighted
             classWeighted.classWeights = options.classWeights
+            classWeighted.positiveWeights = options.positiveWeights
             if !writable(classWeighted) { return classWeightField }
         }
         return options.sampleWeights != nil ? "sample_weights" : "predictions"

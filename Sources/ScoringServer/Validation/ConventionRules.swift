@@ -9,8 +9,8 @@ struct ConventionRules {
 
     /// Rules on the options, checked before the matrices are read.
     func checkOptions(_ request: ScoringRequest, predictionKind: PredictionKind, _ problems: inout ValidationProblems) {
-        let classWeightField = kind == .cce ? "class_weights" : "pos_weight"
-        let hasClassWeights = (kind == .cce ? request.classWeights : request.positiveWeights) != nil
+        let classWeightField = ScoringField.classWeightField(of: kind).rawValue
+        let hasClassWeights = request.weights(ScoringField.classWeightField(of: kind)) != nil
         let smoothing = (request.labelSmoothing ?? 0) != 0
         switch convention {
         case .document:

@@ -152,16 +152,20 @@ struct OptionsValidator {
                 }
             }
         }
-        let (field, other) = kind == .cce ? ("class_weights", "pos_weight") : ("pos_weight", "class_weights")
-        let misplaced = kind == .cce ? request.positiveWeights : request.classWeights
-        if misplaced != nil {
+        let field = ScoringField.classWeightField(of: kind)
+        let other: ScoringField = field == .classWeights ? .positiveWeights : .classWeights
+        if request.weights(other) != nil {
             problems.add(
-                pointer(other), "\(other) is for /\(kind == .cce ? "bce" : "cce"); /\(kind.rawValue) takes \(field)")
+                pointer(other.rawValue),
+                "\(other.rawValue) is for /\(kind == .cce ? "bce" : "cce"); /\(kind.rawValue) takes \(field.rawValue)")
         }
-        if let weights = kind == .cce ? request.classWeights : request.positiveWeights,
-            checkWeights(weights, field: field, count: matrix.columns, what: "classes", &problems)
+        if let weights = request.weights(field),
+            checkWeights(weights, field: field.rawValue, count: matrix.columns, what: "classes", &problems)
         {
-            options.classWeights = weights
+            switch kind {
+            case .cce: options.classWeights = weights
+            case .bce: options.positiveWeights = weights
+            }
         }
         try problems.check()
         return options
