@@ -1,5 +1,6 @@
 import CrossEntropy
 import Foundation
+import TestSupport
 import Testing
 
 /// One case of Vectors/ignore_index.json, written by scripts/vectors/ignore_index.py from

@@ -1,5 +1,6 @@
 import CrossEntropy
 import Foundation
+import TestSupport
 import Testing
 
 /// Logits: extreme values stay finite and exact; logits and their softmax give the same loss.

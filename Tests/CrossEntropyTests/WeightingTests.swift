@@ -1,5 +1,6 @@
 import CrossEntropy
 import Foundation
+import TestSupport
 import Testing
 
 /// Sample weights, class weights, positive weights and label smoothing, against the formulas

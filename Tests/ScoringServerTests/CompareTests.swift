@@ -11,7 +11,7 @@ import Testing
     private let better = #"[[0.7,0.2,0.1],[0.2,0.6,0.2],[0.1,0.2,0.7],[0.2,0.6,0.2]]"#
     private let worse = #"[[0.5,0.3,0.2],[0.3,0.4,0.3],[0.2,0.3,0.5],[0.3,0.5,0.2]]"#
 
-    private func compare(_ members: String) -> RouterHarness.Answer {
+    private func compare(_ members: String) -> HTTPAnswer {
         harness.post("/compare", "{\(members)}")
     }
 

@@ -22,8 +22,7 @@ import Testing
             let spread = expected?["standard_error"]?.double ?? 0
             // An absolute term where the mean is near 0 beside its spread.
             func close(_ actual: Double?, _ reference: Double?) -> Bool {
-                guard let actual, let reference else { return false }
-                return abs(actual - reference) <= max(1e-12 * abs(reference), 1e-13 * spread)
+                isClose(actual, reference, relative: 1e-12, absolute: 1e-13 * spread)
             }
             #expect(close(difference?["mean"]?.double, expected?["mean"]?.double), "\(name) mean")
             #expect(close(difference?["standard_error"]?.double, spread), "\(name) SE")

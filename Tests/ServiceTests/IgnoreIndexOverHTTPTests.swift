@@ -21,10 +21,7 @@ import Testing
         #expect(answer.status == 200)
         let results = answer.json["results"]?.array ?? []
         #expect(results.count == cases.count)
-        func close(_ a: Double?, _ e: Double?) -> Bool {
-            guard let a, let e else { return false }
-            return abs(a - e) <= 1e-12 * abs(e)
-        }
+        func close(_ a: Double?, _ e: Double?) -> Bool { isClose(a, e, relative: 1e-12, absolute: 0) }
         for (vector, result) in zip(cases, results) {
             let name = vector["name"]?.string ?? "?"
             #expect(result["status"]?.int == 200, "\(name): \(result)")
