@@ -71,7 +71,7 @@ let package = Package(
             dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
             exclude: ["openapi-generator-config.yaml", "openapi.sha256"]
         ),
-        .testTarget(name: "CrossEntropyTests", dependencies: ["CrossEntropy"], exclude: ["Vectors"]),
+        .testTarget(name: "CrossEntropyTests", dependencies: ["CrossEntropy", "TestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "ScoringServerTests", dependencies: ["ScoringServer", "TestSupport"]),
         .testTarget(
             name: "ServiceTests",

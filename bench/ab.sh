@@ -14,12 +14,6 @@ scripts/ensure-dependencies.sh wrk
 mkdir -p bench/out
 [ -f bench/out/large-base64.json ] || python3 bench/payloads.py bench/out >/dev/null
 
-binary() {  # builds REV once; prints the path of its binary
-    local dir=.build-ab/$(git rev-parse --short "$1")
-    if [ ! -d "$dir" ]; then git worktree add --detach "$dir" "$1" >/dev/null 2>&1; fi
-    (cd "$dir" && swift build -c release --product cross-entropy-service >/dev/null 2>&1)
-    echo "$(cd "$dir" && swift build -c release --show-bin-path)/cross-entropy-service"
-}
 
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
@@ -46,7 +40,7 @@ two_clients_s() {  # seconds for two clients each uploading the large body 3 tim
 
 declare -A path port pid
 for rev in "$1" "$2"; do
-    path[$rev]=$(binary "$rev")
+    path[$rev]=$(bench/revision-binary.sh "$rev")
     port[$rev]=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     THREADS=2 LOG_LEVEL=info "${path[$rev]}" --host 127.0.0.1 --port "${port[$rev]}" >/dev/null 2>&1 &
     pid[$rev]=$!

@@ -6,7 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench/router.sh --check
-MAIN=bench/error-path/main.swift bench/router.sh --check
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 swiftc -typecheck bench/jsondecoder.swift && echo "bench/jsondecoder.swift: builds"

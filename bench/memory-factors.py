@@ -2,7 +2,7 @@
 """Measures what one request costs in memory, per byte of body, for each form a body can take:
 (peak RSS - idle RSS) / body bytes, one request in a fresh process with one thread.
 
-    bench/memory-factors.py BINARY [MEGABYTES]     (default 16 MB bodies)
+    bench/memory-factors.py BINARY [MEGABYTES [ROUTE]]     (default 16 MB bodies, every route)
 
 The densest JSON (one-digit numbers, 2 bytes each) is the worst case per byte: JSONDecoder's
 working set grows with the count of numbers, not bytes. ScoringServer's MemoryCharge takes its
@@ -51,6 +51,21 @@ def forms(size):
     yield "base64 tensor", "/cce", (
         '{"predictions":{"shape":[%d,%d],"data_base64":"%s"},"labels":%s,"input":"logits","per_sample":false}' % (
             base64_rows, columns, base64.b64encode(doubles).decode(), "[" + ",".join(["0"] * base64_rows) + "]"))
+    labels_half = "[" + ",".join(["0"] * half) + "]"
+    yield "compare, nested logits, one-digit", "/compare", (
+        '{"loss":"cce","baseline":%s,"candidate":%s,"labels":%s,"input":"logits"}' % (
+            dense(half, columns), dense(half, columns), labels_half))
+    half_base64 = base64_rows // 2
+    yield "compare, base64 tensors", "/compare", (
+        '{"loss":"cce","baseline":{"shape":[%d,%d],"data_base64":"%s"},"candidate":{"shape":[%d,%d],'
+        '"data_base64":"%s"},"labels":%s,"input":"logits"}' % (
+            half_base64, columns, base64.b64encode(doubles[: half_base64 * columns * 8]).decode(),
+            half_base64, columns, base64.b64encode(doubles[: half_base64 * columns * 8]).decode(),
+            "[" + ",".join(["0"] * half_base64) + "]"))
+    pairs = min(size // 8, 1_000_000)  # --max-samples
+    yield "compare bce, one column, per-sample answers", "/compare", (
+        '{"loss":"bce","baseline":%s,"candidate":%s,"labels":%s,"per_sample":true}' % (
+            dense(pairs, 1, "1"), dense(pairs, 1, "1"), "[" + ",".join(["1"] * pairs) + "]"))
     job_rows = 500
     jobs = max(1, rows // job_rows)
     job = '{"id":"j","loss":"cce","predictions":%s,"labels":%s,"input":"logits","per_sample":false}' % (
@@ -109,9 +124,12 @@ def measure(binary, path, body):
 def main():
     binary = sys.argv[1]
     size = int(float(sys.argv[2]) * 1e6) if len(sys.argv) > 2 else 16_000_000
+    route = sys.argv[3] if len(sys.argv) > 3 else None
     print("| form | route | body MB | status | peak RSS MB | (peak - idle) / body |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, path, body in forms(size):
+        if route and path != route:
+            continue
         status, factor, peak = measure(binary, path, body)
         print(f"| {name} | {path} | {len(body) / 1e6:.1f} | {status} | {peak:.0f} | {factor:.1f}x |", flush=True)
 

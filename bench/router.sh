@@ -6,11 +6,9 @@
 # Usage: bench/router.sh REV_A REV_B      e.g. bench/router.sh HEAD~1 HEAD
 #        bench/router.sh --check          builds (debug) against the working tree, runs nothing:
 #                                         the test suite's guard against the bench rotting
-# MAIN=path/main.swift runs another program the same way (bench/error-path.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-main=${MAIN:-bench/router/main.swift}
 
 # build DIR CONFIGURATION: builds bench/router/main.swift against the package at DIR; prints the
 # scratch package (its binary is .build/CONFIGURATION/RouterBench).
@@ -18,7 +16,7 @@ build() {
     local dir=$1 configuration=$2 package transport=""
     package=$(mktemp -d)
     mkdir -p "$package/Sources/RouterBench"
-    cp "$main" "$package/Sources/RouterBench/main.swift"
+    cp bench/router/main.swift "$package/Sources/RouterBench/main.swift"
     [ -d "$dir/Sources/HTTPTransport" ] && transport=', .product(name: "HTTPTransport", package: "cross-entropy-service")'
     cat >"$package/Package.swift" <<SWIFT
 // swift-tools-version:6.2
@@ -35,7 +33,7 @@ SWIFT
 if [ "${1:-}" = "--check" ]; then
     package=$(build "$root" debug)
     rm -rf "$package"
-    echo "bench/router ($main): builds"
+    echo "bench/router: builds"
     exit 0
 fi
 for rev in "$1" "$2"; do

@@ -4,9 +4,10 @@
 #   2. openapi-python-client generates a client with --fail-on-warning (its config maps the one
 #      media type it cannot type, the YAML body of GET /openapi.yaml, to text), and a program
 #      drives the live binary through it: /cce, /bce, /batch (a CCE and a BCE job, each parsed as
-#      its own result type) and /bands;
+#      its own result type), /compare (the README's comparison) and /bands;
 #   3. openapi-generator's python generator (spec validation on) and its client scoring the
-#      README's PyTorch example and a `convention: sklearn` request (nats);
+#      README's PyTorch example and a `convention: sklearn` request (nats), and comparing two
+#      identical models (/compare, p-value 1);
 #   4. promtool check metrics on a /metrics scrape taken after traffic.
 # Usage: scripts/contract-checks.sh PATH_TO_BINARY
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Drives a running service through every path a few thousand times, from several threads:
-valid /cce, /bce and /batch requests, tensors, each convention, 400s, 422s, 404, 405, 415, 413 (declared and
+valid /cce, /bce, /batch and /compare requests, tensors, each convention, 400s, 422s, 404, 405, 415, 413 (declared and
 chunked), aborted requests and keep-alive reuse. Used by scripts/sanitizers.sh to look for
 leaks and data races in the service itself. Usage: scripts/exercise.py PORT [ROUNDS]"""
 import http.client
@@ -20,6 +20,8 @@ CASES = [
     ("POST", "/bce", '{"predictions":[[0,1]],"labels":[[1,0.5]],"convention":"keras","sample_weights":[2],"label_smoothing":0.1}', JSON),
     ("POST", "/cce", '{"predictions":[[0.5,0.5]],"labels":[[0.3,0.7]],"convention":"sklearn"}', JSON),
     ("POST", "/batch", '{"jobs":[{"id":"a","loss":"cce","predictions":[[0.5,0.5]],"labels":[0]},{"id":"b","loss":"bce","predictions":[[0.5,"x"]],"labels":[[1,0]]}]}', JSON),
+    ("POST", "/compare", '{"loss":"cce","labels":[0,1,1],"baseline":[[0.5,0.5],[0.4,0.6],[0.5,0.5]],"candidate":{"shape":[3,2],"data":[0.8,0.2,0.3,0.7,0.1,0.9]},"per_sample":true}', JSON),
+    ("POST", "/compare", '{"loss":"bce","labels":[[1]],"baseline":[[0.5],[0.5]],"candidate":[[2]],"predictions":1}', JSON),
     ("POST", "/cce", '{"predictions":[[0.2,0.7,0.1]],"labels":[1', JSON),
     ("POST", "/cce", '{"predictions":[[0.5,0.6]],"labels":[0],"sample_weight":1}', JSON),
     ("POST", "/cce", "a=b", {"Content-Type": "text/plain"}),

@@ -320,3 +320,14 @@ bool cmhd_add_header(cmhd_request *request, const char *name, const char *value)
     if (request->response == NULL) return false;
     return MHD_add_response_header(request->response, name, value) == MHD_YES;
 }
+
+bool cmhd_request_client_address(const cmhd_request *request, char *buffer, size_t size) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(request->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL || size == 0) return false;
+    const struct sockaddr *address = info->client_addr;
+    const void *bytes = address->sa_family == AF_INET6
+                            ? (const void *)&((const struct sockaddr_in6 *)address)->sin6_addr
+                            : (const void *)&((const struct sockaddr_in *)address)->sin_addr;
+    return inet_ntop(address->sa_family == AF_INET6 ? AF_INET6 : AF_INET, bytes, buffer, (socklen_t)size) != NULL;
+}

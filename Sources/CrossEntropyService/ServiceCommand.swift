@@ -81,6 +81,9 @@ struct ServiceCommand: ParsableCommand {
     @Option(name: .customLong(ServiceOptions.maxJobs.name), help: ServiceOptions.maxJobs.argumentHelp)
     var maxJobs: Int?
 
+    @Option(name: .customLong(ServiceOptions.modelLabels.name), help: ServiceOptions.modelLabels.argumentHelp)
+    var modelLabels: String?
+
     @Option(name: .customLong(ServiceOptions.logLevel.name), help: ServiceOptions.logLevel.argumentHelp)
     var logLevel: String?
 
@@ -108,7 +111,7 @@ struct ServiceCommand: ParsableCommand {
         let settings = try Settings.resolve(self, environment: Environment.current)
         let sink = LogSink()
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, sink: sink, level: settings.logLevel) }
-        let metrics = ServiceMetrics()
+        let metrics = ServiceMetrics(modelLabels: settings.modelLabels)
         MetricsSystem.bootstrap(metrics.metricsFactory)
         let logger = Logger(label: "cross-entropy-service")
 

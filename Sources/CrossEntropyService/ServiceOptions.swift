@@ -66,6 +66,11 @@ enum ServiceOptions {
     static let maxJobs = IntegerOption(
         name: "max-jobs", defaultValue: ScoringLimits.default.maxJobs, range: 1...1_000_000,
         help: "Most jobs in one /batch request")
+    static let modelLabels = TextOption(
+        name: "model-labels", defaultValue: "", shownDefault: "empty",
+        help:
+            "Comma-separated model names that get their own model label on the model-quality metrics; any other request model is counted as other, one without a model as none"
+    )
     static let logLevel = TextOption(
         name: "log-level", defaultValue: "info", help: "trace, debug, info, notice, warning, error or critical")
     static let drainSeconds = IntegerOption(
@@ -130,12 +135,21 @@ struct IntegerOption: Sendable {
 struct TextOption: Sendable {
     let name: String
     let defaultValue: String
+    /// How `--help` shows the default, when the value itself would print as nothing.
+    let shownDefault: String?
     let help: String
+
+    init(name: String, defaultValue: String, shownDefault: String? = nil, help: String) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.shownDefault = shownDefault
+        self.help = help
+    }
 
     var environmentVariable: String { OptionNaming.environmentVariable(name) }
 
     var argumentHelp: ArgumentHelp {
-        ArgumentHelp("\(help) (env \(environmentVariable); default: \(defaultValue)).")
+        ArgumentHelp("\(help) (env \(environmentVariable); default: \(shownDefault ?? defaultValue)).")
     }
 
     /// The flag's value, else the environment's (when not empty), else the default.

@@ -32,6 +32,7 @@ struct Settings {
     var limits: ScoringLimits
     var logLevel: Logger.Level
     var drainSeconds: Int
+    var modelLabels: ModelLabels
 
     static func resolve(_ command: ServiceCommand, environment: [String: String]) throws -> Settings {
         typealias Options = ServiceOptions
@@ -77,9 +78,16 @@ struct Settings {
             maxElements: try value(Options.maxElements, command.maxElements),
             maxJobs: try value(Options.maxJobs, command.maxJobs)
         )
+        let modelLabels: ModelLabels
+        do {
+            modelLabels = try ModelLabels(
+                parsing: Options.modelLabels.resolve(command.modelLabels, environment: environment))
+        } catch {
+            throw ValidationError("--model-labels (MODEL_LABELS): \(error)")
+        }
         return Settings(
             server: server, limits: limits, logLevel: logLevel,
-            drainSeconds: try value(Options.drainSeconds, command.drainSeconds))
+            drainSeconds: try value(Options.drainSeconds, command.drainSeconds), modelLabels: modelLabels)
     }
 }
 

@@ -13,6 +13,8 @@ public struct RequestHead: Sendable {
     public var requestID: String?
     /// The Content-Encoding header (gzip, …), if any.
     public var contentEncoding: String?
+    /// The client's IP address as text, when the transport knows it (for the access log).
+    public var clientAddress: String?
 
     /// A head as the transport builds it (tests and the fuzzer build their own).
     public init(
@@ -21,7 +23,8 @@ public struct RequestHead: Sendable {
         contentType: String?,
         contentLength: UInt64?,
         requestID: String? = nil,
-        contentEncoding: String? = nil
+        contentEncoding: String? = nil,
+        clientAddress: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -29,5 +32,6 @@ public struct RequestHead: Sendable {
         self.contentLength = contentLength
         self.requestID = requestID
         self.contentEncoding = contentEncoding
+        self.clientAddress = clientAddress
     }
 }

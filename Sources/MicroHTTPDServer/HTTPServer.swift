@@ -187,8 +187,19 @@ private func requestHead(_ request: OpaquePointer) -> RequestHead {
         contentType: cmhd_request_header(request, "Content-Type").map { String(cString: $0) },
         contentLength: length,
         requestID: cmhd_request_header(request, "X-Request-Id").map { String(cString: $0) },
-        contentEncoding: cmhd_request_header(request, "Content-Encoding").map { String(cString: $0) }
+        contentEncoding: cmhd_request_header(request, "Content-Encoding").map { String(cString: $0) },
+        clientAddress: clientAddress(request)
     )
+}
+
+/// The client's address as text, read into a stack buffer (no allocation but the String's).
+private func clientAddress(_ request: OpaquePointer) -> String? {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(CMHD_ADDRESS_TEXT)) { buffer in
+        guard let base = buffer.baseAddress, cmhd_request_client_address(request, base, buffer.count) else {
+            return nil
+        }
+        return String(cString: base)
+    }
 }
 
 private func send(_ response: HTTPResponse, requestID: String, to request: OpaquePointer) {

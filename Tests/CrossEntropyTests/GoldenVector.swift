@@ -50,7 +50,8 @@ struct GoldenVector: Decodable, Sendable {
         if let epsilon = request.epsilon { options.clipping = Clipping(epsilon: epsilon) }
         options.labelSmoothing = request.labelSmoothing ?? 0
         options.sampleWeights = request.sampleWeights
-        options.classWeights = request.classWeights ?? request.posWeight
+        options.classWeights = request.classWeights
+        options.positiveWeights = request.posWeight
         return options
     }
 

@@ -1,4 +1,5 @@
 import CrossEntropy
+import TestSupport
 import Testing
 
 /// The conventions against the real scikit-learn, PyTorch and Keras, to 1e-12 relative.

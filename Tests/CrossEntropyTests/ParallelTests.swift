@@ -1,5 +1,6 @@
 import CrossEntropy
 import Foundation
+import TestSupport
 import Testing
 
 /// Large matrices are scored in chunks on all cores: the answers are the same bits as one

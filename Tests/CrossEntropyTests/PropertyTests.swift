@@ -1,5 +1,6 @@
 import CrossEntropy
 import Foundation
+import TestSupport
 import Testing
 
 /// Properties any correct cross-entropy has, over random valid inputs.

@@ -82,7 +82,8 @@ struct ReferenceVector: Decodable, Sendable {
             base: base.logBase,
             labelSmoothing: options.labelSmoothing ?? 0,
             sampleWeights: options.sampleWeights,
-            classWeights: options.classWeights ?? options.posWeight
+            classWeights: options.classWeights,
+            positiveWeights: options.posWeight
         )
     }
 

@@ -1,4 +1,5 @@
 import CrossEntropy
+import TestSupport
 import Testing
 
 /// The core library against scikit-learn's log_loss and scipy's stable log-softmax and

@@ -1,5 +1,6 @@
 import CrossEntropy
 import Foundation
+import TestSupport
 import Testing
 
 /// Logits: extreme values stay finite and exact; logits and their softmax give the same loss.
@@ -78,7 +79,7 @@ import Testing
         let positive = binaryCrossEntropy(
             predictions: Matrix([[-1.5e308]]),
             targets: Matrix([[1]]),
-            options: LossOptions(predictionKind: .logits, base: .two, classWeights: [0.5])
+            options: LossOptions(predictionKind: .logits, base: .two, positiveWeights: [0.5])
         )
         #expect(positive.losses == [expected])
         #expect(positive.classLosses == [expected])

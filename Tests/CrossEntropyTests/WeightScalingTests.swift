@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import CrossEntropy
@@ -107,7 +108,7 @@ import Testing
         // y = 5e-324 times -log p rounds to a subnormal with 6 significant bits; times the
         // largest weight it is 3.2e-14, which must keep all 53.
         var options = LossOptions(base: .e)
-        options.classWeights = [.greatestFiniteMagnitude]
+        options.positiveWeights = [.greatestFiniteMagnitude]
         let result = binaryCrossEntropy(
             predictions: Matrix([[0.25]]), targets: Matrix([[5e-324]]), options: options)
         let expected = .greatestFiniteMagnitude * 5e-324 * -log(0.25) + (1 - 5e-324) * -log(0.75)

@@ -1,5 +1,6 @@
 import CrossEntropy
 import Foundation
+import TestSupport
 import Testing
 
 /// Sample weights, class weights, positive weights and label smoothing, against the formulas
@@ -50,7 +51,7 @@ import Testing
 
     @Test func binarySmoothingAndPositiveWeights() {
         // y' = y(1 - a) + a/2 with a = 0.2: 1 → 0.9, 0 → 0.1; w = [3, 1].
-        let options = LossOptions(labelSmoothing: 0.2, sampleWeights: [1, 3], classWeights: [3, 1])
+        let options = LossOptions(labelSmoothing: 0.2, sampleWeights: [1, 3], positiveWeights: [3, 1])
         let p = Matrix([[0.8, 0.4], [0.3, 0.9]])
         let y = Matrix([[1, 0], [0, 1]])
         let result = binaryCrossEntropy(predictions: p, targets: y, options: options)

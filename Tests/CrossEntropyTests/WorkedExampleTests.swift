@@ -1,5 +1,6 @@
 import CrossEntropy
 import Foundation
+import TestSupport
 import Testing
 
 /// The source document's two worked examples, pinned to the bit.
@@ -52,8 +53,4 @@ import Testing
         #expect(isClose(base.toBits(result.mean), -log2(0.7), relative: 1e-15))
         #expect(CategoricalBand.of(loss: result.mean, classes: 3, base: base) == .moderate)
     }
-}
-
-func isClose(_ a: Double, _ b: Double, relative: Double, absolute: Double = 1e-300) -> Bool {
-    abs(a - b) <= max(relative * max(abs(a), abs(b)), absolute)
 }

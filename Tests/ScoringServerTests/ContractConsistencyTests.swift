@@ -25,6 +25,9 @@ import Testing
         #expect(!bodies.isEmpty && !jobs.isEmpty)
         #expect(bodies == Set(ScoringField.known(in: .body)))
         #expect(jobs == Set(ScoringField.known(in: .batchJob)))
+        let comparisons = properties(of: ["CategoricalComparisonRequest", "BinaryComparisonRequest"])
+        #expect(!comparisons.isEmpty)
+        #expect(comparisons == Set(CompareField.known))
     }
 
     @Test func everyProblemKindIsDocumentedWithItsStatusAndTitle() {

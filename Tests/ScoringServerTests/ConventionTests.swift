@@ -93,6 +93,19 @@ import Testing
         #expect(harness.post("/bce", softBinary).pointers == ["/labels"])
     }
 
+    /// Keras' sparse loss (index labels) has no label_smoothing: refused, with the one-hot
+    /// equivalent named; one-hot rows with smoothing are CategoricalCrossentropy's and scored.
+    @Test func kerasSparseLabelsTakeNoSmoothing() {
+        let sparse = harness.post(
+            "/cce", #"{"predictions":[[0.2,0.7,0.1]],"labels":[1],"convention":"keras","label_smoothing":0.1}"#)
+        #expect(sparse.status == 422)
+        #expect(sparse.pointers == ["/label_smoothing"])
+        #expect(sparse.details.first?.contains("one-hot rows") == true)
+        let oneHot = harness.post(
+            "/cce", #"{"predictions":[[0.2,0.7,0.1]],"labels":[[0,1,0]],"convention":"keras","label_smoothing":0.1}"#)
+        #expect(oneHot.status == 200)
+    }
+
     @Test func kerasRenormalisesRowsAndDividesByTheBatchSize() {
         let body =
             #"{"predictions":[[0.5,0.5,0.5],[0.2,0.6,0.2]],"labels":[0,1],"convention":"keras","#

@@ -8,17 +8,6 @@ struct RouterHarness {
     /// The default router; a test may give one built from other dependencies.
     var router = ServiceRoutes.router()
 
-    struct Answer {
-        let status: Int
-        let contentType: String
-        let headers: [(name: String, value: String)]
-        let body: [UInt8]
-
-        var json: JSONValue { JSONValue.parse(body) }
-        var pointers: [String] { json.problemPointers }
-        var details: [String] { json.problemDetails }
-    }
-
     func send(
         _ method: String,
         _ path: String,
@@ -27,7 +16,7 @@ struct RouterHarness {
         contentType: String? = "application/json",
         contentEncoding: String? = nil,
         contentLength: UInt64? = nil
-    ) -> Answer {
+    ) -> HTTPAnswer {
         let bytes = bytes ?? Array(body.utf8)
         let head = RequestHead(
             method: method,
@@ -37,13 +26,12 @@ struct RouterHarness {
             contentEncoding: contentEncoding
         )
         let response = bytes.withUnsafeBytes { router.handle(head, body: $0) }
-        return Answer(
+        return HTTPAnswer(
             status: response.status,
-            contentType: response.contentType,
-            headers: response.headers,
+            headers: [(name: "Content-Type", value: response.contentType)] + response.headers,
             body: response.body
         )
     }
 
-    func post(_ path: String, _ body: String) -> Answer { send("POST", path, body: body) }
+    func post(_ path: String, _ body: String) -> HTTPAnswer { send("POST", path, body: body) }
 }

@@ -52,6 +52,8 @@ import Testing
         #expect(answer.status == 200)
         let routes = answer.json["routes"]?.strings ?? []
         #expect(routes.contains("POST /cce") && routes.contains("POST /bce") && routes.contains("POST /batch"))
+        #expect(routes.contains("POST /compare"))
+        #expect(routes.count == ServiceRoute.allCases.count)
         #expect(routes.contains("GET /bands"))
         let limits = answer.json["limits"]
         #expect(limits?["max_body_bytes"]?.int == 64 * 1024 * 1024)

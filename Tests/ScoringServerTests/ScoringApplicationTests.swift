@@ -19,6 +19,7 @@ import Testing
     @Test func scoringRoutesAreAdmittedWithTheirDecodingFactor() {
         for (path, factor) in [
             ("/cce", MemoryCharge.scoring), ("/bce", MemoryCharge.scoring), ("/batch", MemoryCharge.batch),
+            ("/compare", MemoryCharge.compare),
         ] {
             guard case .admit(let perByte) = application.screen(head("POST", path)) else {
                 Issue.record("\(path) was not admitted")

@@ -126,7 +126,6 @@ import Testing
     }
 
     static func isClose(_ actual: Double?, _ expected: Double) -> Bool {
-        guard let actual else { return false }
-        return abs(actual - expected) <= max(1e-12 * abs(expected), absolute)
+        TestSupport.isClose(actual, expected, relative: 1e-12, absolute: absolute)
     }
 }

@@ -37,7 +37,7 @@ import Testing
     @Test func expectContinueIsHonoured() throws {
         let connection = try HTTPConnection(port: port)
         try connection.send(
-            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(example.count)\r\nExpect: 100-continue\r\n\r\n"
+            jsonRequestHead("POST", "/cce", "Content-Length: \(example.count)", "Expect: 100-continue")
         )
         let interim = try connection.readResponse(skipContinue: false)
         #expect(interim.status == 100)
@@ -50,7 +50,7 @@ import Testing
     @Test func chunkedBodiesAreAssembled() throws {
         let connection = try HTTPConnection(port: port)
         var request =
-            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            jsonRequestHead("POST", "/cce", "Transfer-Encoding: chunked")
         let text = String(decoding: example, as: UTF8.self)
         let middle = text.index(text.startIndex, offsetBy: 10)
         for part in [String(text[..<middle]), String(text[middle...])] {
@@ -66,7 +66,7 @@ import Testing
     @Test func duplicateContentLengthIs400() throws {
         let connection = try HTTPConnection(port: port)
         try connection.send(
-            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(example.count)\r\nContent-Length: 5\r\n\r\n"
+            jsonRequestHead("POST", "/cce", "Content-Length: \(example.count)", "Content-Length: 5")
         )
         try connection.send(example)
         let answer = try connection.readResponse()
@@ -92,7 +92,7 @@ import Testing
         defer { small.stop() }
         let connection = try HTTPConnection(port: small.port, timeoutSeconds: 10)
         try connection.send(
-            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n")
+            jsonRequestHead("POST", "/cce", "Content-Length: 5000000"))
         let answer = try connection.readResponse()
         #expect(answer.status == 413)
         #expect(answer.header("Content-Type") == "application/problem+json")
@@ -107,7 +107,7 @@ import Testing
         defer { small.stop() }
         let connection = try HTTPConnection(port: small.port, timeoutSeconds: 10)
         var request =
-            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            jsonRequestHead("POST", "/cce", "Transfer-Encoding: chunked")
         let chunk = String(repeating: " ", count: 600)
         for _ in 0..<3 { request += "258\r\n" + chunk + "\r\n" }
         request += "0\r\n\r\n"
@@ -123,7 +123,7 @@ import Testing
         _ = try? connection.readResponse()
         let aborted = try HTTPConnection(port: port)
         try aborted.send(
-            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"pred")
+            jsonRequestHead("POST", "/cce", "Content-Length: 100") + "{\"pred")
         // Closing `aborted` mid-body must not disturb anyone else.
         let answer = try httpRequest(port: port, "POST", "/cce", json: String(decoding: example, as: UTF8.self))
         #expect(answer.status == 200)

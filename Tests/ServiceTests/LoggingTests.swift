@@ -45,6 +45,35 @@ import Testing
         #expect(!service.outputLines.contains { $0.contains(secret) }, "request body values leaked into the log")
     }
 
+    /// The whole access line of a scored request, with its timestamp and duration masked: the
+    /// fields in name order, the client's address, the samples counted (an ignored one is not),
+    /// the classes, the convention and the model. Other routes' lines have none of the four.
+    @Test func theAccessLinePinned() throws {
+        let service = try ServiceProcess.start()
+        defer { service.stop() }
+        let body =
+            #"{"predictions":[[1,2,3],[0,0,1],[3,2,1]],"labels":[2,-100,0],"convention":"pytorch","model":"clf:v1"}"#
+        let answer = try httpRequest(
+            port: service.port, "POST", "/cce", json: body, headers: [("X-Request-Id", "pinned-1")])
+        #expect(answer.status == 200)
+        _ = try httpRequest(port: service.port, "GET", "/healthz", headers: [("X-Request-Id", "pinned-2")])
+        _ = waitForLines(service, containing: "pinned-", count: 2)
+        let timestamp = try Regex(#""timestamp":"[^"]*""#)
+        let duration = try Regex(#""duration_ms":[0-9.e-]*"#)
+        let masked = service.outputLines.filter { $0.contains("pinned-") }.map {
+            $0.replacing(timestamp, with: #""timestamp":"T""#).replacing(duration, with: #""duration_ms":0"#)
+        }
+        #expect(
+            masked.first { $0.contains("pinned-1") }
+                == #"{"timestamp":"T","level":"info","message":"request","logger":"access","bytes_in":\#(body.utf8.count),"bytes_out":\#(answer.body.count),"classes":3,"client":"127.0.0.1","convention":"pytorch","duration_ms":0,"method":"POST","model":"clf:v1","n":2,"path":"/cce","request_id":"pinned-1","status":200}"#
+        )
+        #expect(
+            masked.first { $0.contains("pinned-2") }?.hasSuffix(
+                #""client":"127.0.0.1","duration_ms":0,"method":"GET","path":"/healthz","request_id":"pinned-2","status":200}"#
+            )
+                == true)
+    }
+
     @Test func levelFromTheEnvironmentSilencesRequests() throws {
         let service = try ServiceProcess.start(environment: ["LOG_LEVEL": "warning"])
         _ = try httpRequest(port: service.port, "GET", "/healthz", headers: [("X-Request-Id", "quiet-1")])

@@ -54,7 +54,7 @@ import Testing
         let chunked = try HTTPConnection(port: port)
         try chunked.send(
             Array(
-                ("POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                (jsonRequestHead("POST", "/cce", "Transfer-Encoding: chunked")
                     + String(held.count, radix: 16) + "\r\n").utf8) + held + Array("\r\n0\r\n\r\n".utf8))
         #expect(try chunked.readResponse().status == 503)
 
@@ -117,8 +117,7 @@ import Testing
         var value = -1
         for _ in 0..<150 {
             let text = try httpRequest(port: port, "GET", "/metrics").text
-            let line = text.split(separator: "\n").first { $0.hasPrefix("cross_entropy_memory_budget_charged_bytes ") }
-            value = line.flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) } ?? -1
+            value = metricValue(text, "cross_entropy_memory_budget_charged_bytes").map { Int($0) } ?? -1
             if done(value) { return value }
             Thread.sleep(forTimeInterval: 0.2)
         }

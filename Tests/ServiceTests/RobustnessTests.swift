@@ -20,8 +20,7 @@ import Testing
 
     private func inFlight(port: UInt16) throws -> Double? {
         let text = try httpRequest(port: port, "GET", "/metrics").text
-        return text.split(separator: "\n").first { $0.hasPrefix("http_requests_in_flight ") }
-            .flatMap { Double($0.split(separator: " ")[1]) }
+        return metricValue(text, "http_requests_in_flight")
     }
 
     @Test func abortedRequestsLeaveNothingBehind() throws {
@@ -32,7 +31,7 @@ import Testing
             for k in 0..<150 {
                 guard let connection = try? HTTPConnection(port: port) else { continue }
                 let head =
-                    "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                    jsonRequestHead("POST", "/cce", "Content-Length: 1000")
                 // Half close after the headers, half in the middle of the body.
                 try? connection.send((worker + k) % 2 == 0 ? head : head + "{\"predictions\":[[0.2,")
             }  // each connection closes here, its request unfinished
@@ -108,7 +107,7 @@ import Testing
         // An invalid chunk size.
         let chunked = try HTTPConnection(port: port, timeoutSeconds: 5)
         try chunked.send(
-            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+            jsonRequestHead("POST", "/cce", "Transfer-Encoding: chunked") + "zz\r\n"
         )
         if let answer = try? chunked.readResponse() { #expect((400..<500).contains(answer.status)) }
         // A header section far over the per-connection memory.

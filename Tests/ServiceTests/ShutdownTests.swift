@@ -20,7 +20,7 @@ import Testing
         // Every request has its headers and half its body sent before the signal.
         for connection in connections {
             try connection.send(
-                "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+                jsonRequestHead("POST", "/cce", "Content-Length: \(body.count)")
             )
             try connection.send(Array(body[..<(body.count / 2)]))
         }
@@ -59,7 +59,7 @@ import Testing
         let service = try ServiceProcess.start(extraArguments: ["--drain-seconds", "1"])
         let stuck = try HTTPConnection(port: service.port)
         try stuck.send(
-            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+            jsonRequestHead("POST", "/cce", "Content-Length: 100") + "{")
         let started = Date()
         kill(service.processIdentifier, SIGTERM)
         #expect(service.waitForExit() == 0)

@@ -9,7 +9,7 @@ import Testing
 /// charge returns to the budget.
 @Suite struct SlowBodyTests {
     private static let head =
-        "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+        jsonRequestHead("POST", "/cce", "Content-Length: 1000")
 
     private func service(_ extra: [String] = []) throws -> ServiceProcess {
         try ServiceProcess.start(extraArguments: ["--max-body-gap", "2", "--min-body-rate", "1000"] + extra)
@@ -65,7 +65,7 @@ import Testing
         let holders = try (0..<2).map { _ in try HTTPConnection(port: service.port, timeoutSeconds: 10) }
         for holder in holders {
             try holder.send(
-                "POST /batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
+                jsonRequestHead("POST", "/batch", "Content-Length: 100000") + "{")
         }
         Thread.sleep(forTimeInterval: 0.3)
         let example = Fixtures.seedCCE
@@ -84,7 +84,7 @@ import Testing
         let example = Array(Fixtures.seedCCE.utf8)
         let body = example + [UInt8](repeating: 0x20, count: 3000 - example.count)
         try connection.send(
-            "POST /cce HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3000\r\n\r\n")
+            jsonRequestHead("POST", "/cce", "Content-Length: 3000"))
         // 1,500 bytes/s in pieces a second apart: above the rate, within the gap.
         for start in stride(from: 0, to: body.count, by: 1500) {
             try connection.send(Array(body[start..<min(start + 1500, body.count)]))

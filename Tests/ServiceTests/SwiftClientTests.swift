@@ -46,6 +46,24 @@ import Testing
         #expect(broken.errors?.first?.pointer == "/predictions/0")
     }
 
+    @Test func aComparisonDecodesAsItsOwnType() async throws {
+        let request = Components.Schemas.ComparisonRequest.cce(
+            .init(
+                loss: .cce,
+                baseline: .case1([[0.5, 0.3, 0.2], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5], [0.3, 0.5, 0.2]]),
+                candidate: .case1([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.2, 0.7], [0.2, 0.6, 0.2]]),
+                labels: .case1([0, 1, 2, 1])))
+        let comparison = try await client.compare(body: .json(request)).ok.body.json
+        #expect(comparison.verdict == .candidateBetter)
+        let baseline = try #require(comparison.baseline.value1?.loss)
+        let candidate = try #require(comparison.candidate.value1?.loss)
+        let mean = try #require(comparison.difference.mean)
+        #expect(abs(mean - (candidate - baseline)) < 1e-15)
+        #expect(comparison.difference.confidence == 0.95)
+        let p = try #require(comparison.difference.pValue)
+        #expect(p > 0 && p < 0.05)
+    }
+
     @Test func batchEntriesDecodeByKind() async throws {
         let jobs: [Components.Schemas.BatchJob] = [
             .cce(.init(id: "dog", loss: .cce, predictions: .case1([[0.2, 0.7, 0.1]]), labels: .case1([1]))),

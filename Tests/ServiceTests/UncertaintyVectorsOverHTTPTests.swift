@@ -30,8 +30,7 @@ import Testing
             let loss = expected?["loss"]?.double ?? .nan
             // An absolute term where the standard error is near 0 beside the loss.
             func close(_ actual: Double?, _ reference: Double?) -> Bool {
-                guard let actual, let reference else { return false }
-                return abs(actual - reference) <= max(1e-12 * abs(reference), 1e-14 * abs(loss))
+                isClose(actual, reference, relative: 1e-12, absolute: 1e-14 * abs(loss))
             }
             #expect(close(result?["loss"]?.double, loss), "\(name) loss")
             #expect(close(result?["standard_error"]?.double, expected?["standard_error"]?.double), "\(name) SE")

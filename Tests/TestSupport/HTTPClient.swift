@@ -142,18 +142,30 @@ public final class HTTPConnection: @unchecked Sendable {  // used by one thread 
     }
 }
 
-/// One HTTP response.
+/// One HTTP response: read from a socket, or made by the router without one (the one answer
+/// type of the tests).
 public struct HTTPAnswer: Sendable {
     public let status: Int
-    public let headers: [(String, String)]
+    public let headers: [(name: String, value: String)]
     public let body: [UInt8]
 
-    public func header(_ name: String) -> String? {
-        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
     }
 
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    public var contentType: String? { header("Content-Type") }
     public var json: JSONValue { JSONValue.parse(body) }
     public var text: String { String(decoding: body, as: UTF8.self) }
+    /// The pointers of a problem answer's errors.
+    public var pointers: [String] { json.problemPointers }
+    /// The details of a problem answer's errors.
+    public var details: [String] { json.problemDetails }
 }
 
 /// One request on a fresh connection.

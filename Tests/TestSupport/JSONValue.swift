@@ -89,10 +89,7 @@ extension JSONValue {
 /// How a test vector's `expected` loss, sum and per-sample losses differ from a server's
 /// result: one line per value off by more than 1e-12 relative (or `absolute`); empty when all match.
 public func vectorMismatches(_ name: String, expected: JSONValue?, actual: JSONValue?, absolute: Double) -> [String] {
-    func matches(_ a: Double?, _ e: Double?) -> Bool {
-        guard let a, let e else { return false }
-        return abs(a - e) <= max(1e-12 * abs(e), absolute)
-    }
+    func matches(_ a: Double?, _ e: Double?) -> Bool { isClose(a, e, relative: 1e-12, absolute: absolute) }
     var found: [String] = []
     for field in ["loss", "sum"] where !matches(actual?[field]?.double, expected?[field]?.double) {
         found.append(

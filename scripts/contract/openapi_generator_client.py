@@ -11,7 +11,13 @@ import math
 import sys
 
 import ce_og_client
-from ce_og_client.models import BatchRequest, CategoricalJobResult, CategoricalRequest, CategoricalResult
+from ce_og_client.models import (
+    BatchRequest,
+    CategoricalJobResult,
+    CategoricalRequest,
+    CategoricalResult,
+    ComparisonRequest,
+)
 
 
 def main(url: str) -> None:
@@ -51,7 +57,17 @@ def main(url: str) -> None:
         entry = answer.results[0].actual_instance
         assert isinstance(entry, CategoricalJobResult) and entry.result is not None, entry
         assert math.isclose(entry.result.loss, 0.5145731728297583, rel_tol=1e-12), entry
-    print("openapi-generator (python): the PyTorch and sklearn examples came back in nats, right")
+        # Two identical models under PyTorch's BCE: no difference, p-value 1.
+        same = [[0.9, 0.2], [0.3, 0.6], [0.5, 0.5]]
+        comparison = api.compare(
+            ComparisonRequest.from_dict(
+                {"loss": "bce", "labels": [[1, 0], [0, 1], [1, 1]], "baseline": same, "candidate": same,
+                 "convention": "pytorch"}
+            )
+        )
+        assert comparison.difference.mean == 0 and comparison.difference.p_value == 1, comparison
+        assert comparison.verdict.value == "no_significant_difference", comparison
+    print("openapi-generator (python): the PyTorch and sklearn examples came back in nats, right; /compare too")
 
 
 if __name__ == "__main__":

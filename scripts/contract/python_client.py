@@ -3,14 +3,15 @@
 
 Usage: python_client.py URL (with the generated package `ce_client` on PYTHONPATH).
 Each answer must parse as its own model: a CCE job's entry as CategoricalJobResult with a
-CategoricalResult, a BCE job's as BinaryJobResult with a BinaryResult (with class_losses).
+CategoricalResult, a BCE job's as BinaryJobResult with a BinaryResult (with class_losses), a
+comparison as Comparison with its verdict.
 """
 
 import math
 import sys
 
 from ce_client import Client
-from ce_client.api.default import bands, batch, binary_cross_entropy, categorical_cross_entropy
+from ce_client.api.default import bands, batch, binary_cross_entropy, categorical_cross_entropy, compare
 from ce_client.models import (
     BandTablesCceBandsItemMaxLossBitsRule,
     Base,
@@ -22,11 +23,15 @@ from ce_client.models import (
     BinaryResult,
     CategoricalJob,
     CategoricalJobLoss,
+    CategoricalComparisonRequest,
+    CategoricalComparisonRequestLoss,
     CategoricalJobResult,
     CategoricalRequest,
     CategoricalResult,
+    Comparison,
     Convention,
     Problem,
+    Verdict,
 )
 from ce_client.types import UNSET
 
@@ -90,6 +95,25 @@ def main(url: str) -> None:
         assert isinstance(cat, BinaryJobResult) and isinstance(cat.result, BinaryResult), cat
         assert close(cat.result.loss, 1.7958592832197748) and len(cat.result.class_losses) == 3, cat
 
+        # README's comparison: the candidate surer of every true class.
+        comparison = compare.sync(
+            client=client,
+            body=CategoricalComparisonRequest(
+                loss=CategoricalComparisonRequestLoss.CCE,
+                labels=[0, 1, 2, 1, 0, 2],
+                baseline=[[0.5, 0.3, 0.2], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5], [0.3, 0.5, 0.2], [0.4, 0.4, 0.2],
+                          [0.3, 0.3, 0.4]],
+                candidate=[[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.2, 0.7], [0.2, 0.6, 0.2], [0.6, 0.3, 0.1],
+                           [0.2, 0.3, 0.5]],
+            ),
+        )
+        assert isinstance(comparison, Comparison), comparison
+        assert isinstance(comparison.baseline, CategoricalResult), comparison
+        assert close(comparison.baseline.loss, 1.160964047443681), comparison
+        assert close(comparison.difference.mean, -0.4542901927506586), comparison
+        assert close(comparison.difference.p_value, 0.000418028551436915), comparison
+        assert comparison.verdict == Verdict.CANDIDATE_BETTER, comparison
+
         tables = bands.sync(client=client)
         # Every edge is a number (absent where it depends on C); the chance level's rule is apart.
         edges = {band.name.value: band.max_loss_bits for band in tables.cce.bands}
@@ -97,7 +121,7 @@ def main(url: str) -> None:
         assert all(isinstance(edge, (int, float)) for edge in edges.values() if edge is not UNSET), edges
         rules = {band.name.value: band.max_loss_bits_rule for band in tables.cce.bands}
         assert rules["very_low"] == BandTablesCceBandsItemMaxLossBitsRule.LOG2CLASSES, rules
-    print("openapi-python-client: the generated client scored /cce, /bce, /batch and read /bands")
+    print("openapi-python-client: the generated client scored /cce, /bce, /batch, /compare and read /bands")
 
 
 if __name__ == "__main__":

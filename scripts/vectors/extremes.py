@@ -332,6 +332,10 @@ def random_case(rng):
     if smoothing_ok and rng.random() < 0.4:
         smoothing = rng.choice(SMOOTHINGS)
         request["label_smoothing"] = smoothing
+        if convention == "keras" and loss == "cce" and not soft:
+            # Keras' sparse loss has no smoothing (a 422): CategoricalCrossentropy's one-hot rows.
+            labels = [[1.0 if j == y else 0.0 for j in range(classes)] for y in labels]
+            request["labels"] = labels
     if not logits and rng.random() < 0.4:
         epsilon = rng.choice(EPSILONS)
         request["epsilon"] = epsilon

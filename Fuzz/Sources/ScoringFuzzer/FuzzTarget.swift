@@ -9,11 +9,12 @@ import ScoringServer
 /// The router the real service uses, with its default limits (the body limit is the transport's,
 /// and scripts/fuzz.sh caps inputs with -max_len).
 private let router = ServiceRoutes.router()
-private let paths = ["/cce", "/bce", "/batch", "/cce/lines", "/bce/lines", "/cce/lines"]
+// Eight routes, so that '0'…'7' pick them in order (48 is a multiple of 8).
+private let paths = ["/cce", "/bce", "/batch", "/compare", "/cce/lines", "/bce/lines", "/cce/lines", "/bce/lines"]
 
-/// One input: its first byte picks the route ('0' /cce, '1' /bce, '2' /batch, '3' /cce/lines,
-/// '4' /bce/lines, '5' /cce/lines gzip-coded), the rest is the body (JSON Lines are fed to the
-/// stream consumer in chunks of a size the first byte also picks). Any answer is fine except a crash, a hang, or an undocumented 5xx (501 and 503
+/// One input: its first byte picks the route ('0' /cce, '1' /bce, '2' /batch, '3' /compare,
+/// '4' /cce/lines, '5' /bce/lines, '6' and '7' the same gzip-coded), the rest is the body (JSON
+/// Lines are fed to the stream consumer in chunks of a size the first byte also picks). Any answer is fine except a crash, a hang, or an undocumented 5xx (501 and 503
 /// are documented answers: an unimplemented coding, an overloaded service).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -21,8 +22,8 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let route = Int(data[0]) % paths.count
     let path = paths[route]
     let body = UnsafeRawBufferPointer(start: data + 1, count: size - 1)
-    if route >= 3 {
-        let status = streamLines(path, gzip: route == 5, body: body, chunk: 1 + Int(data[0]) / paths.count % 9 * 61)
+    if route >= 4 {
+        let status = streamLines(path, gzip: route >= 6, body: body, chunk: 1 + Int(data[0]) / paths.count % 9 * 61)
         precondition(status < 500 || [501, 503].contains(status), "answered \(status)")
         return 0
     }

@@ -50,6 +50,10 @@ const char *cmhd_request_method(const cmhd_request *request);
 const char *cmhd_request_path(const cmhd_request *request);
 // The first value of a header (case-insensitive name), or NULL.
 const char *cmhd_request_header(const cmhd_request *request, const char *name);
+// The client's IP address as text (at most CMHD_ADDRESS_TEXT bytes with its NUL) into `buffer`;
+// false when the library cannot give it.
+#define CMHD_ADDRESS_TEXT 46
+bool cmhd_request_client_address(const cmhd_request *request, char *buffer, size_t size);
 // A value the application keeps with the request (Swift keeps its start time here).
 void cmhd_request_set_tag(cmhd_request *request, uint64_t tag);
 uint64_t cmhd_request_tag(const cmhd_request *request);

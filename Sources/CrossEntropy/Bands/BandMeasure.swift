@@ -57,7 +57,7 @@ public struct BandMeasure: Sendable {
     /// smoothing; the bands convert units themselves.
     static func isDocumentMeasure(_ options: LossOptions) -> Bool {
         (options.convention == .document || options.convention == .sklearn) && options.labelSmoothing == 0
-            && options.classWeights == nil
+            && options.classWeights == nil && options.positiveWeights == nil
     }
 
     static func documentOptions(_ options: LossOptions) -> LossOptions {

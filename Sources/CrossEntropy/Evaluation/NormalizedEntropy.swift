@@ -64,7 +64,7 @@ public enum NormalizedEntropy {
         for (j, rate) in prior.enumerated() {
             let r = smoothing == 0 ? rate : rate * (1 - smoothing) + smoothing / 2
             let p = options.clipping(r)
-            if r != 0 { priorLoss.add(-(options.classWeights?[j] ?? 1) * r * options.base.log(p)) }
+            if r != 0 { priorLoss.add(-(options.positiveWeights?[j] ?? 1) * r * options.base.log(p)) }
             if r != 1 { priorLoss.add(-(1 - r) * options.base.log(1 - p)) }
         }
         return ratio(loss, priorLoss.value)

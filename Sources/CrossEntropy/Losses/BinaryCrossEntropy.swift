@@ -124,7 +124,7 @@ struct BinaryChunkTotals {
             elementParts(
                 prediction: predictions[i, j],
                 target: targets[i, j],
-                positiveWeight: options.classWeights?[j] ?? 1,
+                positiveWeight: options.positiveWeights?[j] ?? 1,
                 options: options
             )
         }

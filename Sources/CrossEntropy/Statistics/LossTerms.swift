@@ -68,9 +68,9 @@ public struct ClassLoss: Sendable, Equatable {
     public let loss: Double?
 }
 
-/// aᵢ and bᵢ of each sample, scaled: the true values are a · 2^numeratorExponent and
+/// aᵢ and bᵢ of each sample, scaled (internal for `PairedComparison`): the true values are a · 2^numeratorExponent and
 /// b · 2^denominatorExponent.
-private struct Terms {
+struct Terms {
     enum Denominator {
         case sampleWeight
         case constant(Double)

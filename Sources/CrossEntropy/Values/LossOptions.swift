@@ -11,9 +11,11 @@ public struct LossOptions: Sendable, Hashable {
     public var labelSmoothing: Double
     /// One weight per sample (n values ≥ 0, not all 0): the loss is Σ s_i L_i / Σ s_i.
     public var sampleWeights: [Double]?
-    /// Categorical: one weight per class multiplying that class's term. Binary: one weight per
-    /// class multiplying the positive term y log p (PyTorch's pos_weight).
+    /// Categorical only: one weight per class multiplying that class's term (`class_weights`).
     public var classWeights: [Double]?
+    /// Binary only: one weight per class multiplying the positive term y log p (PyTorch's
+    /// `pos_weight`).
+    public var positiveWeights: [Double]?
 
     public init(
         convention: Convention = .document,
@@ -22,7 +24,8 @@ public struct LossOptions: Sendable, Hashable {
         clipping: Clipping = Clipping(),
         labelSmoothing: Double = 0,
         sampleWeights: [Double]? = nil,
-        classWeights: [Double]? = nil
+        classWeights: [Double]? = nil,
+        positiveWeights: [Double]? = nil
     ) {
         self.convention = convention
         self.predictionKind = predictionKind
@@ -31,6 +34,7 @@ public struct LossOptions: Sendable, Hashable {
         self.labelSmoothing = labelSmoothing
         self.sampleWeights = sampleWeights
         self.classWeights = classWeights
+        self.positiveWeights = positiveWeights
     }
 
     /// The options a convention starts from: its base and clipping, no weights or smoothing.

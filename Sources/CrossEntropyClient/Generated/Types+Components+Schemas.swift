@@ -277,7 +277,7 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/PerClass`.
         public typealias PerClass = Swift.Bool
-        /// What `sum` is divided by to give `loss` (Σ s_i; n under Keras; Σ w_{y_i} for PyTorch's CCE with class weights over index labels; n·C for PyTorch's BCE): parts of a set merge as Σ sum / Σ denominator. Left out when beyond float64.
+        /// What `sum` is divided by to give `loss` (Σ s_i; n under Keras; Σ w_{y_i} for PyTorch's CCE with class weights over index labels; n·C for PyTorch's BCE): parts of a set merge as Σ sum / Σ denominator. Samples `ignore_index` leaves out add to neither. Left out when beyond float64.
         ///
         /// - Remark: Generated from `#/components/schemas/Denominator`.
         public typealias Denominator = Swift.Double
@@ -312,19 +312,40 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/Epsilon`.
         public typealias Epsilon = Swift.Double
+        /// Which model the request scores: 1 to 64 characters of A-Z a-z 0-9 . _ : - (else 422).
+        /// Echoed in the answer and the access log. On the model-quality metrics it is the `model`
+        /// label only when the service was started with it in `--model-labels`; any other name
+        /// is counted as `other`, and a request without one as `none`.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/Model`.
+        public typealias Model = Swift.String
+        /// PyTorch's ignore_index, for class-index labels on /cce: samples whose label equals it are
+        /// left out of everything (sum, `denominator` — n, or Σ w_y over the kept samples with class
+        /// weights —, the smoothing term, `n`, `standard_error`, accuracy, the prior of
+        /// `normalized_entropy`, `per_class`, the metrics), and their entries in `losses` and
+        /// `bands` are null. Under `convention: pytorch` it defaults to -100 (null or absent);
+        /// under `document` only when given. A 422 with scikit-learn or Keras (which have no
+        /// equivalent), on /bce, with row labels, or when every sample is ignored (PyTorch's NaN).
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/IgnoreIndex`.
+        public typealias IgnoreIndex = Swift.Int
         /// Whose cross-entropy to reproduce. `document` (absent or null) is the service document's:
         /// bits, float64-epsilon clipping, (sample-weighted) mean over samples, BCE summed over
         /// classes. The others give the number the library prints for the same float64 inputs (to
         /// 1e-12 relative), in nats unless `base` is given:
         /// `sklearn` is log_loss (probabilities and class labels only; /bce with one column);
         /// `pytorch` is cross_entropy (logits, the default input on /cce; a class-weighted mean over
-        /// index labels divides by the labelled classes' weights), binary_cross_entropy (no clipping,
+        /// index labels divides by the labelled classes' weights; labels equal to `ignore_index`,
+        /// default -100, are left out), binary_cross_entropy (no clipping,
         /// each log clamped at -100) and binary_cross_entropy_with_logits, mean over all elements;
         /// `keras` is CategoricalCrossentropy / SparseCategoricalCrossentropy (rows divided by their
         /// sum, clip 1e-7) and BinaryCrossentropy (clip 1e-7, mean over classes), reduction
         /// sum_over_batch_size (weighted sum / n). An option the library lacks is a 422: sample
         /// weights with pytorch, class weights with keras or sklearn, smoothing with sklearn or
-        /// PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn.
+        /// PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn,
+        /// ignore_index with sklearn or keras.
         ///
         ///
         /// - Remark: Generated from `#/components/schemas/Convention`.
@@ -372,6 +393,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Settings/class_weights`.
             public var classWeights: Swift.Bool
+            /// The ignore_index in effect (/cce with class-index labels under pytorch, or as given); absent otherwise.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Settings/ignore_index`.
+            public var ignoreIndex: Swift.Int?
             /// The confidence of `interval`.
             ///
             /// - Remark: Generated from `#/components/schemas/Settings/confidence`.
@@ -387,6 +412,7 @@ extension Components {
             ///   - labelSmoothing:
             ///   - reduction:
             ///   - classWeights: Whether class (or positive) weights were applied.
+            ///   - ignoreIndex: The ignore_index in effect (/cce with class-index labels under pytorch, or as given); absent otherwise.
             ///   - confidence: The confidence of `interval`.
             public init(
                 convention: Components.Schemas.Settings.ConventionPayload,
@@ -397,6 +423,7 @@ extension Components {
                 labelSmoothing: Swift.Double,
                 reduction: Swift.String,
                 classWeights: Swift.Bool,
+                ignoreIndex: Swift.Int? = nil,
                 confidence: Swift.Double
             ) {
                 self.convention = convention
@@ -407,6 +434,7 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.reduction = reduction
                 self.classWeights = classWeights
+                self.ignoreIndex = ignoreIndex
                 self.confidence = confidence
             }
             public enum CodingKeys: String, CodingKey {
@@ -418,10 +446,11 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case reduction
                 case classWeights = "class_weights"
+                case ignoreIndex = "ignore_index"
                 case confidence
             }
         }
-        /// n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
+        /// n integer class indices in [0, C) (or equal to `ignore_index`), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
         ///
         /// - Remark: Generated from `#/components/schemas/CategoricalLabels`.
         @frozen public enum CategoricalLabels: Codable, Hashable, Sendable {
@@ -563,6 +592,10 @@ extension Components {
             public var epsilon: Components.Schemas.Epsilon?
             /// - Remark: Generated from `#/components/schemas/CategoricalRequest/convention`.
             public var convention: Components.Schemas.Convention?
+            /// - Remark: Generated from `#/components/schemas/CategoricalRequest/ignore_index`.
+            public var ignoreIndex: Components.Schemas.IgnoreIndex?
+            /// - Remark: Generated from `#/components/schemas/CategoricalRequest/model`.
+            public var model: Components.Schemas.Model?
             /// Creates a new `CategoricalRequest`.
             ///
             /// - Parameters:
@@ -578,6 +611,8 @@ extension Components {
             ///   - labelSmoothing:
             ///   - epsilon:
             ///   - convention:
+            ///   - ignoreIndex:
+            ///   - model:
             public init(
                 predictions: Components.Schemas.Matrix,
                 labels: Components.Schemas.CategoricalLabels,
@@ -590,7 +625,9 @@ extension Components {
                 classWeights: Components.Schemas.ClassWeights? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
                 epsilon: Components.Schemas.Epsilon? = nil,
-                convention: Components.Schemas.Convention? = nil
+                convention: Components.Schemas.Convention? = nil,
+                ignoreIndex: Components.Schemas.IgnoreIndex? = nil,
+                model: Components.Schemas.Model? = nil
             ) {
                 self.predictions = predictions
                 self.labels = labels
@@ -604,6 +641,8 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.epsilon = epsilon
                 self.convention = convention
+                self.ignoreIndex = ignoreIndex
+                self.model = model
             }
             public enum CodingKeys: String, CodingKey {
                 case predictions
@@ -618,6 +657,8 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case epsilon
                 case convention
+                case ignoreIndex = "ignore_index"
+                case model
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -669,6 +710,14 @@ extension Components {
                     Components.Schemas.Convention.self,
                     forKey: .convention
                 )
+                self.ignoreIndex = try container.decodeIfPresent(
+                    Components.Schemas.IgnoreIndex.self,
+                    forKey: .ignoreIndex
+                )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "predictions",
                     "labels",
@@ -681,7 +730,9 @@ extension Components {
                     "class_weights",
                     "label_smoothing",
                     "epsilon",
-                    "convention"
+                    "convention",
+                    "ignore_index",
+                    "model"
                 ])
             }
         }
@@ -709,6 +760,8 @@ extension Components {
             public var epsilon: Components.Schemas.Epsilon?
             /// - Remark: Generated from `#/components/schemas/BinaryRequest/convention`.
             public var convention: Components.Schemas.Convention?
+            /// - Remark: Generated from `#/components/schemas/BinaryRequest/model`.
+            public var model: Components.Schemas.Model?
             /// Creates a new `BinaryRequest`.
             ///
             /// - Parameters:
@@ -723,6 +776,7 @@ extension Components {
             ///   - labelSmoothing:
             ///   - epsilon:
             ///   - convention:
+            ///   - model:
             public init(
                 predictions: Components.Schemas.BinaryPredictions,
                 labels: Components.Schemas.BinaryLabels,
@@ -734,7 +788,8 @@ extension Components {
                 posWeight: Components.Schemas.PosWeight? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
                 epsilon: Components.Schemas.Epsilon? = nil,
-                convention: Components.Schemas.Convention? = nil
+                convention: Components.Schemas.Convention? = nil,
+                model: Components.Schemas.Model? = nil
             ) {
                 self.predictions = predictions
                 self.labels = labels
@@ -747,6 +802,7 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.epsilon = epsilon
                 self.convention = convention
+                self.model = model
             }
             public enum CodingKeys: String, CodingKey {
                 case predictions
@@ -760,6 +816,7 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case epsilon
                 case convention
+                case model
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -807,6 +864,10 @@ extension Components {
                     Components.Schemas.Convention.self,
                     forKey: .convention
                 )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "predictions",
                     "labels",
@@ -818,8 +879,568 @@ extension Components {
                     "pos_weight",
                     "label_smoothing",
                     "epsilon",
-                    "convention"
+                    "convention",
+                    "model"
                 ])
+            }
+        }
+        /// true adds the per-sample arrays `losses` and `bands` to both answers. null means the default (false, unlike /cce and /bce).
+        ///
+        /// - Remark: Generated from `#/components/schemas/ComparePerSample`.
+        public typealias ComparePerSample = Swift.Bool
+        /// A /compare body for categorical cross-entropy: `"loss": "cce"`, two /cce prediction matrices of the same shape, and /cce's labels and options, applied to both.
+        ///
+        /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest`.
+        public struct CategoricalComparisonRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/loss`.
+            @frozen public enum LossPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case cce = "cce"
+            }
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/loss`.
+            public var loss: Components.Schemas.CategoricalComparisonRequest.LossPayload
+            /// The reference model's n rows of C ≥ 2 probabilities or logits.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/baseline`.
+            public var baseline: Components.Schemas.Matrix
+            /// The new model's predictions for the same samples, the same shape.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/candidate`.
+            public var candidate: Components.Schemas.Matrix
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/labels`.
+            public var labels: Components.Schemas.CategoricalLabels
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/input`.
+            public var input: Components.Schemas.Input?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/base`.
+            public var base: Components.Schemas.Base?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/per_sample`.
+            public var perSample: Components.Schemas.ComparePerSample?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/per_class`.
+            public var perClass: Components.Schemas.PerClass?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/confidence`.
+            public var confidence: Components.Schemas.Confidence?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/sample_weights`.
+            public var sampleWeights: Components.Schemas.SampleWeights?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/class_weights`.
+            public var classWeights: Components.Schemas.ClassWeights?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/label_smoothing`.
+            public var labelSmoothing: Components.Schemas.LabelSmoothing?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/epsilon`.
+            public var epsilon: Components.Schemas.Epsilon?
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/convention`.
+            public var convention: Components.Schemas.Convention?
+            /// The candidate's model name (the baseline is a reference).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalComparisonRequest/model`.
+            public var model: Components.Schemas.Model?
+            /// Creates a new `CategoricalComparisonRequest`.
+            ///
+            /// - Parameters:
+            ///   - loss:
+            ///   - baseline: The reference model's n rows of C ≥ 2 probabilities or logits.
+            ///   - candidate: The new model's predictions for the same samples, the same shape.
+            ///   - labels:
+            ///   - input:
+            ///   - base:
+            ///   - perSample:
+            ///   - perClass:
+            ///   - confidence:
+            ///   - sampleWeights:
+            ///   - classWeights:
+            ///   - labelSmoothing:
+            ///   - epsilon:
+            ///   - convention:
+            ///   - model: The candidate's model name (the baseline is a reference).
+            public init(
+                loss: Components.Schemas.CategoricalComparisonRequest.LossPayload,
+                baseline: Components.Schemas.Matrix,
+                candidate: Components.Schemas.Matrix,
+                labels: Components.Schemas.CategoricalLabels,
+                input: Components.Schemas.Input? = nil,
+                base: Components.Schemas.Base? = nil,
+                perSample: Components.Schemas.ComparePerSample? = nil,
+                perClass: Components.Schemas.PerClass? = nil,
+                confidence: Components.Schemas.Confidence? = nil,
+                sampleWeights: Components.Schemas.SampleWeights? = nil,
+                classWeights: Components.Schemas.ClassWeights? = nil,
+                labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
+                epsilon: Components.Schemas.Epsilon? = nil,
+                convention: Components.Schemas.Convention? = nil,
+                model: Components.Schemas.Model? = nil
+            ) {
+                self.loss = loss
+                self.baseline = baseline
+                self.candidate = candidate
+                self.labels = labels
+                self.input = input
+                self.base = base
+                self.perSample = perSample
+                self.perClass = perClass
+                self.confidence = confidence
+                self.sampleWeights = sampleWeights
+                self.classWeights = classWeights
+                self.labelSmoothing = labelSmoothing
+                self.epsilon = epsilon
+                self.convention = convention
+                self.model = model
+            }
+            public enum CodingKeys: String, CodingKey {
+                case loss
+                case baseline
+                case candidate
+                case labels
+                case input
+                case base
+                case perSample = "per_sample"
+                case perClass = "per_class"
+                case confidence
+                case sampleWeights = "sample_weights"
+                case classWeights = "class_weights"
+                case labelSmoothing = "label_smoothing"
+                case epsilon
+                case convention
+                case model
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.loss = try container.decode(
+                    Components.Schemas.CategoricalComparisonRequest.LossPayload.self,
+                    forKey: .loss
+                )
+                self.baseline = try container.decode(
+                    Components.Schemas.Matrix.self,
+                    forKey: .baseline
+                )
+                self.candidate = try container.decode(
+                    Components.Schemas.Matrix.self,
+                    forKey: .candidate
+                )
+                self.labels = try container.decode(
+                    Components.Schemas.CategoricalLabels.self,
+                    forKey: .labels
+                )
+                self.input = try container.decodeIfPresent(
+                    Components.Schemas.Input.self,
+                    forKey: .input
+                )
+                self.base = try container.decodeIfPresent(
+                    Components.Schemas.Base.self,
+                    forKey: .base
+                )
+                self.perSample = try container.decodeIfPresent(
+                    Components.Schemas.ComparePerSample.self,
+                    forKey: .perSample
+                )
+                self.perClass = try container.decodeIfPresent(
+                    Components.Schemas.PerClass.self,
+                    forKey: .perClass
+                )
+                self.confidence = try container.decodeIfPresent(
+                    Components.Schemas.Confidence.self,
+                    forKey: .confidence
+                )
+                self.sampleWeights = try container.decodeIfPresent(
+                    Components.Schemas.SampleWeights.self,
+                    forKey: .sampleWeights
+                )
+                self.classWeights = try container.decodeIfPresent(
+                    Components.Schemas.ClassWeights.self,
+                    forKey: .classWeights
+                )
+                self.labelSmoothing = try container.decodeIfPresent(
+                    Components.Schemas.LabelSmoothing.self,
+                    forKey: .labelSmoothing
+                )
+                self.epsilon = try container.decodeIfPresent(
+                    Components.Schemas.Epsilon.self,
+                    forKey: .epsilon
+                )
+                self.convention = try container.decodeIfPresent(
+                    Components.Schemas.Convention.self,
+                    forKey: .convention
+                )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "loss",
+                    "baseline",
+                    "candidate",
+                    "labels",
+                    "input",
+                    "base",
+                    "per_sample",
+                    "per_class",
+                    "confidence",
+                    "sample_weights",
+                    "class_weights",
+                    "label_smoothing",
+                    "epsilon",
+                    "convention",
+                    "model"
+                ])
+            }
+        }
+        /// A /compare body for binary cross-entropy: `"loss": "bce"`, two /bce prediction matrices of the same shape, and /bce's labels and options, applied to both.
+        ///
+        /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest`.
+        public struct BinaryComparisonRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/loss`.
+            @frozen public enum LossPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case bce = "bce"
+            }
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/loss`.
+            public var loss: Components.Schemas.BinaryComparisonRequest.LossPayload
+            /// The reference model's n rows of C ≥ 1 independent probabilities or logits.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/baseline`.
+            public var baseline: Components.Schemas.Matrix
+            /// The new model's predictions for the same samples, the same shape.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/candidate`.
+            public var candidate: Components.Schemas.Matrix
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/labels`.
+            public var labels: Components.Schemas.BinaryLabels
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/input`.
+            public var input: Components.Schemas.Input?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/base`.
+            public var base: Components.Schemas.Base?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/per_sample`.
+            public var perSample: Components.Schemas.ComparePerSample?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/confidence`.
+            public var confidence: Components.Schemas.Confidence?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/sample_weights`.
+            public var sampleWeights: Components.Schemas.SampleWeights?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/pos_weight`.
+            public var posWeight: Components.Schemas.PosWeight?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/label_smoothing`.
+            public var labelSmoothing: Components.Schemas.LabelSmoothing?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/epsilon`.
+            public var epsilon: Components.Schemas.Epsilon?
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/convention`.
+            public var convention: Components.Schemas.Convention?
+            /// The candidate's model name (the baseline is a reference).
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinaryComparisonRequest/model`.
+            public var model: Components.Schemas.Model?
+            /// Creates a new `BinaryComparisonRequest`.
+            ///
+            /// - Parameters:
+            ///   - loss:
+            ///   - baseline: The reference model's n rows of C ≥ 1 independent probabilities or logits.
+            ///   - candidate: The new model's predictions for the same samples, the same shape.
+            ///   - labels:
+            ///   - input:
+            ///   - base:
+            ///   - perSample:
+            ///   - confidence:
+            ///   - sampleWeights:
+            ///   - posWeight:
+            ///   - labelSmoothing:
+            ///   - epsilon:
+            ///   - convention:
+            ///   - model: The candidate's model name (the baseline is a reference).
+            public init(
+                loss: Components.Schemas.BinaryComparisonRequest.LossPayload,
+                baseline: Components.Schemas.Matrix,
+                candidate: Components.Schemas.Matrix,
+                labels: Components.Schemas.BinaryLabels,
+                input: Components.Schemas.Input? = nil,
+                base: Components.Schemas.Base? = nil,
+                perSample: Components.Schemas.ComparePerSample? = nil,
+                confidence: Components.Schemas.Confidence? = nil,
+                sampleWeights: Components.Schemas.SampleWeights? = nil,
+                posWeight: Components.Schemas.PosWeight? = nil,
+                labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
+                epsilon: Components.Schemas.Epsilon? = nil,
+                convention: Components.Schemas.Convention? = nil,
+                model: Components.Schemas.Model? = nil
+            ) {
+                self.loss = loss
+                self.baseline = baseline
+                self.candidate = candidate
+                self.labels = labels
+                self.input = input
+                self.base = base
+                self.perSample = perSample
+                self.confidence = confidence
+                self.sampleWeights = sampleWeights
+                self.posWeight = posWeight
+                self.labelSmoothing = labelSmoothing
+                self.epsilon = epsilon
+                self.convention = convention
+                self.model = model
+            }
+            public enum CodingKeys: String, CodingKey {
+                case loss
+                case baseline
+                case candidate
+                case labels
+                case input
+                case base
+                case perSample = "per_sample"
+                case confidence
+                case sampleWeights = "sample_weights"
+                case posWeight = "pos_weight"
+                case labelSmoothing = "label_smoothing"
+                case epsilon
+                case convention
+                case model
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.loss = try container.decode(
+                    Components.Schemas.BinaryComparisonRequest.LossPayload.self,
+                    forKey: .loss
+                )
+                self.baseline = try container.decode(
+                    Components.Schemas.Matrix.self,
+                    forKey: .baseline
+                )
+                self.candidate = try container.decode(
+                    Components.Schemas.Matrix.self,
+                    forKey: .candidate
+                )
+                self.labels = try container.decode(
+                    Components.Schemas.BinaryLabels.self,
+                    forKey: .labels
+                )
+                self.input = try container.decodeIfPresent(
+                    Components.Schemas.Input.self,
+                    forKey: .input
+                )
+                self.base = try container.decodeIfPresent(
+                    Components.Schemas.Base.self,
+                    forKey: .base
+                )
+                self.perSample = try container.decodeIfPresent(
+                    Components.Schemas.ComparePerSample.self,
+                    forKey: .perSample
+                )
+                self.confidence = try container.decodeIfPresent(
+                    Components.Schemas.Confidence.self,
+                    forKey: .confidence
+                )
+                self.sampleWeights = try container.decodeIfPresent(
+                    Components.Schemas.SampleWeights.self,
+                    forKey: .sampleWeights
+                )
+                self.posWeight = try container.decodeIfPresent(
+                    Components.Schemas.PosWeight.self,
+                    forKey: .posWeight
+                )
+                self.labelSmoothing = try container.decodeIfPresent(
+                    Components.Schemas.LabelSmoothing.self,
+                    forKey: .labelSmoothing
+                )
+                self.epsilon = try container.decodeIfPresent(
+                    Components.Schemas.Epsilon.self,
+                    forKey: .epsilon
+                )
+                self.convention = try container.decodeIfPresent(
+                    Components.Schemas.Convention.self,
+                    forKey: .convention
+                )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "loss",
+                    "baseline",
+                    "candidate",
+                    "labels",
+                    "input",
+                    "base",
+                    "per_sample",
+                    "confidence",
+                    "sample_weights",
+                    "pos_weight",
+                    "label_smoothing",
+                    "epsilon",
+                    "convention",
+                    "model"
+                ])
+            }
+        }
+        /// Two models' predictions for the same samples, told apart by `loss`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ComparisonRequest`.
+        @frozen public enum ComparisonRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ComparisonRequest/BinaryComparisonRequest`.
+            case bce(Components.Schemas.BinaryComparisonRequest)
+            /// - Remark: Generated from `#/components/schemas/ComparisonRequest/CategoricalComparisonRequest`.
+            case cce(Components.Schemas.CategoricalComparisonRequest)
+            public enum CodingKeys: String, CodingKey {
+                case loss
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                let discriminator = try container.decode(
+                    Swift.String.self,
+                    forKey: .loss
+                )
+                switch discriminator {
+                case "bce":
+                    self = .bce(try .init(from: decoder))
+                case "cce":
+                    self = .cce(try .init(from: decoder))
+                default:
+                    throw Swift.DecodingError.unknownOneOfDiscriminator(
+                        discriminatorKey: CodingKeys.loss,
+                        discriminatorValue: discriminator,
+                        codingPath: decoder.codingPath
+                    )
+                }
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .bce(value):
+                    try value.encode(to: encoder)
+                case let .cce(value):
+                    try value.encode(to: encoder)
+                }
+            }
+        }
+        /// One model's answer, as /cce (CategoricalResult) or /bce (BinaryResult) would give it.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ModelResult`.
+        public struct ModelResult: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ModelResult/value1`.
+            public var value1: Components.Schemas.CategoricalResult?
+            /// - Remark: Generated from `#/components/schemas/ModelResult/value2`.
+            public var value2: Components.Schemas.BinaryResult?
+            /// Creates a new `ModelResult`.
+            ///
+            /// - Parameters:
+            ///   - value1:
+            ///   - value2:
+            public init(
+                value1: Components.Schemas.CategoricalResult? = nil,
+                value2: Components.Schemas.BinaryResult? = nil
+            ) {
+                self.value1 = value1
+                self.value2 = value2
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self.value1 = try .init(from: decoder)
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self.value2 = try .init(from: decoder)
+                } catch {
+                    errors.append(error)
+                }
+                try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                    [
+                        self.value1,
+                        self.value2
+                    ],
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                try self.value1?.encode(to: encoder)
+                try self.value2?.encode(to: encoder)
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Difference`.
+        public struct Difference: Codable, Hashable, Sendable {
+            /// candidate's loss − baseline's loss, Σ d_i / Σ b_i (negative when the candidate's is lower). Left out when Σ b_i is 0.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Difference/mean`.
+            public var mean: Swift.Double?
+            /// sqrt(n/(n−1) · Σ (d_i − mean·b_i)²) / Σ b_i; without weights the paired samples' standard error (scipy.stats.sem of the differences). 0 when every residual is 0. Left out when n < 2 or not finite.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Difference/standard_error`.
+            public var standardError: Swift.Double?
+            /// [low, high] = mean ± t(1 − (1 − c)/2, n − 1) · standard_error. Left out with `standard_error`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Difference/interval`.
+            public var interval: [Swift.Double]?
+            /// Two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom (scipy.stats.ttest_rel without weights), down to 1e-300 and 0 below; 1 when the standard error and the mean are 0, 0 when only the standard error is. Left out with `standard_error`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Difference/p_value`.
+            public var pValue: Swift.Double?
+            /// The interval's coverage c, as requested.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Difference/confidence`.
+            public var confidence: Swift.Double
+            /// Creates a new `Difference`.
+            ///
+            /// - Parameters:
+            ///   - mean: candidate's loss − baseline's loss, Σ d_i / Σ b_i (negative when the candidate's is lower). Left out when Σ b_i is 0.
+            ///   - standardError: sqrt(n/(n−1) · Σ (d_i − mean·b_i)²) / Σ b_i; without weights the paired samples' standard error (scipy.stats.sem of the differences). 0 when every residual is 0. Left out when n < 2 or not finite.
+            ///   - interval: [low, high] = mean ± t(1 − (1 − c)/2, n − 1) · standard_error. Left out with `standard_error`.
+            ///   - pValue: Two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom (scipy.stats.ttest_rel without weights), down to 1e-300 and 0 below; 1 when the standard error and the mean are 0, 0 when only the standard error is. Left out with `standard_error`.
+            ///   - confidence: The interval's coverage c, as requested.
+            public init(
+                mean: Swift.Double? = nil,
+                standardError: Swift.Double? = nil,
+                interval: [Swift.Double]? = nil,
+                pValue: Swift.Double? = nil,
+                confidence: Swift.Double
+            ) {
+                self.mean = mean
+                self.standardError = standardError
+                self.interval = interval
+                self.pValue = pValue
+                self.confidence = confidence
+            }
+            public enum CodingKeys: String, CodingKey {
+                case mean
+                case standardError = "standard_error"
+                case interval
+                case pValue = "p_value"
+                case confidence
+            }
+        }
+        /// `candidate_better` when the interval lies below 0, `baseline_better` above 0, else (or without an interval) `no_significant_difference`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Verdict`.
+        @frozen public enum Verdict: String, Codable, Hashable, Sendable, CaseIterable {
+            case candidateBetter = "candidate_better"
+            case baselineBetter = "baseline_better"
+            case noSignificantDifference = "no_significant_difference"
+        }
+        /// - Remark: Generated from `#/components/schemas/Comparison`.
+        public struct Comparison: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Comparison/baseline`.
+            public var baseline: Components.Schemas.ModelResult
+            /// - Remark: Generated from `#/components/schemas/Comparison/candidate`.
+            public var candidate: Components.Schemas.ModelResult
+            /// - Remark: Generated from `#/components/schemas/Comparison/difference`.
+            public var difference: Components.Schemas.Difference
+            /// - Remark: Generated from `#/components/schemas/Comparison/verdict`.
+            public var verdict: Components.Schemas.Verdict
+            /// Creates a new `Comparison`.
+            ///
+            /// - Parameters:
+            ///   - baseline:
+            ///   - candidate:
+            ///   - difference:
+            ///   - verdict:
+            public init(
+                baseline: Components.Schemas.ModelResult,
+                candidate: Components.Schemas.ModelResult,
+                difference: Components.Schemas.Difference,
+                verdict: Components.Schemas.Verdict
+            ) {
+                self.baseline = baseline
+                self.candidate = candidate
+                self.difference = difference
+                self.verdict = verdict
+            }
+            public enum CodingKeys: String, CodingKey {
+                case baseline
+                case candidate
+                case difference
+                case verdict
             }
         }
         /// - Remark: Generated from `#/components/schemas/CategoricalBand`.
@@ -858,10 +1479,16 @@ extension Components {
             public var base: Components.Schemas.ResultBase
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/unit`.
             public var unit: Components.Schemas.Unit
+            /// Samples scored (those `ignore_index` left out are not counted).
+            ///
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/n`.
             public var n: Swift.Int
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/classes`.
             public var classes: Swift.Int
+            /// Samples left out by `ignore_index`; present only when there are some.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalResult/ignored`.
+            public var ignored: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/band`.
             public var band: Components.Schemas.CategoricalBand
             /// base^loss; left out when beyond float64.
@@ -876,6 +1503,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/normalized_entropy`.
             public var normalizedEntropy: Swift.Double?
+            /// The request's `model`, when it named one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalResult/model`.
+            public var model: Swift.String?
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/settings`.
             public var settings: Components.Schemas.Settings
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/PerClassPayload`.
@@ -915,8 +1546,12 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/per_class`.
             public var perClass: Components.Schemas.CategoricalResult.PerClassPayload?
+            /// Per sample, in request order; null for a sample `ignore_index` left out (it has no loss).
+            ///
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/losses`.
-            public var losses: [Swift.Double]?
+            public var losses: [Swift.Double?]?
+            /// Per sample, in request order; null for a sample `ignore_index` left out.
+            ///
             /// - Remark: Generated from `#/components/schemas/CategoricalResult/bands`.
             public var bands: [Components.Schemas.CategoricalBand]?
             /// Creates a new `CategoricalResult`.
@@ -929,16 +1564,18 @@ extension Components {
             ///   - interval:
             ///   - base:
             ///   - unit:
-            ///   - n:
+            ///   - n: Samples scored (those `ignore_index` left out are not counted).
             ///   - classes:
+            ///   - ignored: Samples left out by `ignore_index`; present only when there are some.
             ///   - band:
             ///   - perplexity: base^loss; left out when beyond float64.
             ///   - accuracy: Share of samples whose highest prediction (no tie) is the true class, sample-weighted; only with index or one-hot labels.
             ///   - normalizedEntropy: loss divided by the loss of predicting the label prior (class frequencies); below 1 beats guessing the prior. Left out when every label is the same.
+            ///   - model: The request's `model`, when it named one.
             ///   - settings:
             ///   - perClass: With `"per_class": true`: for each class present among the labels, in class order, its sample count and the loss over the samples of that true class (means: they do not add up to `loss`; `loss` is left out where those samples all weigh 0).
-            ///   - losses:
-            ///   - bands:
+            ///   - losses: Per sample, in request order; null for a sample `ignore_index` left out (it has no loss).
+            ///   - bands: Per sample, in request order; null for a sample `ignore_index` left out.
             public init(
                 loss: Swift.Double,
                 sum: Swift.Double,
@@ -949,13 +1586,15 @@ extension Components {
                 unit: Components.Schemas.Unit,
                 n: Swift.Int,
                 classes: Swift.Int,
+                ignored: Swift.Int? = nil,
                 band: Components.Schemas.CategoricalBand,
                 perplexity: Swift.Double? = nil,
                 accuracy: Swift.Double? = nil,
                 normalizedEntropy: Swift.Double? = nil,
+                model: Swift.String? = nil,
                 settings: Components.Schemas.Settings,
                 perClass: Components.Schemas.CategoricalResult.PerClassPayload? = nil,
-                losses: [Swift.Double]? = nil,
+                losses: [Swift.Double?]? = nil,
                 bands: [Components.Schemas.CategoricalBand]? = nil
             ) {
                 self.loss = loss
@@ -967,10 +1606,12 @@ extension Components {
                 self.unit = unit
                 self.n = n
                 self.classes = classes
+                self.ignored = ignored
                 self.band = band
                 self.perplexity = perplexity
                 self.accuracy = accuracy
                 self.normalizedEntropy = normalizedEntropy
+                self.model = model
                 self.settings = settings
                 self.perClass = perClass
                 self.losses = losses
@@ -986,10 +1627,12 @@ extension Components {
                 case unit
                 case n
                 case classes
+                case ignored
                 case band
                 case perplexity
                 case accuracy
                 case normalizedEntropy = "normalized_entropy"
+                case model
                 case settings
                 case perClass = "per_class"
                 case losses
@@ -1034,6 +1677,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/BinaryResult/normalized_entropy`.
             public var normalizedEntropy: Swift.Double?
+            /// The request's `model`, when it named one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinaryResult/model`.
+            public var model: Swift.String?
             /// - Remark: Generated from `#/components/schemas/BinaryResult/settings`.
             public var settings: Components.Schemas.Settings
             /// - Remark: Generated from `#/components/schemas/BinaryResult/class_losses`.
@@ -1060,6 +1707,7 @@ extension Components {
             ///   - band:
             ///   - accuracy: Share of correct 0.5-thresholded labels over all elements, sample-weighted; only when every label is 0 or 1.
             ///   - normalizedEntropy: loss divided by the loss of predicting each class's base rate.
+            ///   - model: The request's `model`, when it named one.
             ///   - settings:
             ///   - classLosses:
             ///   - losses: Per sample, the element losses summed over classes (Keras convention: their mean, as Keras gives).
@@ -1078,6 +1726,7 @@ extension Components {
                 band: Components.Schemas.BinaryBand,
                 accuracy: Swift.Double? = nil,
                 normalizedEntropy: Swift.Double? = nil,
+                model: Swift.String? = nil,
                 settings: Components.Schemas.Settings,
                 classLosses: [Swift.Double],
                 losses: [Swift.Double]? = nil,
@@ -1096,6 +1745,7 @@ extension Components {
                 self.band = band
                 self.accuracy = accuracy
                 self.normalizedEntropy = normalizedEntropy
+                self.model = model
                 self.settings = settings
                 self.classLosses = classLosses
                 self.losses = losses
@@ -1115,6 +1765,7 @@ extension Components {
                 case band
                 case accuracy
                 case normalizedEntropy = "normalized_entropy"
+                case model
                 case settings
                 case classLosses = "class_losses"
                 case losses
@@ -1157,6 +1808,10 @@ extension Components {
             public var epsilon: Components.Schemas.Epsilon?
             /// - Remark: Generated from `#/components/schemas/CategoricalJob/convention`.
             public var convention: Components.Schemas.Convention?
+            /// - Remark: Generated from `#/components/schemas/CategoricalJob/ignore_index`.
+            public var ignoreIndex: Components.Schemas.IgnoreIndex?
+            /// - Remark: Generated from `#/components/schemas/CategoricalJob/model`.
+            public var model: Components.Schemas.Model?
             /// Creates a new `CategoricalJob`.
             ///
             /// - Parameters:
@@ -1174,6 +1829,8 @@ extension Components {
             ///   - labelSmoothing:
             ///   - epsilon:
             ///   - convention:
+            ///   - ignoreIndex:
+            ///   - model:
             public init(
                 id: Swift.String,
                 loss: Components.Schemas.CategoricalJob.LossPayload,
@@ -1188,7 +1845,9 @@ extension Components {
                 classWeights: Components.Schemas.ClassWeights? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
                 epsilon: Components.Schemas.Epsilon? = nil,
-                convention: Components.Schemas.Convention? = nil
+                convention: Components.Schemas.Convention? = nil,
+                ignoreIndex: Components.Schemas.IgnoreIndex? = nil,
+                model: Components.Schemas.Model? = nil
             ) {
                 self.id = id
                 self.loss = loss
@@ -1204,6 +1863,8 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.epsilon = epsilon
                 self.convention = convention
+                self.ignoreIndex = ignoreIndex
+                self.model = model
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -1220,6 +1881,8 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case epsilon
                 case convention
+                case ignoreIndex = "ignore_index"
+                case model
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1279,6 +1942,14 @@ extension Components {
                     Components.Schemas.Convention.self,
                     forKey: .convention
                 )
+                self.ignoreIndex = try container.decodeIfPresent(
+                    Components.Schemas.IgnoreIndex.self,
+                    forKey: .ignoreIndex
+                )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "id",
                     "loss",
@@ -1293,7 +1964,9 @@ extension Components {
                     "class_weights",
                     "label_smoothing",
                     "epsilon",
-                    "convention"
+                    "convention",
+                    "ignore_index",
+                    "model"
                 ])
             }
         }
@@ -1331,6 +2004,8 @@ extension Components {
             public var epsilon: Components.Schemas.Epsilon?
             /// - Remark: Generated from `#/components/schemas/BinaryJob/convention`.
             public var convention: Components.Schemas.Convention?
+            /// - Remark: Generated from `#/components/schemas/BinaryJob/model`.
+            public var model: Components.Schemas.Model?
             /// Creates a new `BinaryJob`.
             ///
             /// - Parameters:
@@ -1347,6 +2022,7 @@ extension Components {
             ///   - labelSmoothing:
             ///   - epsilon:
             ///   - convention:
+            ///   - model:
             public init(
                 id: Swift.String,
                 loss: Components.Schemas.BinaryJob.LossPayload,
@@ -1360,7 +2036,8 @@ extension Components {
                 posWeight: Components.Schemas.PosWeight? = nil,
                 labelSmoothing: Components.Schemas.LabelSmoothing? = nil,
                 epsilon: Components.Schemas.Epsilon? = nil,
-                convention: Components.Schemas.Convention? = nil
+                convention: Components.Schemas.Convention? = nil,
+                model: Components.Schemas.Model? = nil
             ) {
                 self.id = id
                 self.loss = loss
@@ -1375,6 +2052,7 @@ extension Components {
                 self.labelSmoothing = labelSmoothing
                 self.epsilon = epsilon
                 self.convention = convention
+                self.model = model
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -1390,6 +2068,7 @@ extension Components {
                 case labelSmoothing = "label_smoothing"
                 case epsilon
                 case convention
+                case model
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1445,6 +2124,10 @@ extension Components {
                     Components.Schemas.Convention.self,
                     forKey: .convention
                 )
+                self.model = try container.decodeIfPresent(
+                    Components.Schemas.Model.self,
+                    forKey: .model
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "id",
                     "loss",
@@ -1458,7 +2141,8 @@ extension Components {
                     "pos_weight",
                     "label_smoothing",
                     "epsilon",
-                    "convention"
+                    "convention",
+                    "model"
                 ])
             }
         }

@@ -1065,6 +1065,345 @@ public enum Operations {
             }
         }
     }
+    /// Is the new model better? A paired comparison of two models on the same samples
+    ///
+    /// `baseline` and `candidate` are two models' predictions for the same samples (the same
+    /// shape, each in any form `predictions` takes); `labels` and every option apply to both.
+    /// Each model is answered as /cce or /bce would answer it alone. `difference` compares
+    /// their per-sample losses pairwise: d_i = a_i(candidate) − a_i(baseline), over the same
+    /// b_i (see `StandardError`), so `mean` = candidate's loss − baseline's loss, its
+    /// `standard_error` is the same delta-method form applied to d_i, and `p_value` is the
+    /// two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom. Without
+    /// weights this is the paired t-test, `scipy.stats.ttest_rel(candidate_losses,
+    /// baseline_losses)`. `verdict` reads the interval: below 0, the candidate's loss is lower;
+    /// above 0, the baseline's; else no significant difference. When every residual
+    /// d_i − mean·b_i is 0 (without weights: every d_i equal) the standard error is 0, the
+    /// interval [mean, mean], and `p_value` 1 when the mean is 0 (identical models), else 0.
+    ///
+    /// `per_sample` defaults to false here (unlike /cce and /bce). Both matrices count against
+    /// `--max-elements` together. Metrics count the candidate's samples only. /batch has no
+    /// comparison jobs.
+    ///
+    ///
+    /// - Remark: HTTP `POST /compare`.
+    /// - Remark: Generated from `#/paths//compare/post(compare)`.
+    public enum Compare {
+        public static let id: Swift.String = "compare"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/compare/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Compare.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Compare.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.Compare.Input.Headers
+            /// - Remark: Generated from `#/paths/compare/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/compare/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.ComparisonRequest)
+            }
+            public var body: Operations.Compare.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.Compare.Input.Headers = .init(),
+                body: Operations.Compare.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/compare/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/compare/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Comparison)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Comparison {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.Compare.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.Compare.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Each model's answer, their difference and the verdict
+            ///
+            /// - Remark: Generated from `#/paths//compare/post(compare)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Compare.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.Compare.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An empty body, not JSON or truncated, NaN or Infinity (as bare tokens), arrays and objects
+            /// nested deeper than JSONDecoder's 512 levels, a body that is not UTF-8, a string the service
+            /// reads that cannot be read (an invalid escape such as a lone UTF-16 surrogate, a raw control
+            /// character, bytes that are not UTF-8: at its pointer, or for a member name at its object's),
+            /// a malformed number (`01`, `1.`), a member that occurs twice in one object, a wrong JSON type
+            /// (in the contract's words, at the value's pointer); or malformed framing: whitespace in or
+            /// before a header name, obsolete line folding, a NUL or a bare CR in the request line or a
+            /// header, `%00` in the path, HTTP/1.1 without Host or two Host headers, a repeated
+            /// Content-Type or Content-Encoding, a repeated or malformed Content-Length, more than one
+            /// Transfer-Encoding, Content-Length together with Transfer-Encoding
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//compare/post(compare)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.InvalidJSON)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.InvalidJSON {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Wrong method; the Allow header lists the right ones
+            ///
+            /// - Remark: Generated from `#/paths//compare/post(compare)/responses/405`.
+            ///
+            /// HTTP response code: `405 methodNotAllowed`.
+            case methodNotAllowed(Components.Responses.MethodNotAllowed)
+            /// The associated value of the enum case if `self` is `.methodNotAllowed`.
+            ///
+            /// - Throws: An error if `self` is not `.methodNotAllowed`.
+            /// - SeeAlso: `.methodNotAllowed`.
+            public var methodNotAllowed: Components.Responses.MethodNotAllowed {
+                get throws {
+                    switch self {
+                    case let .methodNotAllowed(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "methodNotAllowed",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is over --max-body-bytes (default 64 MiB), or its memory charge (body bytes times the route's
+            /// decoding factor) is more than a whole --memory-budget-bytes or --memory-budget-per-address-bytes;
+            /// decided from Content-Length before the body is read
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//compare/post(compare)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.BodyTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.BodyTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A Transfer-Encoding other than chunked (RFC 9112 §6.1); the connection is closed
+            ///
+            /// - Remark: Generated from `#/paths//compare/post(compare)/responses/501`.
+            ///
+            /// HTTP response code: `501 notImplemented`.
+            case notImplemented(Components.Responses.NotImplemented)
+            /// The associated value of the enum case if `self` is `.notImplemented`.
+            ///
+            /// - Throws: An error if `self` is not `.notImplemented`.
+            /// - SeeAlso: `.notImplemented`.
+            public var notImplemented: Components.Responses.NotImplemented {
+                get throws {
+                    switch self {
+                    case let .notImplemented(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notImplemented",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The memory charged by all requests at once (each body times its route's decoding factor, and
+            /// answers not yet read) would pass --memory-budget-bytes (default 3 GiB): decided from
+            /// Content-Length before the body is read, or as a chunked body grows. Retry after the seconds
+            /// Retry-After gives.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//compare/post(compare)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Overloaded)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Overloaded {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Content-Type is not application/json (or application/*+json), its charset is not UTF-8, the
+            /// body is UTF-16 or UTF-32, or a Content-Encoding other than identity was applied (the answer
+            /// then carries `Accept-Encoding: identity`)
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//compare/post(compare)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Well-formed JSON that breaks the rules: a number beyond float64's range (overflow or
+            /// underflow, at its pointer), ragged rows, count mismatches, too few classes, no
+            /// samples, probabilities outside [0, 1], CCE rows not summing to 1, class index out of range
+            /// or not an integer, unknown base/input/loss, unknown fields (with what to send instead of a
+            /// framework's argument name such as `reduction`, `from_logits`, `weight` or `y_true`, else the
+            /// known field one is a close spelling of, else the list of known fields), a flat list of
+            /// predictions (or a tensor of shape [n]) on /cce,
+            /// a result beyond float64 (naming the field that makes it so: predictions, class_weights,
+            /// pos_weight or sample_weights), class weights that are 0 on every labelled class, an epsilon
+            /// of 2^-54 or less, or a structural limit exceeded (type ending in
+            /// `limit-exceeded`; the detail names the flag: --max-samples, --max-classes, --max-elements,
+            /// --max-jobs). A number quoted from 2^53 on is the float64 it was read as, and the detail
+            /// says that float64 cannot represent every integer there.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//compare/post(compare)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.ValidationFailed)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.ValidationFailed {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
     /// The interpretation bands of both losses
     ///
     /// - Remark: HTTP `GET /bands`.
@@ -1669,9 +2008,11 @@ public enum Operations {
     ///
     /// Text exposition format 0.0.4: `http_requests_total{route,status}`,
     /// `http_request_duration_seconds{route}` (histogram), `http_request_body_bytes` (histogram),
-    /// `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss}`,
-    /// `cross_entropy_samples_scored_by_band_total{loss,band}`, `cross_entropy_answer_loss{loss}` (histogram of each
-    /// answer's loss in bits), `cross_entropy_requests_rejected_total{reason}`,
+    /// `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss,model}`,
+    /// `cross_entropy_samples_scored_by_band_total{loss,band,model}`, `cross_entropy_answer_loss{loss,model}`
+    /// (histogram of each answer's loss in bits; `model` is the request's model when the service
+    /// allows it with `--model-labels`, else `other`, or `none` without one),
+    /// `cross_entropy_requests_rejected_total{reason}`,
     /// `cross_entropy_service_build_info{version}`, and the `process_*` families of every
     /// Prometheus client library (CPU seconds, resident and virtual memory, open and maximum file
     /// descriptors, start time).

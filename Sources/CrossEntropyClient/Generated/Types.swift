@@ -48,6 +48,29 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /batch`.
     /// - Remark: Generated from `#/paths//batch/post(batch)`.
     func batch(_ input: Operations.Batch.Input) async throws -> Operations.Batch.Output
+    /// Is the new model better? A paired comparison of two models on the same samples
+    ///
+    /// `baseline` and `candidate` are two models' predictions for the same samples (the same
+    /// shape, each in any form `predictions` takes); `labels` and every option apply to both.
+    /// Each model is answered as /cce or /bce would answer it alone. `difference` compares
+    /// their per-sample losses pairwise: d_i = a_i(candidate) − a_i(baseline), over the same
+    /// b_i (see `StandardError`), so `mean` = candidate's loss − baseline's loss, its
+    /// `standard_error` is the same delta-method form applied to d_i, and `p_value` is the
+    /// two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom. Without
+    /// weights this is the paired t-test, `scipy.stats.ttest_rel(candidate_losses,
+    /// baseline_losses)`. `verdict` reads the interval: below 0, the candidate's loss is lower;
+    /// above 0, the baseline's; else no significant difference. When every residual
+    /// d_i − mean·b_i is 0 (without weights: every d_i equal) the standard error is 0, the
+    /// interval [mean, mean], and `p_value` 1 when the mean is 0 (identical models), else 0.
+    ///
+    /// `per_sample` defaults to false here (unlike /cce and /bce). Both matrices count against
+    /// `--max-elements` together. Metrics count the candidate's samples only. /batch has no
+    /// comparison jobs.
+    ///
+    ///
+    /// - Remark: HTTP `POST /compare`.
+    /// - Remark: Generated from `#/paths//compare/post(compare)`.
+    func compare(_ input: Operations.Compare.Input) async throws -> Operations.Compare.Output
     /// The interpretation bands of both losses
     ///
     /// - Remark: HTTP `GET /bands`.
@@ -69,9 +92,11 @@ public protocol APIProtocol: Sendable {
     ///
     /// Text exposition format 0.0.4: `http_requests_total{route,status}`,
     /// `http_request_duration_seconds{route}` (histogram), `http_request_body_bytes` (histogram),
-    /// `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss}`,
-    /// `cross_entropy_samples_scored_by_band_total{loss,band}`, `cross_entropy_answer_loss{loss}` (histogram of each
-    /// answer's loss in bits), `cross_entropy_requests_rejected_total{reason}`,
+    /// `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss,model}`,
+    /// `cross_entropy_samples_scored_by_band_total{loss,band,model}`, `cross_entropy_answer_loss{loss,model}`
+    /// (histogram of each answer's loss in bits; `model` is the request's model when the service
+    /// allows it with `--model-labels`, else `other`, or `none` without one),
+    /// `cross_entropy_requests_rejected_total{reason}`,
     /// `cross_entropy_service_build_info{version}`, and the `process_*` families of every
     /// Prometheus client library (CPU seconds, resident and virtual memory, open and maximum file
     /// descriptors, start time).
@@ -149,6 +174,37 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// Is the new model better? A paired comparison of two models on the same samples
+    ///
+    /// `baseline` and `candidate` are two models' predictions for the same samples (the same
+    /// shape, each in any form `predictions` takes); `labels` and every option apply to both.
+    /// Each model is answered as /cce or /bce would answer it alone. `difference` compares
+    /// their per-sample losses pairwise: d_i = a_i(candidate) − a_i(baseline), over the same
+    /// b_i (see `StandardError`), so `mean` = candidate's loss − baseline's loss, its
+    /// `standard_error` is the same delta-method form applied to d_i, and `p_value` is the
+    /// two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom. Without
+    /// weights this is the paired t-test, `scipy.stats.ttest_rel(candidate_losses,
+    /// baseline_losses)`. `verdict` reads the interval: below 0, the candidate's loss is lower;
+    /// above 0, the baseline's; else no significant difference. When every residual
+    /// d_i − mean·b_i is 0 (without weights: every d_i equal) the standard error is 0, the
+    /// interval [mean, mean], and `p_value` 1 when the mean is 0 (identical models), else 0.
+    ///
+    /// `per_sample` defaults to false here (unlike /cce and /bce). Both matrices count against
+    /// `--max-elements` together. Metrics count the candidate's samples only. /batch has no
+    /// comparison jobs.
+    ///
+    ///
+    /// - Remark: HTTP `POST /compare`.
+    /// - Remark: Generated from `#/paths//compare/post(compare)`.
+    public func compare(
+        headers: Operations.Compare.Input.Headers = .init(),
+        body: Operations.Compare.Input.Body
+    ) async throws -> Operations.Compare.Output {
+        try await compare(Operations.Compare.Input(
+            headers: headers,
+            body: body
+        ))
+    }
     /// The interpretation bands of both losses
     ///
     /// - Remark: HTTP `GET /bands`.
@@ -176,9 +232,11 @@ extension APIProtocol {
     ///
     /// Text exposition format 0.0.4: `http_requests_total{route,status}`,
     /// `http_request_duration_seconds{route}` (histogram), `http_request_body_bytes` (histogram),
-    /// `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss}`,
-    /// `cross_entropy_samples_scored_by_band_total{loss,band}`, `cross_entropy_answer_loss{loss}` (histogram of each
-    /// answer's loss in bits), `cross_entropy_requests_rejected_total{reason}`,
+    /// `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss,model}`,
+    /// `cross_entropy_samples_scored_by_band_total{loss,band,model}`, `cross_entropy_answer_loss{loss,model}`
+    /// (histogram of each answer's loss in bits; `model` is the request's model when the service
+    /// allows it with `--model-labels`, else `other`, or `none` without one),
+    /// `cross_entropy_requests_rejected_total{reason}`,
     /// `cross_entropy_service_build_info{version}`, and the `process_*` families of every
     /// Prometheus client library (CPU seconds, resident and virtual memory, open and maximum file
     /// descriptors, start time).

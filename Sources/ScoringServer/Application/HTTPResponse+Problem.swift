@@ -1,8 +1,8 @@
 import HTTPTransport
 
 extension HTTPResponse {
-    static func json(_ body: [UInt8], status: Int = 200) -> HTTPResponse {
-        HTTPResponse(status: status, contentType: "application/json", body: body)
+    static func json(_ body: [UInt8], status: Int = 200, scored: ScoredRequest? = nil) -> HTTPResponse {
+        HTTPResponse(status: status, contentType: "application/json", body: body, annotation: scored)
     }
 
     static func problem(_ problem: Problem, headers: [(name: String, value: String)] = []) -> HTTPResponse {
@@ -17,4 +17,7 @@ extension HTTPResponse {
 
     /// The problem an error answer carries (for metrics and logs).
     public var problem: Problem? { annotation as? Problem }
+
+    /// What a scored /cce or /bce answer says of its request (for the access log).
+    public var scored: ScoredRequest? { annotation as? ScoredRequest }
 }

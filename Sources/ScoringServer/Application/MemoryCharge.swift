@@ -14,17 +14,22 @@ public enum MemoryCharge {
     /// /batch: 24.8× for jobs of one-digit numbers, but the per-job cost (about 2 KB a job)
     /// dominates tiny jobs: 33.6× for 10,000 one-sample jobs (the default --max-jobs).
     public static let batch: UInt64 = 40
+    /// /compare: 24.9× measured for two matrices of one-digit numbers (the decoder's working set
+    /// per number is the same as /cce's; the second answer is small beside it), 20.2× for
+    /// 1,000,000 one-column pairs with per-sample answers, base64 tensors 2.2×.
+    public static let compare: UInt64 = 26
     /// Routes without a body.
     public static let bodiless: UInt64 = 1
 
     /// The largest factor of any route: the settings check the budget against it.
-    public static let largest = max(scoring, batch)
+    public static let largest = max(scoring, batch, compare)
 
     /// The factor for a request to `path`.
     public static func factor(forPath path: String) -> UInt64 {
         switch ServiceRoute(rawValue: path) {
         case .cce?, .bce?: scoring
         case .batch?: batch
+        case .compare?: compare
         case .index?, .bands?, .healthz?, .readyz?, .metrics?, .openAPI?, nil: bodiless
         }
     }

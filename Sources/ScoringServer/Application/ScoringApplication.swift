@@ -73,13 +73,14 @@ public struct ScoringApplication: HTTPApplication {
                 requestID: finished.requestID, method: finished.head.method, path: finished.head.path,
                 route: finished.route, status: response.status, bytesIn: finished.bytesIn,
                 bytesOut: response.body.count, durationNanoseconds: finished.durationNanoseconds,
-                problem: response.problem)
+                problem: response.problem, scored: response.scored, clientAddress: finished.head.clientAddress)
         case .closed(let reason):
             guard reason.isRefusal else { return }  // the client left: nothing to count
             exchange = Exchange(
                 requestID: finished.requestID, method: finished.head.method, path: finished.head.path,
                 route: finished.route, status: 0, bytesIn: finished.bytesIn, bytesOut: 0,
-                durationNanoseconds: finished.durationNanoseconds, problem: nil, closed: reason)
+                durationNanoseconds: finished.durationNanoseconds, problem: nil, closed: reason,
+                clientAddress: finished.head.clientAddress)
         }
         for observer in observers { observer.observe(exchange) }
     }

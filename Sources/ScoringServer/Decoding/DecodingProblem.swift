@@ -83,12 +83,15 @@ enum DecodingProblem {
         let names = path.compactMap { $0.intValue == nil ? $0.stringValue : nil }
         if path.count == 2 && names == [BatchField.jobs.rawValue] { return "each job must be an object" }
         guard let last = names.last else { return "the body must be a JSON object" }
-        if names.count >= 2, let field = Tensor.Field(rawValue: last),
-            let owner = ScoringField(rawValue: names[names.count - 2]), owner == .predictions || owner == .labels
-        {
-            return "\(owner.rawValue).\(field.rawValue) must be \(field.expected)"
+        if names.count >= 2, let field = Tensor.Field(rawValue: last) {
+            let owner = names[names.count - 2]
+            let isMatrix =
+                CompareField(rawValue: owner) != nil || ScoringField(rawValue: owner) == .predictions
+                || ScoringField(rawValue: owner) == .labels
+            if isMatrix { return "\(owner).\(field.rawValue) must be \(field.expected)" }
         }
         if let field = ScoringField(rawValue: last) { return "\(field.rawValue) must be \(field.expected)" }
+        if let field = CompareField(rawValue: last) { return "\(field.rawValue) must be \(field.expected)" }
         if BatchField(rawValue: last) == .jobs { return "jobs must be an array of job objects" }
         return "\(ClientText.cut(last)) has the wrong JSON type"
     }

@@ -15,6 +15,8 @@ enum ScoringField: String, CaseIterable, Sendable {
     case labelSmoothing = "label_smoothing"
     case epsilon
     case convention
+    case ignoreIndex = "ignore_index"
+    case model
     /// A batch job's own members.
     case id
     case loss
@@ -32,9 +34,17 @@ enum ScoringField: String, CaseIterable, Sendable {
         case .sampleWeights, .classWeights, .positiveWeights: "an array of numbers"
         case .labelSmoothing, .epsilon: "a number"
         case .convention: "\"document\", \"sklearn\", \"pytorch\" or \"keras\""
+        case .ignoreIndex: "an integer"
+        case .model: "a string"
         case .id: "a string"
         case .loss: "\"cce\" or \"bce\""
         }
+    }
+
+    /// The member holding per-class weights for `kind`: `class_weights` for CCE, `pos_weight`
+    /// for BCE (the other is refused there).
+    static func classWeightField(of kind: LossKind) -> ScoringField {
+        kind == .cce ? .classWeights : .positiveWeights
     }
 
     /// Whether the member belongs to batch jobs only.
@@ -72,12 +82,19 @@ struct ScoringRequest: Sendable {
     var labelSmoothing: Double?
     var epsilon: Double?
     var convention: String?
+    var ignoreIndex: Double?
+    var model: String?
     var id: String?
     var loss: String?
     /// Members that are not fields of this context.
     var unknownFields = UnknownFields()
 
-    /// A request with no members (the options of a JSON Lines stream start from it).
+    /// The per-class weights sent in `field` (`class_weights` or `pos_weight`).
+    func weights(_ field: ScoringField) -> [Double]? {
+        field == .positiveWeights ? positiveWeights : field == .classWeights ? classWeights : nil
+    }
+
+    /// A request with no members (a /compare body's shared members, a JSON Lines stream's options).
     init() {}
 
     init(from decoder: any Decoder, context: Context) throws {
@@ -93,25 +110,35 @@ struct ScoringRequest: Sendable {
                 unknownFields.record(key.stringValue)
                 continue
             }
-            switch field {
-            case .predictions: predictions = try object.decodeIfPresent(NumberMatrix.self, forKey: key)
-            case .labels: labels = try object.decodeIfPresent(LabelsField.self, forKey: key)
-            case .input: input = try object.decodeStringIfPresent(forKey: key)
-            case .base: base = try object.decodeIfPresent(BaseField.self, forKey: key)
-            case .perSample: perSample = try object.decodeIfPresent(Bool.self, forKey: key)
-            case .perClass: perClass = try object.decodeIfPresent(Bool.self, forKey: key)
-            case .confidence: confidence = try object.decodeNumberIfPresent(forKey: key)
-            case .sampleWeights: sampleWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            case .classWeights: classWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            case .positiveWeights: positiveWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
-            case .labelSmoothing: labelSmoothing = try object.decodeNumberIfPresent(forKey: key)
-            case .epsilon: epsilon = try object.decodeNumberIfPresent(forKey: key)
-            case .convention: convention = try object.decodeStringIfPresent(forKey: key)
-            case .id: id = try object.decodeStringIfPresent(forKey: key)
-            case .loss: loss = try object.decodeStringIfPresent(forKey: key)
-            }
+            try read(field, forKey: key, from: object)
         }
     }
+
+    /// Reads one known member (also for /compare bodies, which share the option members).
+    mutating func read(_ field: ScoringField, forKey key: FieldKey, from object: KeyedDecodingContainer<FieldKey>)
+        throws
+    {
+        switch field {
+        case .predictions: predictions = try object.decodeIfPresent(NumberMatrix.self, forKey: key)
+        case .labels: labels = try object.decodeIfPresent(LabelsField.self, forKey: key)
+        case .input: input = try object.decodeStringIfPresent(forKey: key)
+        case .base: base = try object.decodeIfPresent(BaseField.self, forKey: key)
+        case .perSample: perSample = try object.decodeIfPresent(Bool.self, forKey: key)
+        case .perClass: perClass = try object.decodeIfPresent(Bool.self, forKey: key)
+        case .confidence: confidence = try object.decodeNumberIfPresent(forKey: key)
+        case .sampleWeights: sampleWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
+        case .classWeights: classWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
+        case .positiveWeights: positiveWeights = try object.decodeIfPresent(FlatNumbers.self, forKey: key)?.values
+        case .labelSmoothing: labelSmoothing = try object.decodeNumberIfPresent(forKey: key)
+        case .epsilon: epsilon = try object.decodeNumberIfPresent(forKey: key)
+        case .convention: convention = try object.decodeStringIfPresent(forKey: key)
+        case .ignoreIndex: ignoreIndex = try object.decodeNumberIfPresent(forKey: key)
+        case .model: model = try object.decodeStringIfPresent(forKey: key)
+        case .id: id = try object.decodeStringIfPresent(forKey: key)
+        case .loss: loss = try object.decodeStringIfPresent(forKey: key)
+        }
+    }
+
 }
 
 /// A /cce or /bce body.

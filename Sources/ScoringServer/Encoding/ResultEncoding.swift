@@ -51,13 +51,17 @@ enum ResultEncoding {
             writeCommon(
                 sum: result.sum, uncertainty: uncertainty, n: samples, classes: classes,
                 base: options.base, to: &object)
+            if let ignored = answer.ignored { object.member("ignored", ignored.positions.count) }
             object.member("band", band(measure.mean).rawValue)
             writeEvaluation(evaluation, to: &object)
+            if let model = answer.model { object.member("model", model) }
             SettingsEncoding.write(
-                options, loss: .cce, indexLabels: indexLabels, confidence: answer.confidence, to: &object)
+                options, loss: .cce, indexLabels: indexLabels, answer: answer, to: &object)
             if let perClass { writePerClass(perClass, to: &object) }
             if answer.perSample {
-                writePerSample(result.losses, measures: measure.losses, band: band, tally: tally, to: &object)
+                writePerSample(
+                    result.losses, measures: measure.losses, ignored: answer.ignored, band: band, tally: tally,
+                    to: &object)
             } else {
                 tally.record(measure.losses.reduce(into: BandCounts()) { $0.add(band($1)) })
             }
@@ -85,11 +89,12 @@ enum ResultEncoding {
                 classes: result.classLosses.count, base: options.base, to: &object)
             object.member("band", band(measure.mean).rawValue)
             writeEvaluation(evaluation, to: &object)
-            SettingsEncoding.write(
-                options, loss: .bce, indexLabels: false, confidence: answer.confidence, to: &object)
+            if let model = answer.model { object.member("model", model) }
+            SettingsEncoding.write(options, loss: .bce, indexLabels: false, answer: answer, to: &object)
             object.member("class_losses", result.classLosses)
             if answer.perSample {
-                writePerSample(result.losses, measures: measure.losses, band: band, tally: tally, to: &object)
+                writePerSample(
+                    result.losses, measures: measure.losses, ignored: nil, band: band, tally: tally, to: &object)
             } else {
                 tally.record(measure.losses.reduce(into: BandCounts()) { $0.add(band($1)) })
             }
@@ -158,15 +163,33 @@ enum ResultEncoding {
     }
 
     /// `"losses":[…],"bands":[…]`: each sample's reported loss, and the band of its measure,
-    /// counted for the tally as they are written.
+    /// counted for the tally as they are written; `null` in both for each sample `ignored`
+    /// (it has no loss, which a 0 would misstate as a perfect prediction).
     private static func writePerSample<Band: RawRepresentable<String> & Equatable>(
-        _ losses: [Double], measures: [Double], band: (Double) -> Band, tally: ScoringTally,
-        to object: inout JSONObjectWriter
+        _ losses: [Double], measures: [Double], ignored: IgnoredSamples?, band: (Double) -> Band,
+        tally: ScoringTally, to object: inout JSONObjectWriter
     ) {
         var counts = BandCounts<Band>()
-        object.member("losses", losses)
+        guard let ignored else {
+            object.member("losses", losses)
+            object.member("bands") { json in
+                json.array(measures) { json, measure in
+                    let sampleBand = band(measure)
+                    counts.add(sampleBand)
+                    json.string(sampleBand.rawValue)
+                }
+            }
+            tally.record(counts)
+            return
+        }
+        object.member("losses") { json in
+            json.array(ignored.restoring(losses)) { json, loss in
+                if let loss { json.number(loss) } else { json.null() }
+            }
+        }
         object.member("bands") { json in
-            json.array(measures) { json, measure in
+            json.array(ignored.restoring(measures)) { json, measure in
+                guard let measure else { return json.null() }
                 let sampleBand = band(measure)
                 counts.add(sampleBand)
                 json.string(sampleBand.rawValue)

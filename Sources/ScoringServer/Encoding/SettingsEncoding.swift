@@ -4,7 +4,7 @@ import CrossEntropy
 /// it can be reproduced with the library the convention names.
 enum SettingsEncoding {
     static func write(
-        _ options: LossOptions, loss: LossKind, indexLabels: Bool, confidence: Double,
+        _ options: LossOptions, loss: LossKind, indexLabels: Bool, answer: AnswerOptions,
         to object: inout JSONObjectWriter
     ) {
         let logits = options.predictionKind == .logits
@@ -16,8 +16,9 @@ enum SettingsEncoding {
             settings.member("clip_epsilon", logits || options.clipping.epsilon == 0 ? nil : options.clipping.epsilon)
             settings.member("label_smoothing", options.labelSmoothing)
             settings.member("reduction", reduction(options, loss: loss, indexLabels: indexLabels))
-            settings.member("class_weights", options.classWeights != nil)
-            settings.member("confidence", confidence)
+            settings.member("class_weights", options.classWeights != nil || options.positiveWeights != nil)
+            if let ignoreIndex = answer.ignoreIndex { settings.member("ignore_index", ignoreIndex) }
+            settings.member("confidence", answer.confidence)
         }
     }
 

@@ -97,17 +97,11 @@ struct BatchEndpoint: Sendable {
     }
 
     private func lossKind(_ name: String?, prefix: String) throws(Problem) -> LossKind {
-        guard let name else {
-            throw Problem.validation([.init(pointer: prefix + "/loss", detail: "missing required field 'loss'")])
+        do throws(Problem.Detail) {
+            return try LossKind.named(name, at: prefix + "/loss")
+        } catch {
+            throw Problem.validation([error])
         }
-        guard let kind = LossKind(rawValue: name) else {
-            throw Problem.validation([
-                .init(
-                    pointer: prefix + "/loss", detail: "unknown loss '\(ClientText.cut(name))'; expected 'cce' or 'bce'"
-                )
-            ])
-        }
-        return kind
     }
 
     /// `{"id":…,"kind":…,"status":200,"result":{…}}` or `{"id":…,"kind":…,"status":4xx,"error":{…}}`.
@@ -121,7 +115,7 @@ struct BatchEndpoint: Sendable {
             do throws(Problem) {
                 let tally = ScoringTally()
                 try Scorer.score(job, pointerPrefix: "/jobs/\(index)", tally: tally, to: &result)
-                metrics.recordScored(tally, samples: Scorer.samples(job), loss: job.loss)
+                metrics.recordScored(tally, samples: Scorer.samples(job), loss: job.loss, model: job.answer.model)
                 scored = result
             } catch {
                 failure = error

@@ -253,6 +253,62 @@ enum OpenAPIDocument {
                   $ref: '#/components/responses/UnsupportedMediaType'
                 '422':
                   $ref: '#/components/responses/ValidationFailed'
+          /compare:
+            post:
+              operationId: compare
+              summary: Is the new model better? A paired comparison of two models on the same samples
+              description: |
+                `baseline` and `candidate` are two models' predictions for the same samples (the same
+                shape, each in any form `predictions` takes); `labels` and every option apply to both.
+                Each model is answered as /cce or /bce would answer it alone. `difference` compares
+                their per-sample losses pairwise: d_i = a_i(candidate) − a_i(baseline), over the same
+                b_i (see `StandardError`), so `mean` = candidate's loss − baseline's loss, its
+                `standard_error` is the same delta-method form applied to d_i, and `p_value` is the
+                two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom. Without
+                weights this is the paired t-test, `scipy.stats.ttest_rel(candidate_losses,
+                baseline_losses)`. `verdict` reads the interval: below 0, the candidate's loss is lower;
+                above 0, the baseline's; else no significant difference. When every residual
+                d_i − mean·b_i is 0 (without weights: every d_i equal) the standard error is 0, the
+                interval [mean, mean], and `p_value` 1 when the mean is 0 (identical models), else 0.
+
+                `per_sample` defaults to false here (unlike /cce and /bce). Both matrices count against
+                `--max-elements` together. Metrics count the candidate's samples only. /batch has no
+                comparison jobs.
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      $ref: '#/components/schemas/ComparisonRequest'
+                    examples:
+                      document:
+                        summary: Four images, the candidate surer of every true class
+                        value:
+                          loss: cce
+                          labels: [0, 1, 2, 1]
+                          baseline: [[0.5, 0.3, 0.2], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5], [0.3, 0.5, 0.2]]
+                          candidate: [[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.2, 0.7], [0.2, 0.6, 0.2]]
+              responses:
+                '200':
+                  description: Each model's answer, their difference and the verdict
+                  content:
+                    application/json:
+                      schema:
+                        $ref: '#/components/schemas/Comparison'
+                '400':
+                  $ref: '#/components/responses/InvalidJSON'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
+                '413':
+                  $ref: '#/components/responses/BodyTooLarge'
+                '501':
+                  $ref: '#/components/responses/NotImplemented'
+                '503':
+                  $ref: '#/components/responses/Overloaded'
+                '415':
+                  $ref: '#/components/responses/UnsupportedMediaType'
+                '422':
+                  $ref: '#/components/responses/ValidationFailed'
           /bands:
             get:
               operationId: bands
@@ -328,9 +384,11 @@ enum OpenAPIDocument {
               description: |
                 Text exposition format 0.0.4: `http_requests_total{route,status}`,
                 `http_request_duration_seconds{route}` (histogram), `http_request_body_bytes` (histogram),
-                `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss}`,
-                `cross_entropy_samples_scored_by_band_total{loss,band}`, `cross_entropy_answer_loss{loss}` (histogram of each
-                answer's loss in bits), `cross_entropy_requests_rejected_total{reason}`,
+                `http_requests_in_flight`, `cross_entropy_samples_scored_total{loss,model}`,
+                `cross_entropy_samples_scored_by_band_total{loss,band,model}`, `cross_entropy_answer_loss{loss,model}`
+                (histogram of each answer's loss in bits; `model` is the request's model when the service
+                allows it with `--model-labels`, else `other`, or `none` without one),
+                `cross_entropy_requests_rejected_total{reason}`,
                 `cross_entropy_service_build_info{version}`, and the `process_*` families of every
                 Prometheus client library (CPU seconds, resident and virtual memory, open and maximum file
                 descriptors, start time).
@@ -520,7 +578,7 @@ enum OpenAPIDocument {
             Denominator:
               type: number
               minimum: 0
-              description: 'What `sum` is divided by to give `loss` (Σ s_i; n under Keras; Σ w_{y_i} for PyTorch''s CCE with class weights over index labels; n·C for PyTorch''s BCE): parts of a set merge as Σ sum / Σ denominator. Left out when beyond float64.'
+              description: 'What `sum` is divided by to give `loss` (Σ s_i; n under Keras; Σ w_{y_i} for PyTorch''s CCE with class weights over index labels; n·C for PyTorch''s BCE): parts of a set merge as Σ sum / Σ denominator. Samples `ignore_index` leaves out add to neither. Left out when beyond float64.'
             StandardError:
               type: number
               minimum: 0
@@ -563,6 +621,26 @@ enum OpenAPIDocument {
               type: [number, 'null']
               exclusiveMinimum: 0
               exclusiveMaximum: 0.5
+            Model:
+              description: |
+                Which model the request scores: 1 to 64 characters of A-Z a-z 0-9 . _ : - (else 422).
+                Echoed in the answer and the access log. On the model-quality metrics it is the `model`
+                label only when the service was started with it in `--model-labels`; any other name
+                is counted as `other`, and a request without one as `none`.
+              type: [string, 'null']
+              minLength: 1
+              maxLength: 64
+              pattern: '^[A-Za-z0-9._:-]+$'
+            IgnoreIndex:
+              description: |
+                PyTorch's ignore_index, for class-index labels on /cce: samples whose label equals it are
+                left out of everything (sum, `denominator` — n, or Σ w_y over the kept samples with class
+                weights —, the smoothing term, `n`, `standard_error`, accuracy, the prior of
+                `normalized_entropy`, `per_class`, the metrics), and their entries in `losses` and
+                `bands` are null. Under `convention: pytorch` it defaults to -100 (null or absent);
+                under `document` only when given. A 422 with scikit-learn or Keras (which have no
+                equivalent), on /bce, with row labels, or when every sample is ignored (PyTorch's NaN).
+              type: [integer, 'null']
             Convention:
               description: |
                 Whose cross-entropy to reproduce. `document` (absent or null) is the service document's:
@@ -571,13 +649,15 @@ enum OpenAPIDocument {
                 1e-12 relative), in nats unless `base` is given:
                 `sklearn` is log_loss (probabilities and class labels only; /bce with one column);
                 `pytorch` is cross_entropy (logits, the default input on /cce; a class-weighted mean over
-                index labels divides by the labelled classes' weights), binary_cross_entropy (no clipping,
+                index labels divides by the labelled classes' weights; labels equal to `ignore_index`,
+                default -100, are left out), binary_cross_entropy (no clipping,
                 each log clamped at -100) and binary_cross_entropy_with_logits, mean over all elements;
                 `keras` is CategoricalCrossentropy / SparseCategoricalCrossentropy (rows divided by their
                 sum, clip 1e-7) and BinaryCrossentropy (clip 1e-7, mean over classes), reduction
                 sum_over_batch_size (weighted sum / n). An option the library lacks is a 422: sample
                 weights with pytorch, class weights with keras or sklearn, smoothing with sklearn or
-                PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn.
+                PyTorch's binary loss, pos_weight with PyTorch's probability BCE, logits with sklearn,
+                ignore_index with sklearn or keras.
               anyOf:
                 # Titles name the enums in generated clients (Convention, not ConventionType0).
                 - title: Convention
@@ -610,11 +690,14 @@ enum OpenAPIDocument {
                 class_weights:
                   type: boolean
                   description: Whether class (or positive) weights were applied.
+                ignore_index:
+                  type: integer
+                  description: The ignore_index in effect (/cce with class-index labels under pytorch, or as given); absent otherwise.
                 confidence:
                   type: number
                   description: The confidence of `interval`.
             CategoricalLabels:
-              description: n integer class indices in [0, C), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
+              description: n integer class indices in [0, C) (or equal to `ignore_index`), or n rows of C values in [0, 1] summing to 1 (one-hot or soft), or a tensor of shape [n] or [n, C].
               oneOf:
                 - type: array
                   items:
@@ -667,6 +750,10 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
+                ignore_index:
+                  $ref: '#/components/schemas/IgnoreIndex'
+                model:
+                  $ref: '#/components/schemas/Model'
             BinaryRequest:
               type: object
               additionalProperties: false
@@ -694,6 +781,147 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
+                model:
+                  $ref: '#/components/schemas/Model'
+            ComparePerSample:
+              description: true adds the per-sample arrays `losses` and `bands` to both answers. null means the default (false, unlike /cce and /bce).
+              type: [boolean, 'null']
+              default: false
+            CategoricalComparisonRequest:
+              description: 'A /compare body for categorical cross-entropy: `"loss": "cce"`, two /cce prediction matrices of the same shape, and /cce''s labels and options, applied to both.'
+              type: object
+              additionalProperties: false
+              required: [loss, labels, baseline, candidate]
+              properties:
+                loss:
+                  type: string
+                  enum: [cce]
+                baseline:
+                  $ref: '#/components/schemas/Matrix'
+                  description: The reference model's n rows of C ≥ 2 probabilities or logits.
+                candidate:
+                  $ref: '#/components/schemas/Matrix'
+                  description: The new model's predictions for the same samples, the same shape.
+                labels:
+                  $ref: '#/components/schemas/CategoricalLabels'
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/ComparePerSample'
+                per_class:
+                  $ref: '#/components/schemas/PerClass'
+                confidence:
+                  $ref: '#/components/schemas/Confidence'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+                class_weights:
+                  $ref: '#/components/schemas/ClassWeights'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
+                model:
+                  $ref: '#/components/schemas/Model'
+                  description: The candidate's model name (the baseline is a reference).
+            BinaryComparisonRequest:
+              description: 'A /compare body for binary cross-entropy: `"loss": "bce"`, two /bce prediction matrices of the same shape, and /bce''s labels and options, applied to both.'
+              type: object
+              additionalProperties: false
+              required: [loss, labels, baseline, candidate]
+              properties:
+                loss:
+                  type: string
+                  enum: [bce]
+                baseline:
+                  $ref: '#/components/schemas/Matrix'
+                  description: The reference model's n rows of C ≥ 1 independent probabilities or logits.
+                candidate:
+                  $ref: '#/components/schemas/Matrix'
+                  description: The new model's predictions for the same samples, the same shape.
+                labels:
+                  $ref: '#/components/schemas/BinaryLabels'
+                input:
+                  $ref: '#/components/schemas/Input'
+                base:
+                  $ref: '#/components/schemas/Base'
+                per_sample:
+                  $ref: '#/components/schemas/ComparePerSample'
+                confidence:
+                  $ref: '#/components/schemas/Confidence'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+                pos_weight:
+                  $ref: '#/components/schemas/PosWeight'
+                label_smoothing:
+                  $ref: '#/components/schemas/LabelSmoothing'
+                epsilon:
+                  $ref: '#/components/schemas/Epsilon'
+                convention:
+                  $ref: '#/components/schemas/Convention'
+                model:
+                  $ref: '#/components/schemas/Model'
+                  description: The candidate's model name (the baseline is a reference).
+            ComparisonRequest:
+              description: Two models' predictions for the same samples, told apart by `loss`.
+              oneOf:
+                - $ref: '#/components/schemas/CategoricalComparisonRequest'
+                - $ref: '#/components/schemas/BinaryComparisonRequest'
+              discriminator:
+                propertyName: loss
+                mapping:
+                  cce: '#/components/schemas/CategoricalComparisonRequest'
+                  bce: '#/components/schemas/BinaryComparisonRequest'
+            ModelResult:
+              description: One model's answer, as /cce (CategoricalResult) or /bce (BinaryResult) would give it.
+              anyOf:
+                - $ref: '#/components/schemas/CategoricalResult'
+                - $ref: '#/components/schemas/BinaryResult'
+            Difference:
+              type: object
+              required: [confidence]
+              properties:
+                mean:
+                  type: number
+                  description: candidate's loss − baseline's loss, Σ d_i / Σ b_i (negative when the candidate's is lower). Left out when Σ b_i is 0.
+                standard_error:
+                  type: number
+                  minimum: 0
+                  description: 'sqrt(n/(n−1) · Σ (d_i − mean·b_i)²) / Σ b_i; without weights the paired samples'' standard error (scipy.stats.sem of the differences). 0 when every residual is 0. Left out when n < 2 or not finite.'
+                interval:
+                  type: array
+                  items:
+                    type: number
+                  minItems: 2
+                  maxItems: 2
+                  description: '[low, high] = mean ± t(1 − (1 − c)/2, n − 1) · standard_error. Left out with `standard_error`.'
+                p_value:
+                  type: number
+                  minimum: 0
+                  maximum: 1
+                  description: 'Two-sided p-value of t = mean / standard_error with n − 1 degrees of freedom (scipy.stats.ttest_rel without weights), down to 1e-300 and 0 below; 1 when the standard error and the mean are 0, 0 when only the standard error is. Left out with `standard_error`.'
+                confidence:
+                  type: number
+                  description: The interval's coverage c, as requested.
+            Verdict:
+              description: '`candidate_better` when the interval lies below 0, `baseline_better` above 0, else (or without an interval) `no_significant_difference`.'
+              type: string
+              enum: [candidate_better, baseline_better, no_significant_difference]
+            Comparison:
+              type: object
+              required: [baseline, candidate, difference, verdict]
+              properties:
+                baseline:
+                  $ref: '#/components/schemas/ModelResult'
+                candidate:
+                  $ref: '#/components/schemas/ModelResult'
+                difference:
+                  $ref: '#/components/schemas/Difference'
+                verdict:
+                  $ref: '#/components/schemas/Verdict'
             CategoricalBand:
               type: string
               enum: [perfect, high_confidence, moderate, low, very_low, wrong]
@@ -725,9 +953,14 @@ enum OpenAPIDocument {
                 n:
                   type: integer
                   minimum: 1
+                  description: Samples scored (those `ignore_index` left out are not counted).
                 classes:
                   type: integer
                   minimum: 2
+                ignored:
+                  type: integer
+                  minimum: 1
+                  description: Samples left out by `ignore_index`; present only when there are some.
                 band:
                   $ref: '#/components/schemas/CategoricalBand'
                 perplexity:
@@ -742,6 +975,9 @@ enum OpenAPIDocument {
                   type: number
                   minimum: 0
                   description: loss divided by the loss of predicting the label prior (class frequencies); below 1 beats guessing the prior. Left out when every label is the same.
+                model:
+                  type: string
+                  description: The request's `model`, when it named one.
                 settings:
                   $ref: '#/components/schemas/Settings'
                 per_class:
@@ -761,14 +997,18 @@ enum OpenAPIDocument {
                         type: number
                         minimum: 0
                 losses:
+                  description: Per sample, in request order; null for a sample `ignore_index` left out (it has no loss).
                   type: array
                   items:
-                    type: number
+                    type: [number, 'null']
                     minimum: 0
                 bands:
+                  description: Per sample, in request order; null for a sample `ignore_index` left out.
                   type: array
                   items:
-                    $ref: '#/components/schemas/CategoricalBand'
+                    anyOf:
+                      - $ref: '#/components/schemas/CategoricalBand'
+                      - type: 'null'
             BinaryResult:
               type: object
               required: [loss, mean_per_element, sum, base, unit, n, classes, band, settings, class_losses]
@@ -812,6 +1052,9 @@ enum OpenAPIDocument {
                   type: number
                   minimum: 0
                   description: loss divided by the loss of predicting each class's base rate.
+                model:
+                  type: string
+                  description: The request's `model`, when it named one.
                 settings:
                   $ref: '#/components/schemas/Settings'
                 class_losses:
@@ -864,6 +1107,10 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
+                ignore_index:
+                  $ref: '#/components/schemas/IgnoreIndex'
+                model:
+                  $ref: '#/components/schemas/Model'
             BinaryJob:
               description: 'A /bce request with an `id` and `"loss": "bce"`.'
               type: object
@@ -897,6 +1144,8 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Epsilon'
                 convention:
                   $ref: '#/components/schemas/Convention'
+                model:
+                  $ref: '#/components/schemas/Model'
             BatchJob:
               description: A job, told apart by `loss`.
               oneOf:

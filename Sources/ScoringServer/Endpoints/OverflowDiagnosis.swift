@@ -22,7 +22,7 @@ enum OverflowDiagnosis {
     /// too; the first field whose removal makes the result finite is the cause, and when
     /// nothing does, the predictions are (logits too far apart or too large).
     static func problem(for job: ScoringJob, pointerPrefix: String) -> Problem {
-        let field: String
+        let field: ScoringField
         switch job {
         case .categorical(let predictions, let labels, let options, let answer):
             let writable = { (options: LossOptions) in
@@ -30,41 +30,45 @@ enum OverflowDiagnosis {
                     categoricalCrossEntropy(predictions: predictions, labels: labels, options: options),
                     perSample: answer.perSample)
             }
-            field = cause(options, classWeightField: "class_weights", writable: writable)
+            field = cause(options, classWeightField: .classWeights, writable: writable)
         case .binary(let predictions, let targets, let options, let answer):
             let writable = { (options: LossOptions) in
                 isWritable(
                     binaryCrossEntropy(predictions: predictions, targets: targets, options: options),
                     perSample: answer.perSample)
             }
-            field = cause(options, classWeightField: "pos_weight", writable: writable)
+            field = cause(options, classWeightField: .positiveWeights, writable: writable)
         }
-        return Problem.validation([Problem.Detail(pointer: pointerPrefix + "/" + field, detail: detail(field))])
+        return Problem.validation([
+            Problem.Detail(pointer: FieldPointer(prefix: pointerPrefix)(field), detail: detail(field))
+        ])
     }
 
-    private static func cause(_ options: LossOptions, classWeightField: String, writable: (LossOptions) -> Bool)
-        -> String
-    {
+    private static func cause(
+        _ options: LossOptions, classWeightField: ScoringField, writable: (LossOptions) -> Bool
+    ) -> ScoringField {
         var unweighted = options
         unweighted.sampleWeights = nil
         unweighted.classWeights = nil
-        if !writable(unweighted) { return "predictions" }
-        if options.classWeights != nil {
+        unweighted.positiveWeights = nil
+        if !writable(unweighted) { return .predictions }
+        if options.classWeights != nil || options.positiveWeights != nil {
             var classWeighted = unweighted
             classWeighted.classWeights = options.classWeights
+            classWeighted.positiveWeights = options.positiveWeights
             if !writable(classWeighted) { return classWeightField }
         }
-        return options.sampleWeights != nil ? "sample_weights" : "predictions"
+        return options.sampleWeights != nil ? .sampleWeights : .predictions
     }
 
-    static func detail(_ field: String) -> String {
+    static func detail(_ field: ScoringField) -> String {
         switch field {
-        case "sample_weights":
+        case .sampleWeights:
             "with these sample_weights the weighted sum is beyond float64's range; "
                 + "divide them by a common factor (the weighted mean does not change)"
-        case "class_weights":
+        case .classWeights:
             "with these class_weights the loss is beyond float64's range; divide them by a common factor"
-        case "pos_weight":
+        case .positiveWeights:
             "with these pos_weight values the loss is beyond float64's range; scale them down"
         default:
             "the loss is beyond float64's range (logits too far apart or too large); scale the logits down"

@@ -14,8 +14,8 @@ struct ScoreEndpoint: Sendable {
             var json = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
             let tally = ScoringTally()
             try Scorer.score(job, pointerPrefix: "", tally: tally, to: &json)
-            metrics.recordScored(tally, samples: Scorer.samples(job), loss: loss)
-            return .json(json.bytes)
+            metrics.recordScored(tally, samples: Scorer.samples(job), loss: loss, model: job.answer.model)
+            return .json(json.bytes, scored: ScoredRequest(job))
         } catch {
             return .problem(error)
         }

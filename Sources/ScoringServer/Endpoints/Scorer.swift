@@ -1,12 +1,19 @@
 import CrossEntropy
 
+/// What scoring a job computed, for a comparison of two jobs over the same samples.
+enum ScoredLoss {
+    case categorical(CategoricalLoss, labels: CategoricalLabels, options: LossOptions)
+    case binary(BinaryLoss, options: LossOptions)
+}
+
 /// Runs a validated job through the core library and writes its JSON result.
 enum Scorer {
     /// Writes the result object, or throws a 422 naming the field that makes a number of it
     /// beyond float64 (logits too far apart, weights too large), before anything is written.
     /// `tally` learns the samples' bands and the loss, for the model-quality metrics.
+    @discardableResult
     static func score(_ job: ScoringJob, pointerPrefix: String, tally: ScoringTally, to json: inout JSONWriter)
-        throws(Problem)
+        throws(Problem) -> ScoredLoss
     {
         switch job {
         case .categorical(let predictions, let labels, let options, let answer):
@@ -46,6 +53,7 @@ enum Scorer {
                 tally: tally,
                 to: &json
             )
+            return .categorical(result, labels: labels, options: options)
         case .binary(let predictions, let targets, let options, let answer):
             let result = binaryCrossEntropy(predictions: predictions, targets: targets, options: options)
             guard OverflowDiagnosis.isWritable(result, perSample: answer.perSample) else {
@@ -65,6 +73,7 @@ enum Scorer {
                 result, samples: result.losses.count, options: options, measure: measure, evaluation: evaluation,
                 uncertainty: uncertainty,
                 answer: answer, tally: tally, to: &json)
+            return .binary(result, options: options)
         }
     }
 

@@ -11,7 +11,7 @@ struct LineValue: Decodable, Sendable {
     var isSample = false
 
     private static let sampleNames: Set<String> = ["prediction", "label", "weight"]
-    private static let blockNames: Set<String> = ["predictions", "labels", "sample_weights"]
+    private static let dataFields: Set<ScoringField> = [.predictions, .labels, .sampleWeights]
 
     init(from decoder: any Decoder) throws {
         let object = try decoder.object()
@@ -19,7 +19,9 @@ struct LineValue: Decodable, Sendable {
         if !isSample {
             request = try ScoringRequest(object, context: .body)
             // An option on a line would change the meaning of the lines before it.
-            for field in LineOptions.names where request.has(field) { request.unknownFields.record(field.rawValue) }
+            for field in ScoringField.allCases where !Self.dataFields.contains(field) && request.has(field) {
+                request.unknownFields.record(field.rawValue)
+            }
             return
         }
         for key in object.allKeys {
@@ -67,6 +69,8 @@ extension ScoringRequest {
         case .sampleWeights: sampleWeights != nil
         case .id: id != nil
         case .loss: loss != nil
+        case .ignoreIndex: ignoreIndex != nil
+        case .model: model != nil
         }
     }
 }

@@ -133,7 +133,7 @@ struct StreamScorer {
         case .categorical(let stream, let indexLabels):
             let result = stream.result()
             guard OverflowDiagnosis.isWritable(result.loss, perSample: perSample) else {
-                return .problem(overflow(result.unweightedSumIsFinite, classWeightField: "class_weights"))
+                return .problem(overflow(result.unweightedSumIsFinite, classWeightField: .classWeights))
             }
             let evaluation = ResultEncoding.Evaluation(
                 perplexity: options.base.power(result.loss.mean), accuracy: result.accuracy,
@@ -144,11 +144,11 @@ struct StreamScorer {
                 uncertainty: ResultEncoding.Uncertainty(
                     result.moments, loss: result.loss.mean, confidence: answerOptions.confidence),
                 perClass: nil, answer: answerOptions, tally: tally, to: &json)
-            metrics?.recordScored(tally, samples: result.count, loss: .cce)
+            metrics?.recordScored(tally, samples: result.count, loss: .cce, model: answerOptions.model)
         case .binary(let stream):
             let result = stream.result()
             guard OverflowDiagnosis.isWritable(result.loss, perSample: perSample) else {
-                return .problem(overflow(result.unweightedSumIsFinite, classWeightField: "pos_weight"))
+                return .problem(overflow(result.unweightedSumIsFinite, classWeightField: .positiveWeights))
             }
             let evaluation = ResultEncoding.Evaluation(
                 perplexity: nil, accuracy: result.accuracy, normalizedEntropy: result.normalizedEntropy)
@@ -158,7 +158,7 @@ struct StreamScorer {
                 uncertainty: ResultEncoding.Uncertainty(
                     result.moments, loss: result.loss.mean, confidence: answerOptions.confidence),
                 answer: answerOptions, tally: tally, to: &json)
-            metrics?.recordScored(tally, samples: result.count, loss: .bce)
+            metrics?.recordScored(tally, samples: result.count, loss: .bce, model: answerOptions.model)
         }
         return .json(json.bytes)
     }
@@ -166,9 +166,10 @@ struct StreamScorer {
     /// The 422 of a sum beyond float64: the sample weights when the unweighted sum is finite,
     /// else the class weights when there are any, else the predictions (the JSON path rescores
     /// to tell; a stream cannot, so it names the field from the sums it kept).
-    private func overflow(_ unweightedIsFinite: Bool, classWeightField: String) -> Problem {
-        let field =
-            unweightedIsFinite ? "sample_weights" : options.classWeights != nil ? classWeightField : "predictions"
+    private func overflow(_ unweightedIsFinite: Bool, classWeightField: ScoringField) -> Problem {
+        let hasClassWeights = (options.classWeights ?? options.positiveWeights) != nil
+        let field: ScoringField =
+            unweightedIsFinite ? .sampleWeights : hasClassWeights ? classWeightField : .predictions
         return Problem.validation([
             Problem.Detail(pointer: "/lines", detail: OverflowDiagnosis.detail(field))
         ])

@@ -4,7 +4,7 @@ import Logging
 /// info: error answers add their problem type there, and their detail only at debug level.
 ///
 /// The fields travel through swift-log as one metadata value that `JSONLogHandler` writes
-/// inline; building a nine-entry metadata dictionary per request would cost more than
+/// inline; building a dozen-entry metadata dictionary per request would cost more than
 /// decoding the request.
 public struct AccessLog: ExchangeObserver {
     private let logger: Logger
@@ -31,21 +31,26 @@ struct AccessRecord: CustomStringConvertible, Sendable {
     let exchange: Exchange
     let includeDetail: Bool
 
+    /// The fields in name order, as `JSONLogHandler` orders metadata: the client's address
+    /// when the transport knows it; a scored answer's `n`, `classes`, `convention` and `model`
+    /// (when the request named one); an error answer's problem type (and its detail at debug).
     func writeFields(to line: inout JSONObjectWriter) {
-        line.member("request_id", exchange.requestID)
-        line.member("method", exchange.method)
-        line.member("path", exchange.path)
-        line.member("status", exchange.status)
+        let scored = exchange.scored
         line.member("bytes_in", exchange.bytesIn)
         line.member("bytes_out", exchange.bytesOut)
+        if let scored { line.member("classes", scored.classes) }
+        if let client = exchange.clientAddress { line.member("client", client) }
+        if let closed = exchange.closed { line.member("closed", closed.rawValue) }
+        if let scored { line.member("convention", scored.convention.rawValue) }
+        if let problem = exchange.problem, includeDetail { line.member("detail", problem.detail) }
         line.member("duration_ms", Double(exchange.durationNanoseconds / 1000) / 1000)
-        if let closed = exchange.closed {
-            line.member("closed", closed.rawValue)
-        }
-        if let problem = exchange.problem {
-            line.member("problem", problem.type.uri)
-            if includeDetail { line.member("detail", problem.detail) }
-        }
+        line.member("method", exchange.method)
+        if let model = scored?.model { line.member("model", model) }
+        if let scored { line.member("n", scored.n) }
+        line.member("path", exchange.path)
+        if let problem = exchange.problem { line.member("problem", problem.type.uri) }
+        line.member("request_id", exchange.requestID)
+        line.member("status", exchange.status)
     }
 
     /// For log handlers other than JSONLogHandler.

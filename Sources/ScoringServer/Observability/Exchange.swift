@@ -22,11 +22,16 @@ public struct Exchange: Sendable {
     public let problem: Problem?
     /// Set when the request was closed without an answer.
     public let closed: FinishedExchange.CloseReason?
+    /// Set for scored /cce and /bce answers: n, classes, convention, model.
+    public let scored: ScoredRequest?
+    /// The client's address, when the transport knows it.
+    public let clientAddress: String?
 
     /// An exchange as observed; `problem` for error answers, `closed` for closes without one.
     public init(
         requestID: String, method: String, path: String, route: String, status: Int, bytesIn: Int, bytesOut: Int,
-        durationNanoseconds: UInt64, problem: Problem?, closed: FinishedExchange.CloseReason? = nil
+        durationNanoseconds: UInt64, problem: Problem?, closed: FinishedExchange.CloseReason? = nil,
+        scored: ScoredRequest? = nil, clientAddress: String? = nil
     ) {
         self.requestID = requestID
         self.method = method
@@ -38,6 +43,8 @@ public struct Exchange: Sendable {
         self.durationNanoseconds = durationNanoseconds
         self.problem = problem
         self.closed = closed
+        self.scored = scored
+        self.clientAddress = clientAddress
     }
 }
 

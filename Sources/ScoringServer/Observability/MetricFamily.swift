@@ -46,7 +46,7 @@ enum MetricFamily: CaseIterable {
         case .samplesScored:
             MetricNameDescriptor(
                 namespace: MetricFamily.prefix, metricName: "samples_scored", unitName: "total",
-                helpText: "Samples scored successfully, by loss.")
+                helpText: "Samples scored successfully, by loss and model.")
         case .requestsRejected:
             MetricNameDescriptor(
                 namespace: MetricFamily.prefix, metricName: "requests_rejected", unitName: "total",
@@ -58,12 +58,13 @@ enum MetricFamily: CaseIterable {
         case .samplesByBand:
             MetricNameDescriptor(
                 namespace: MetricFamily.prefix, metricName: "samples_scored_by_band", unitName: "total",
-                helpText: "Samples scored successfully, by loss and by the band of the sample's own loss.")
+                helpText: "Samples scored successfully, by loss, by the band of the sample's own loss, and by model.")
         case .answerLoss:
             // In bits, but without a `_bits` suffix: promtool takes bits for a non-base unit of bytes.
             MetricNameDescriptor(
                 namespace: MetricFamily.prefix, metricName: "answer_loss", unitName: "",
-                helpText: "Each answer's loss (each batch job's), converted to bits whatever its base, by loss.")
+                helpText:
+                    "Each answer's loss (each batch job's), converted to bits whatever its base, by loss and model.")
         case .buildInfo:
             MetricNameDescriptor(
                 namespace: MetricFamily.prefix, metricName: "service_build_info", unitName: "",

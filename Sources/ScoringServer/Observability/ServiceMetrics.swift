@@ -11,8 +11,8 @@ import typealias Prometheus.ValueHistogram
 
 /// The service's metrics, in a Prometheus registry exposed as text by GET /metrics.
 ///
-/// Every handle (each route × status, each rejection reason, each loss) is made up front from
-/// the route table and the problem kinds, so a request costs a few atomic increments (no
+/// Every handle (each route × status, each rejection reason, each loss × model label) is made
+/// up front from the route table, the problem kinds and the model allow-list, so a request costs a few atomic increments (no
 /// registry look-up, no lock, no string building), and no handle is ever made lazily.
 public final class ServiceMetrics: ExchangeObserver, Sendable {
     /// The registry every handle lives in; `GET /metrics` emits it.
@@ -22,9 +22,10 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     private let bodyBytes: ValueHistogram
     private let inFlight: Gauge
     private let memoryCharged: Gauge
-    private let samples: [LossKind: Counter]
-    private let samplesByBand: [LossKind: [String: Counter]]
-    private let answerLoss: [LossKind: ValueHistogram]
+    /// The model-quality handles of each allowed model name, and of `other` and `none`.
+    private let quality: [String: QualitySeries]
+    private let unlistedQuality: QualitySeries
+    private let absentQuality: QualitySeries
 
     /// Every status an answer can have: 200, and each problem kind's.
     static let statuses = Array(Set([200] + ProblemType.allCases.map(\.status))).sorted()
@@ -58,9 +59,42 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         let byStatus: [Int: Counter]
     }
 
-    /// Makes every handle up front in `registry`; make one per process (a second instance on the
-    /// same registry reuses the same series).
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    /// The model-quality handles of one `model` label value: samples, samples by band and the
+    /// answer loss, each by loss.
+    private struct QualitySeries: Sendable {
+        let samples: [LossKind: Counter]
+        let samplesByBand: [LossKind: [String: Counter]]
+        let answerLoss: [LossKind: ValueHistogram]
+
+        init(model: String, registry: PrometheusCollectorRegistry) {
+            var samples: [LossKind: Counter] = [:]
+            var samplesByBand: [LossKind: [String: Counter]] = [:]
+            var answerLoss: [LossKind: ValueHistogram] = [:]
+            for kind in LossKind.allCases {
+                samples[kind] = registry.makeCounter(
+                    descriptor: MetricFamily.samplesScored.descriptor,
+                    labels: [("loss", kind.rawValue), ("model", model)])
+                for band in ServiceMetrics.bands[kind] ?? [] {
+                    samplesByBand[kind, default: [:]][band] = registry.makeCounter(
+                        descriptor: MetricFamily.samplesByBand.descriptor,
+                        labels: [("loss", kind.rawValue), ("band", band), ("model", model)])
+                }
+                answerLoss[kind] = registry.makeValueHistogram(
+                    descriptor: MetricFamily.answerLoss.descriptor,
+                    labels: [("loss", kind.rawValue), ("model", model)], buckets: ServiceMetrics.lossBitBuckets)
+            }
+            self.samples = samples
+            self.samplesByBand = samplesByBand
+            self.answerLoss = answerLoss
+        }
+    }
+
+    /// Makes every handle up front in `registry`, the model-quality ones for each of
+    /// `modelLabels`' values; make one per process (a second instance on the same registry
+    /// reuses the same series).
+    public init(
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), modelLabels: ModelLabels = ModelLabels()
+    ) {
         self.registry = registry
         var routes: [String: RouteMetrics] = [:]
         for route in ServiceRoute.metricLabels {
@@ -86,26 +120,11 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
             descriptor: MetricFamily.requestBodyBytes.descriptor, buckets: Self.bodyByteBuckets)
         inFlight = registry.makeGauge(descriptor: MetricFamily.requestsInFlight.descriptor)
         memoryCharged = registry.makeGauge(descriptor: MetricFamily.memoryBudgetCharged.descriptor)
-        var samples: [LossKind: Counter] = [:]
-        for kind in LossKind.allCases {
-            samples[kind] = registry.makeCounter(
-                descriptor: MetricFamily.samplesScored.descriptor, labels: [("loss", kind.rawValue)])
-        }
-        self.samples = samples
-        var samplesByBand: [LossKind: [String: Counter]] = [:]
-        var answerLoss: [LossKind: ValueHistogram] = [:]
-        for kind in LossKind.allCases {
-            for band in Self.bands[kind] ?? [] {
-                samplesByBand[kind, default: [:]][band] = registry.makeCounter(
-                    descriptor: MetricFamily.samplesByBand.descriptor,
-                    labels: [("loss", kind.rawValue), ("band", band)])
-            }
-            answerLoss[kind] = registry.makeValueHistogram(
-                descriptor: MetricFamily.answerLoss.descriptor, labels: [("loss", kind.rawValue)],
-                buckets: Self.lossBitBuckets)
-        }
-        self.samplesByBand = samplesByBand
-        self.answerLoss = answerLoss
+        var quality: [String: QualitySeries] = [:]
+        for model in modelLabels.allowed { quality[model] = QualitySeries(model: model, registry: registry) }
+        self.quality = quality
+        unlistedQuality = QualitySeries(model: ModelLabels.unlisted, registry: registry)
+        absentQuality = QualitySeries(model: ModelLabels.absent, registry: registry)
         registry.makeGauge(
             descriptor: MetricFamily.buildInfo.descriptor, labels: [("version", ServiceRoutes.version)]
         ).set(Int64(1))
@@ -134,13 +153,17 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         }
     }
 
-    /// Counts one answer's (one batch job's) samples, in all and by band, and its loss in bits.
-    func recordScored(_ tally: ScoringTally, samples count: Int, loss: LossKind) {
-        samples[loss]?.increment(by: Int64(count))
+    /// Counts one answer's (one batch job's) samples, in all and by band, and its loss in bits,
+    /// under its model's label (`other` for a name not allowed at start-up, `none` for no name).
+    func recordScored(_ tally: ScoringTally, samples count: Int, loss: LossKind, model: String?) {
+        let series = model.map { quality[$0] ?? unlistedQuality } ?? absentQuality
+        series.samples[loss]?.increment(by: Int64(count))
         for (band, bandCount) in tally.samplesByBand {
-            samplesByBand[loss]?[band]?.increment(by: Int64(bandCount))
+            series.samplesByBand[loss]?[band]?.increment(by: Int64(bandCount))
         }
-        if let bits = tally.lossBits, !bits.isNaN { answerLoss[loss]?.record(Swift.min(bits, Self.lossBitsCap)) }
+        if let bits = tally.lossBits, !bits.isNaN {
+            series.answerLoss[loss]?.record(Swift.min(bits, Self.lossBitsCap))
+        }
     }
 
     /// The largest loss the histogram records; larger ones (a loss finite in its own base can

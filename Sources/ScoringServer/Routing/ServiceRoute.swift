@@ -5,6 +5,7 @@ public enum ServiceRoute: String, CaseIterable, Sendable {
     case cce = "/cce"
     case bce = "/bce"
     case batch = "/batch"
+    case compare = "/compare"
     case bands = "/bands"
     case healthz = "/healthz"
     case readyz = "/readyz"
@@ -17,7 +18,7 @@ public enum ServiceRoute: String, CaseIterable, Sendable {
     /// The method the route answers (GET routes answer HEAD too).
     public var method: String {
         switch self {
-        case .cce, .bce, .batch: "POST"
+        case .cce, .bce, .batch, .compare: "POST"
         case .index, .bands, .healthz, .readyz, .metrics, .openAPI: "GET"
         }
     }

@@ -55,6 +55,7 @@ public enum ServiceRoutes {
         let bce = ScoreEndpoint(loss: .bce, metrics: metrics, limits: limits)
         let batch = BatchEndpoint(metrics: metrics, limits: limits)
         let index = index(limits: limits, transport: dependencies.transport)
+        let compare = CompareEndpoint(metrics: metrics, limits: limits)
         // Exhaustive over the route table: a new route does not build until it has a handler.
         let routes = ServiceRoute.allCases.map { route -> Route in
             let handler: Route.Handler =
@@ -62,6 +63,7 @@ public enum ServiceRoutes {
                 case .cce: .body { cce.respond(to: $0) }
                 case .bce: .body { bce.respond(to: $0) }
                 case .batch: .body { batch.respond(to: $0) }
+                case .compare: .body { compare.respond(to: $0) }
                 case .bands: .fixed(.json(BandsEndpoint.body))
                 case .healthz: .fixed(.json(Array(#"{"status":"ok"}"#.utf8)))
                 case .readyz: .dynamic { readiness(state) }

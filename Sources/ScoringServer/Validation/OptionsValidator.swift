@@ -11,7 +11,7 @@ struct OptionsValidator {
         guard let name else { return .document }
         if let convention = Convention(rawValue: name) { return convention }
         let names = Convention.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        problems.add(pointer("convention"), "unknown convention '\(ClientText.cut(name))'; expected one of \(names)")
+        problems.add(pointer(.convention), "unknown convention '\(ClientText.cut(name))'; expected one of \(names)")
         return nil
     }
 
@@ -26,7 +26,7 @@ struct OptionsValidator {
         case "logits": return .logits
         case let other?:
             problems.add(
-                pointer("input"), "unknown input '\(ClientText.cut(other))'; expected 'probabilities' or 'logits'")
+                pointer(.input), "unknown input '\(ClientText.cut(other))'; expected 'probabilities' or 'logits'")
             return nil
         }
     }
@@ -40,9 +40,9 @@ struct OptionsValidator {
         case .number(10): return .ten
         case .name("e"): return .e
         case .number(let other)?:
-            problems.add(pointer("base"), "unknown base \(other.shortDescription); expected 2, \"e\" or 10")
+            problems.add(pointer(.base), "unknown base \(other.shortDescription); expected 2, \"e\" or 10")
         case .name(let other)?:
-            problems.add(pointer("base"), "unknown base \"\(ClientText.cut(other))\"; expected 2, \"e\" or 10")
+            problems.add(pointer(.base), "unknown base \"\(ClientText.cut(other))\"; expected 2, \"e\" or 10")
         }
         return nil
     }
@@ -58,21 +58,54 @@ struct OptionsValidator {
         if request.perClass == true {
             if kind == .bce {
                 problems.add(
-                    pointer("per_class"),
+                    pointer(.perClass),
                     "per_class is for /cce with class-index labels; /bce answers with class_losses")
             } else {
                 answer.perClass = true
+            }
+        }
+        if let model = request.model {
+            if let flaw = ModelName.flaw(model) {
+                problems.add(pointer(.model), "model '\(ClientText.cut(model))' \(flaw)")
+            } else {
+                answer.model = model
             }
         }
         if let confidence = request.confidence {
             if confidence > 0 && confidence < 1 {
                 answer.confidence = confidence
             } else {
-                problems.add(pointer("confidence"), "confidence must be in (0, 1); got \(confidence.shortDescription)")
+                problems.add(pointer(.confidence), "confidence must be in (0, 1); got \(confidence.shortDescription)")
             }
         }
         try problems.check()
         return answer
+    }
+
+    /// The `ignore_index` that applies: the request's (an integer, for /cce), else PyTorch's
+    /// default -100 under `convention: pytorch` on /cce; nil where none does. Whether the
+    /// convention's library has one is `ConventionRules`' to say; whether the labels are
+    /// class indices is checked with them.
+    func ignoreIndex(
+        _ request: ScoringRequest, kind: LossKind, convention: Convention, _ problems: inout ValidationProblems
+    )
+        -> Int?
+    {
+        guard let value = request.ignoreIndex else {
+            return convention == .pytorch && kind == .cce ? IgnoredSamples.pytorchDefault : nil
+        }
+        if kind == .bce {
+            problems.add(
+                pointer(.ignoreIndex),
+                "ignore_index is for /cce with class-index labels; binary cross-entropy has none (PyTorch's neither)")
+            return nil
+        }
+        // Within ±2^53 every integer is exact in float64 and fits an Int.
+        guard value.rounded(.towardZero) == value, value.magnitude <= 0x1p53 else {
+            problems.add(pointer(.ignoreIndex), "ignore_index must be an integer; got \(value.shortDescription)")
+            return nil
+        }
+        return Int(value)
     }
 
     // MARK: - Weights, smoothing, clipping
@@ -93,42 +126,46 @@ struct OptionsValidator {
                 options.labelSmoothing = smoothing
             } else {
                 problems.add(
-                    pointer("label_smoothing"), "label_smoothing must be in [0, 1); got \(smoothing.shortDescription)")
+                    pointer(.labelSmoothing), "label_smoothing must be in [0, 1); got \(smoothing.shortDescription)")
             }
         }
         if let epsilon = request.epsilon {
             if predictionKind == .logits {
-                problems.add(pointer("epsilon"), "epsilon clips probabilities; logits are never clipped")
+                problems.add(pointer(.epsilon), "epsilon clips probabilities; logits are never clipped")
             } else if epsilon > 0 && epsilon < 0.5 && 1 - epsilon < 1 {
                 options.clipping = Clipping(epsilon: epsilon)
             } else if epsilon > 0 && epsilon < 0.5 {
                 problems.add(
-                    pointer("epsilon"),
+                    pointer(.epsilon),
                     "epsilon must be above 2^-54 (5.55e-17): below it 1 - epsilon rounds to 1 in float64 and the upper clip does nothing; got \(epsilon.shortDescription)"
                 )
             } else {
-                problems.add(pointer("epsilon"), "epsilon must be in (0, 0.5); got \(epsilon.shortDescription)")
+                problems.add(pointer(.epsilon), "epsilon must be in (0, 0.5); got \(epsilon.shortDescription)")
             }
         }
         if let weights = request.sampleWeights {
-            if checkWeights(weights, field: "sample_weights", count: matrix.rows, what: "samples", &problems) {
+            if checkWeights(weights, field: .sampleWeights, count: matrix.rows, what: "samples", &problems) {
                 if weights.allSatisfy({ $0 == 0 }) {
-                    problems.add(pointer("sample_weights"), "sample_weights are all 0; at least one must be positive")
+                    problems.add(pointer(.sampleWeights), "sample_weights are all 0; at least one must be positive")
                 } else {
                     options.sampleWeights = weights
                 }
             }
         }
-        let (field, other) = kind == .cce ? ("class_weights", "pos_weight") : ("pos_weight", "class_weights")
-        let misplaced = kind == .cce ? request.positiveWeights : request.classWeights
-        if misplaced != nil {
+        let field = ScoringField.classWeightField(of: kind)
+        let other: ScoringField = field == .classWeights ? .positiveWeights : .classWeights
+        if request.weights(other) != nil {
             problems.add(
-                pointer(other), "\(other) is for /\(kind == .cce ? "bce" : "cce"); /\(kind.rawValue) takes \(field)")
+                pointer(other),
+                "\(other.rawValue) is for /\(kind == .cce ? "bce" : "cce"); /\(kind.rawValue) takes \(field.rawValue)")
         }
-        if let weights = kind == .cce ? request.classWeights : request.positiveWeights,
+        if let weights = request.weights(field),
             checkWeights(weights, field: field, count: matrix.columns, what: "classes", &problems)
         {
-            options.classWeights = weights
+            switch kind {
+            case .cce: options.classWeights = weights
+            case .bce: options.positiveWeights = weights
+            }
         }
         try problems.check()
         return options
@@ -157,7 +194,7 @@ struct OptionsValidator {
         }
         if !inUse {
             problems.add(
-                pointer("class_weights"),
+                pointer(.classWeights),
                 "the labelled classes' class_weights are all 0 (sum of s_i * w_y_i is 0): every loss would be 0 whatever the prediction"
             )
         }
@@ -166,13 +203,13 @@ struct OptionsValidator {
     /// n or C values, each ≥ 0.
     private func checkWeights(
         _ weights: [Double],
-        field: String,
+        field: ScoringField,
         count: Int,
         what: String,
         _ problems: inout ValidationProblems
     ) -> Bool {
         guard weights.count == count else {
-            problems.add(pointer(field), "\(weights.count) \(field) for \(count) \(what)")
+            problems.add(pointer(field), "\(weights.count) \(field.rawValue) for \(count) \(what)")
             return false
         }
         var valid = true

@@ -10,7 +10,7 @@ struct ProbabilityScan {
     /// wrong; only then are the offending values located and described.
     func check(
         _ matrix: Matrix,
-        field: String,
+        field: ScoringField,
         rows rule: RowRule,
         _ problems: inout ValidationProblems
     ) {

@@ -12,8 +12,8 @@ struct RequestValidator {
 
     func validate(_ request: ScoringRequest, as kind: LossKind) throws(Problem) -> ScoringJob {
         var pointer = FieldPointer(prefix: pointerPrefix)
-        if request.predictions?.flatForm != nil { pointer.flatFields.append("predictions") }
-        if case .flat = request.labels { pointer.flatFields.append("labels") }
+        if request.predictions?.flatForm != nil { pointer.flatFields.append(.predictions) }
+        if case .flat = request.labels { pointer.flatFields.append(.labels) }
         var problems = ValidationProblems()
         problems.add(request.unknownFields, known: ScoringField.known(in: context), in: pointerPrefix)
         let optionsValidator = OptionsValidator(pointer: pointer)
@@ -24,8 +24,8 @@ struct RequestValidator {
         let defaultKind: PredictionKind = convention == .pytorch && kind == .cce ? .logits : .probabilities
         let predictionKind = optionsValidator.predictionKind(request.input, default: defaultKind, &problems)
         let base = optionsValidator.base(request.base, default: convention.defaultBase, &problems)
-        if request.predictions == nil { problems.add(pointer("predictions"), "missing required field 'predictions'") }
-        if request.labels == nil { problems.add(pointer("labels"), "missing required field 'labels'") }
+        if request.predictions == nil { problems.add(pointer(.predictions), "missing required field 'predictions'") }
+        if request.labels == nil { problems.add(pointer(.labels), "missing required field 'labels'") }
         try problems.check()
         guard let predictions = request.predictions, let labels = request.labels,
             let predictionKind, let base
@@ -43,28 +43,46 @@ struct RequestValidator {
 
         let options = try optionsValidator.lossOptions(
             request, kind: kind, convention: convention, predictionKind: predictionKind, base: base, matrix: matrix)
-        let answer = try optionsValidator.answerOptions(request, kind: kind)
+        var answer = try optionsValidator.answerOptions(request, kind: kind)
+        let ignoreIndex = optionsValidator.ignoreIndex(request, kind: kind, convention: convention, &problems)
+        try problems.check()
         switch kind {
         case .cce:
             if predictionKind == .probabilities {
                 // Keras divides each row by its sum, so any row with a positive sum will do.
                 let rule: RowRule = convention == .keras ? .positiveSum : .sumToOne
-                scan.check(matrix, field: "predictions", rows: rule, &problems)
+                scan.check(matrix, field: .predictions, rows: rule, &problems)
             }
-            let categorical = shapes.categoricalLabels(labels, rows: matrix.rows, classes: matrix.columns, &problems)
+            let read = shapes.categoricalLabels(
+                labels, rows: matrix.rows, classes: matrix.columns, ignoreIndex: ignoreIndex, &problems)
             try problems.check()
-            guard let categorical else { throw Problem.validation(problems.details) }
-            rules.checkLabels(categorical, &problems)
+            guard let read else { throw Problem.validation(problems.details) }
+            rules.checkLabels(read, &problems)
+            var (matrix, categorical, options) = (matrix, read, options)
+            if case .indices(let indices) = read, let ignoreIndex {
+                answer.ignoreIndex = ignoreIndex
+                if let ignored = IgnoredSamples(labels: indices, ignoreIndex: ignoreIndex) {
+                    try checkKept(ignored, ignoreIndex: ignoreIndex, options: options, pointer: pointer)
+                    answer.ignored = ignored
+                    matrix = ignored.kept(matrix)
+                    categorical = .indices(ignored.kept(indices))
+                    options.sampleWeights = options.sampleWeights.map(ignored.kept)
+                }
+            } else if request.ignoreIndex != nil {
+                problems.add(
+                    pointer(.ignoreIndex),
+                    "ignore_index applies to class-index labels; these labels are rows (PyTorch ignores it for them)")
+            }
             optionsValidator.checkClassWeightsInUse(categorical, options: options, &problems)
             if answer.perClass && !categorical.isIndices {
                 problems.add(
-                    pointer("per_class"), "per_class needs class-index labels (the true class of each sample)")
+                    pointer(.perClass), "per_class needs class-index labels (the true class of each sample)")
             }
             try problems.check()
             return .categorical(predictions: matrix, labels: categorical, options: options, answer: answer)
         case .bce:
             if predictionKind == .probabilities {
-                scan.check(matrix, field: "predictions", rows: .free, &problems)
+                scan.check(matrix, field: .predictions, rows: .free, &problems)
             }
             let targets = shapes.binaryTargets(labels, rows: matrix.rows, classes: matrix.columns, &problems)
             try problems.check()
@@ -73,6 +91,25 @@ struct RequestValidator {
             try problems.check()
             return .binary(predictions: matrix, targets: targets, options: options, answer: answer)
         }
+    }
+
+    /// Some sample must be left with a positive weight once the ignored ones are out: PyTorch's
+    /// mean over no sample is NaN.
+    private func checkKept(
+        _ ignored: IgnoredSamples, ignoreIndex: Int, options: LossOptions, pointer: FieldPointer
+    ) throws(Problem) {
+        var problems = ValidationProblems()
+        if ignored.keptCount == 0 {
+            problems.add(
+                pointer(.labels),
+                "every label is ignore_index (\(ignoreIndex)): no sample is left to score (PyTorch's mean is NaN)")
+        } else if let weights = options.sampleWeights, ignored.kept(weights).allSatisfy({ $0 == 0 }) {
+            problems.add(
+                pointer(.sampleWeights),
+                "the sample_weights of the samples not ignored (label \(ignoreIndex)) are all 0; at least one must be positive"
+            )
+        }
+        try problems.check()
     }
 }
 

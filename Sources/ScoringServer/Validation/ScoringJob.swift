@@ -4,6 +4,17 @@ import CrossEntropy
 enum LossKind: String, Sendable, CaseIterable {
     case cce
     case bce
+
+    /// The loss a request's `loss` member names (a /batch job's, a /compare body's), or the
+    /// problem at `pointer`: missing, or not "cce" or "bce".
+    static func named(_ name: String?, at pointer: String) throws(Problem.Detail) -> LossKind {
+        guard let name else { throw Problem.Detail(pointer: pointer, detail: "missing required field 'loss'") }
+        guard let kind = LossKind(rawValue: name) else {
+            throw Problem.Detail(
+                pointer: pointer, detail: "unknown loss '\(ClientText.cut(name))'; expected 'cce' or 'bce'")
+        }
+        return kind
+    }
 }
 
 /// What an answer carries beside the loss, as the request asked.
@@ -14,6 +25,14 @@ struct AnswerOptions: Sendable {
     var perClass = false
     /// The interval's confidence c, 0 < c < 1 (`confidence`, default 0.95).
     var confidence = AnswerOptions.defaultConfidence
+    /// The model the request names (`model`), echoed in the answer, the access log and the
+    /// metrics' `model` label.
+    var model: String?
+    /// The `ignore_index` in effect (PyTorch's, over class-index labels), echoed in `settings`.
+    var ignoreIndex: Int?
+    /// The samples it left out: the job holds the others only, and the per-sample arrays of
+    /// the answer put these back as `null`.
+    var ignored: IgnoredSamples?
 
     static let defaultConfidence = 0.95
 }
@@ -22,6 +41,13 @@ struct AnswerOptions: Sendable {
 enum ScoringJob: Sendable {
     case categorical(predictions: Matrix, labels: CategoricalLabels, options: LossOptions, answer: AnswerOptions)
     case binary(predictions: Matrix, targets: Matrix, options: LossOptions, answer: AnswerOptions)
+
+    /// What the answer carries beside the loss.
+    var answer: AnswerOptions {
+        switch self {
+        case .categorical(_, _, _, let answer), .binary(_, _, _, let answer): answer
+        }
+    }
 
     var loss: LossKind {
         switch self {

@@ -1,0 +1,24 @@
+import CrossEntropy
+
+/// What a scored /cce or /bce answer tells the access log: the samples counted, the classes,
+/// the convention and the model. It travels as the response's annotation (a few words, no
+/// dictionary), as a problem does for an error answer.
+public struct ScoredRequest: Sendable {
+    /// Samples scored (those an `ignore_index` left out are not counted).
+    public let n: Int
+    public let classes: Int
+    public let convention: Convention
+    /// The request's `model`, if it named one.
+    public let model: String?
+
+    init(_ job: ScoringJob) {
+        n = Scorer.samples(job)
+        switch job {
+        case .categorical(let predictions, _, let options, let answer),
+            .binary(let predictions, _, let options, let answer):
+            classes = predictions.columns
+            convention = options.convention
+            model = answer.model
+        }
+    }
+}
