@@ -385,7 +385,8 @@ struct SplitMix: RandomNumberGenerator {
         ("class_weights=1,-2", "/class_weights/1"), ("class_weights=1,x", "/class_weights/1"),
         ("per_sample=yes", "/per_sample"), ("epsilon=0.1&input=logits", "/epsilon"),
         ("sample_weights=1", "/sample_weights"),
-        ("confidence=1", "/confidence"), ("pos_weight=1", "/pos_weight"),
+        ("confidence=1", "/confidence"), ("pos_weight=1", "/pos_weight"), ("ignore_index=1", "/ignore_index"),
+        ("model=a%20b", "/model"),
     ])
     func aBadQueryOptionIsRefusedAtTheHeaders(query: String, pointer: String) throws {
         let endpoint = try #require(LinesEndpoint(path: "/cce/lines", metrics: nil))

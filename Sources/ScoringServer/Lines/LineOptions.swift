@@ -11,7 +11,7 @@ struct LineOptions: Sendable {
     /// The query parameters these routes take (the body's option names).
     static let names: [ScoringField] = [
         .base, .input, .convention, .labelSmoothing, .epsilon, .confidence, .perSample, .classWeights,
-        .positiveWeights,
+        .positiveWeights, .model,
     ]
 
     /// Parses and checks `query` (the part after `?`, undecoded; nil or "" for none).
@@ -55,6 +55,7 @@ struct LineOptions: Sendable {
             switch field {
             case .base: request.base = Double(value).map { BaseField.number($0) } ?? .name(value)
             case .input: request.input = value
+            case .model: request.model = value
             case .convention: request.convention = value
             case .labelSmoothing: request.labelSmoothing = number()
             case .epsilon: request.epsilon = number()
