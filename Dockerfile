@@ -14,7 +14,8 @@ COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product cross-entropy-service \
     && install -m 0755 "$(swift build -c release --show-bin-path)/cross-entropy-service" /usr/local/bin/
 
-# Runtime stage: glibc and libmicrohttpd only (the Swift runtime is linked in statically).
+# Runtime stage: glibc, zlib (in every Debian image) and libmicrohttpd only (the Swift runtime
+# is linked in statically).
 FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmicrohttpd12=0.9.75-* \

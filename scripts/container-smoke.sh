@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Tests the Dockerfile's runtime stage without a Docker engine:
 #   1. builds the release binary exactly as the Dockerfile does (--static-swift-stdlib);
-#   2. checks with readelf/ldd that it needs only glibc, libmicrohttpd, and the C++ runtime
-#      libraries every Debian base image carries (libstdc++6, libgcc-s1);
+#   2. checks with readelf/ldd that it needs only glibc, libmicrohttpd, and the libraries every
+#      Debian base image carries (zlib1g, libstdc++6, libgcc-s1);
 #   3. makes a minimal Debian bookworm root with debootstrap (minbase, like bookworm-slim)
 #      holding only libmicrohttpd12 on top, and runs the binary there as a non-root user;
 #   4. answers a /cce request, passes its own healthcheck, and exits 0 on SIGTERM.
@@ -19,7 +19,7 @@ binary="$(swift build -c release --static-swift-stdlib --scratch-path .build-smo
 echo "== shared libraries"
 needed=$(readelf -d "$binary" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort)
 echo "$needed" | sed 's/^/  needs /'
-allowed='^(libc\.so\.6|libm\.so\.6|libmicrohttpd\.so\.12|libstdc\+\+\.so\.6|libgcc_s\.so\.1|ld-linux-x86-64\.so\.2)$'
+allowed='^(libc\.so\.6|libm\.so\.6|libmicrohttpd\.so\.12|libz\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|ld-linux-x86-64\.so\.2)$'
 unexpected=$(echo "$needed" | grep -Ev "$allowed" || true)
 if [ -n "$unexpected" ]; then
     echo "unexpected shared libraries: $unexpected" >&2
