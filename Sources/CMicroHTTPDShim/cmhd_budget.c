@@ -79,9 +79,8 @@ static bool expects_continue(const cmhd_request *request) {
 cmhd_admission cmhd_request_admit(cmhd_request *request, uint64_t factor) {
     cmhd_server *server = request->server;
     request->factor = factor == 0 ? 1 : factor;
-    const char *declared = cmhd_request_header(request, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    bool chunked = cmhd_request_header(request, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
-    uint64_t length = declared ? strtoull(declared, NULL, 10) : 0;
+    bool chunked = request->chunked;
+    uint64_t length = request->has_length ? request->content_length : 0;
     if (length > server->config.max_body_bytes) {
         request->body_state = CMHD_BODY_TOO_LARGE;  // dropped as it arrives; 413 at its end
     } else if (length > 0) {

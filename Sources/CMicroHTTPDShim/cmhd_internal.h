@@ -45,12 +45,15 @@ struct cmhd_request {
     size_t raw_target_length;
     cmhd_framing target_verdict;  // %00 in the path, or a CR in the target
     char early_path[CMHD_EARLY_PATH_SIZE];  // the path as sent, cut: for requests never started
-    uint64_t tag;
+    void *exchange;  // the application's, from HEADERS to ENDED
     size_t address_share;
     cmhd_framing framing;
     // Body and its charge: its capacity while it arrives, length x `factor` once whole.
     uint64_t factor;
-    uint64_t declared;  // Content-Length; 0 when chunked or absent
+    bool has_length;    // Content-Length was sent (parsed once, in cmhd_framing.c)
+    uint64_t content_length;
+    bool chunked;       // Transfer-Encoding: chunked
+    uint64_t declared;  // Content-Length of an admitted body; 0 when chunked or absent
     uint8_t *body;
     size_t length;
     size_t capacity;
@@ -92,6 +95,6 @@ bool cmhd_body_rate_ok(cmhd_request *request, size_t size);
 // Framing (cmhd_framing.c): the raw request target (URI log callback), then the header walk of
 // the headers phase.
 void cmhd_note_target(cmhd_request *request, const char *target);
-cmhd_framing cmhd_check_framing(const cmhd_request *request, const char *version);
+cmhd_framing cmhd_check_framing(cmhd_request *request, const char *version);
 
 #endif

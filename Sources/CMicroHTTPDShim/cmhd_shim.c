@@ -110,8 +110,8 @@ static void finish_request(cmhd_request *request, enum MHD_RequestTerminationCod
         } else {
             request->close_reason = request->slow || timed_out ? CMHD_CLOSE_SLOW_BODY : CMHD_CLOSE_ABORTED;
         }
-        server->handler(server->context, request, CMHD_PHASE_CLOSED);
     }
+    server->handler(server->context, request, CMHD_PHASE_ENDED);  // exactly once per request
     // Only on this code is the connection in normal processing (no daemon lock held) and may
     // serve another request.
     if (request->answered && code == MHD_REQUEST_TERMINATED_COMPLETED_OK && server->config.answer_gap > 0) {
@@ -285,9 +285,16 @@ const char *cmhd_request_header(const cmhd_request *request, const char *name) {
     return MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, name);
 }
 
-void cmhd_request_set_tag(cmhd_request *request, uint64_t tag) { request->tag = tag; }
+void cmhd_request_set_exchange(cmhd_request *request, void *exchange) { request->exchange = exchange; }
 
-uint64_t cmhd_request_tag(const cmhd_request *request) { return request->tag; }
+void *cmhd_request_exchange(const cmhd_request *request) { return request->exchange; }
+
+bool cmhd_request_content_length(const cmhd_request *request, uint64_t *length) {
+    *length = request->content_length;
+    return request->has_length;
+}
+
+bool cmhd_request_answered(const cmhd_request *request) { return request->answered; }
 
 cmhd_framing cmhd_request_framing(const cmhd_request *request) { return request->framing; }
 

@@ -14,8 +14,9 @@ typedef struct cmhd_server cmhd_server;
 typedef struct cmhd_request cmhd_request;
 
 // HEADERS: answer now (the body is never read) or admit the body. COMPLETE: the whole body is
-// here, or was dropped (cmhd_request_body_state): answer. CLOSED: closed without an answer.
-typedef enum CMHD_CLOSED_ENUM cmhd_phase { CMHD_PHASE_HEADERS, CMHD_PHASE_COMPLETE, CMHD_PHASE_CLOSED } cmhd_phase;
+// here, or was dropped (cmhd_request_body_state): answer. ENDED: once for every request, last,
+// answered or not (cmhd_request_answered, cmhd_request_close_reason): release what it holds.
+typedef enum CMHD_CLOSED_ENUM cmhd_phase { CMHD_PHASE_HEADERS, CMHD_PHASE_COMPLETE, CMHD_PHASE_ENDED } cmhd_phase;
 typedef void (*cmhd_handler)(void *context, cmhd_request *request, cmhd_phase phase);
 
 typedef struct cmhd_config {
@@ -50,9 +51,14 @@ const char *cmhd_request_method(const cmhd_request *request);
 const char *cmhd_request_path(const cmhd_request *request);
 // The first value of a header (case-insensitive name), or NULL.
 const char *cmhd_request_header(const cmhd_request *request, const char *name);
-// A value the application keeps with the request (Swift keeps its start time here).
-void cmhd_request_set_tag(cmhd_request *request, uint64_t tag);
-uint64_t cmhd_request_tag(const cmhd_request *request);
+// The application's object for the request (Swift's exchange), set at HEADERS, taken back at ENDED.
+void cmhd_request_set_exchange(cmhd_request *request, void *exchange);
+void *cmhd_request_exchange(const cmhd_request *request);
+// Content-Length, parsed once by the framing check (HEADERS phase): false when absent. A value
+// past 2^64 - 1 reads as UINT64_MAX (larger than any body limit).
+bool cmhd_request_content_length(const cmhd_request *request, uint64_t *length);
+// ENDED phase: whether an answer was queued.
+bool cmhd_request_answered(const cmhd_request *request);
 
 // What the header walk found (HEADERS phase): a request that is not OK must be refused.
 typedef enum CMHD_CLOSED_ENUM cmhd_framing {
@@ -95,7 +101,7 @@ cmhd_body_state cmhd_request_body_state(const cmhd_request *request);
 // The body received; `length` is set, the pointer may be NULL when empty.
 const uint8_t *cmhd_request_body(const cmhd_request *request, size_t *length);
 
-// CLOSED phase: why the request ended without an answer.
+// ENDED phase, unanswered: why the request ended without an answer.
 typedef enum CMHD_CLOSED_ENUM cmhd_close_reason {
     CMHD_CLOSE_SLOW_BODY, // below min_body_rate, or max_body_gap passed mid-body
     CMHD_CLOSE_ABORTED,   // the client went away, or the server stopped

@@ -1,3 +1,4 @@
+import HTTPTransport
 import Logging
 
 /// One structured line per request at info level. Nothing from the request body is logged at
@@ -17,7 +18,7 @@ public struct AccessLog: ExchangeObserver {
     }
 
     /// Writes the exchange's line, unless the logger's level is above info.
-    public func observe(_ exchange: Exchange) {
+    public func observe(_ exchange: FinishedExchange) {
         guard logger.logLevel <= .info else { return }
         let record = AccessRecord(exchange: exchange, includeDetail: includeDetail)
         // An explicit source spares swift-log deriving one from #fileID on every call.
@@ -28,13 +29,13 @@ public struct AccessLog: ExchangeObserver {
 /// The access log fields of one exchange; `JSONLogHandler` writes them at the top level of
 /// the line (a cast to this concrete type is far cheaper than to a protocol).
 struct AccessRecord: CustomStringConvertible, Sendable {
-    let exchange: Exchange
+    let exchange: FinishedExchange
     let includeDetail: Bool
 
     func writeFields(to line: inout JSONObjectWriter) {
         line.member("request_id", exchange.requestID)
-        line.member("method", exchange.method)
-        line.member("path", exchange.path)
+        line.member("method", exchange.head.method)
+        line.member("path", exchange.head.path)
         line.member("status", exchange.status)
         line.member("bytes_in", exchange.bytesIn)
         line.member("bytes_out", exchange.bytesOut)
@@ -42,15 +43,15 @@ struct AccessRecord: CustomStringConvertible, Sendable {
         if let closed = exchange.closed {
             line.member("closed", closed.rawValue)
         }
-        if let problem = exchange.problem {
-            line.member("problem", problem.type.uri)
-            if includeDetail { line.member("detail", problem.detail) }
+        if let failure = exchange.failure {
+            line.member("problem", failure.kind)
+            if includeDetail { line.member("detail", failure.detail) }
         }
     }
 
     /// For log handlers other than JSONLogHandler.
     var description: String {
-        "\(exchange.method) \(exchange.path) \(exchange.status) \(exchange.bytesIn)B in \(exchange.bytesOut)B out "
+        "\(exchange.head.method) \(exchange.head.path) \(exchange.status) \(exchange.bytesIn)B in \(exchange.bytesOut)B out "
             + "\(Double(exchange.durationNanoseconds) / 1e6)ms id=\(exchange.requestID)"
     }
 }
