@@ -27,8 +27,8 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
-        // The thin C layer: daemon start, framing checks, memory budget, slow-body cuts, body
-        // accumulation, response queueing.
+        // The thin C layer: sockets and bytes (daemon, phases, framing checks, body bytes, pausing,
+        // the budget's counters); what to charge, cut or pause is decided in cmhd_policy.c alone.
         .target(name: "CMicroHTTPDShim", dependencies: ["CLibMicroHTTPD"]),
         // What an HTTP application and a transport share: request heads, responses, the
         // protocol an application implements, the failure protocol. Pure Swift: no libmicrohttpd.
@@ -78,7 +78,10 @@ let package = Package(
         ),
         // The transport alone, with test applications of its own: the exchange's life, the
         // body-chunk phase.
-        .testTarget(name: "TransportTests", dependencies: ["MicroHTTPDServer", "HTTPTransport", "TestSupport"]),
+        .testTarget(
+            name: "TransportTests",
+            dependencies: ["MicroHTTPDServer", "HTTPTransport", "CMicroHTTPDShim", "TestSupport"]
+        ),
         // Helpers shared by the test targets: a bit-exact JSON reader, an HTTP client.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ]

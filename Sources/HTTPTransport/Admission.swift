@@ -6,6 +6,9 @@ public enum Admission: Sendable {
     /// from when it is whole until it is answered (its buffer alone while it arrives); then
     /// `handler` answers it, or throws an `HTTPFailure`.
     case buffer(memoryPerByte: UInt64, handler: BodyHandler)
+    /// Hand the body to this consumer chunk by chunk as it arrives (the body-chunk phase); it
+    /// charges what it holds itself (`StreamControl.charge`) and answers after the last byte.
+    case stream(any BodyStream)
 }
 
 /// Answers a whole body; a thrown `HTTPFailure` becomes its answer (any other error, a 500).
@@ -16,7 +19,7 @@ public typealias BodyHandler = @Sendable (RequestContext, UnsafeRawBufferPointer
 public struct Resolution: Sendable {
     /// The route's metric label (a bounded set: the routes, and one catch-all).
     public var label: String
-    /// Answer now, or read the body and hand it to a handler.
+    /// Answer now, or read the body and hand it to a handler or a stream consumer.
     public var admission: Admission
 
     /// A resolved route.

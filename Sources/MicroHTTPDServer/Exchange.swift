@@ -14,11 +14,18 @@ final class Exchange: Sendable {
     /// CLOCK_MONOTONIC at the headers.
     let started: UInt64
     private let server: ServerContext
+    /// Set when the route streams its body (the body-chunk phase).
+    let stream: StreamState?
     /// Set once observers were told (an answer libmicrohttpd could not queue is not told twice).
     private let reported = Atomic<Bool>(false)
 
-    init(head: RequestHead, resolution: Resolution, server: ServerContext) {
+    init(head: RequestHead, resolution: Resolution, server: ServerContext, request: OpaquePointer) {
         self.head = head
+        if case .stream(let consumer) = resolution.admission {
+            self.stream = StreamState(consumer: consumer, request: request)
+        } else {
+            self.stream = nil
+        }
         self.requestID = RequestID.resolve(head.requestID)
         self.resolution = resolution
         self.started = MonotonicClock.nanoseconds()

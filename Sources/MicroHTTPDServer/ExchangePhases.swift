@@ -1,8 +1,9 @@
 import CMicroHTTPDShim
 import HTTPTransport
 
-/// The C shim's three calls for a request, in order: HEADERS (make the exchange, refuse or admit),
-/// COMPLETE (the body is whole: the handler answers), ENDED (report a close, release the exchange).
+/// The C shim's calls for a request, in order: HEADERS (make the exchange, refuse or admit),
+/// CHUNK (a streamed body's piece, to its consumer), COMPLETE (the body is whole: the handler or
+/// the consumer answers), ENDED (report a close, cancel an unanswered stream, release the exchange).
 enum ExchangePhases {
     /// The shim's callback. A plain function: a closure in main.swift would be main-actor code
     /// and trap on libmicrohttpd's threads.
@@ -11,6 +12,7 @@ enum ExchangePhases {
         let server = Unmanaged<ServerContext>.fromOpaque(context).takeUnretainedValue()
         switch phase {
         case .CMHD_PHASE_HEADERS: headers(request, server)
+        case .CMHD_PHASE_CHUNK: chunk(request)
         case .CMHD_PHASE_COMPLETE: complete(request, server)
         case .CMHD_PHASE_ENDED: ended(request, server)
         }
@@ -20,7 +22,7 @@ enum ExchangePhases {
     private static func headers(_ request: OpaquePointer, _ server: ServerContext) {
         let application = server.application
         let head = Exchange.readHead(request)
-        let exchange = Exchange(head: head, resolution: application.resolve(head), server: server)
+        let exchange = Exchange(head: head, resolution: application.resolve(head), server: server, request: request)
         cmhd_request_set_exchange(request, Unmanaged.passRetained(exchange).toOpaque())
         guard let early = admit(request, exchange, server) else { return }  // go on and read the body
         answer(early, exchange, request, server, bytesIn: 0)
@@ -35,15 +37,18 @@ enum ExchangePhases {
         if let refusal = FramingVerdict.refusal(request) {
             return application.refuse(exchange.head, refusal)
         }
+        // A declared body past the limit is refused before anything is read (a chunked one as it
+        // grows past it, in the shim).
+        let tooLarge = exchange.head.contentLength.map { $0 > server.maxBodyBytes } ?? false
         switch exchange.resolution.admission {
         case .answer(let response):
             return response
+        case .stream:
+            if tooLarge { return application.refuse(exchange.head, .bodyTooLarge(limit: server.maxBodyBytes)) }
+            _ = cmhd_request_admit_stream(request)
+            return nil
         case .buffer(let memoryPerByte, _):
-            // A declared body past the limit is refused before anything is read (a chunked one
-            // as it grows past it, in the shim).
-            if let length = exchange.head.contentLength, length > server.maxBodyBytes {
-                return application.refuse(exchange.head, .bodyTooLarge(limit: server.maxBodyBytes))
-            }
+            if tooLarge { return application.refuse(exchange.head, .bodyTooLarge(limit: server.maxBodyBytes)) }
             switch cmhd_request_admit(request, memoryPerByte) {
             case .CMHD_ADMITTED: return nil
             case .CMHD_OVER_BUDGET: return application.refuse(exchange.head, .overBudget)
@@ -61,6 +66,11 @@ enum ExchangePhases {
         let response: HTTPResponse
         switch cmhd_request_body_state(request) {
         case .CMHD_BODY_KEPT:
+            if let stream = exchange.stream {
+                guard let ready = stream.finishOrAnswer() else { return }  // the shim pauses until it is
+                response = ready
+                break
+            }
             guard case .buffer(_, let handler) = exchange.resolution.admission else { return }
             let body = UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : bytesIn)
             do {
@@ -69,8 +79,10 @@ enum ExchangePhases {
                 response = HTTPResponse(thrown: error)
             }
         case .CMHD_BODY_TOO_LARGE:
+            exchange.stream?.cancel()
             response = application.refuse(exchange.head, .bodyTooLarge(limit: server.maxBodyBytes))
         case .CMHD_BODY_OVER_BUDGET:
+            exchange.stream?.cancel()
             response = application.refuse(exchange.head, .overBudget)
         }
         answer(response, exchange, request, server, bytesIn: bytesIn)
@@ -92,9 +104,20 @@ enum ExchangePhases {
         }
         cmhd_request_set_exchange(request, nil)
         let exchange = Unmanaged<Exchange>.fromOpaque(slot).takeRetainedValue()
+        exchange.stream?.end()
         if !cmhd_request_answered(request) {
+            exchange.stream?.cancel()  // the client left, the body was cut, or the server stopped
             exchange.report(.closed(closeReason(request)), bytesIn: 0, to: server.application)
         }
+    }
+
+    /// A streamed body's piece: as much as its consumer takes (the shim pauses for the rest).
+    private static func chunk(_ request: OpaquePointer) {
+        guard let stream = exchange(of: request)?.stream else { return }
+        var size = 0
+        guard let bytes = cmhd_request_chunk(request, &size) else { return }
+        let taken = stream.consumer.take(UnsafeRawBufferPointer(start: bytes, count: size), control: stream.control)
+        cmhd_request_take(request, min(max(taken, 0), size))
     }
 
     private static func exchange(of request: OpaquePointer) -> Exchange? {

@@ -23,6 +23,8 @@ public final class HTTPServer: Sendable {
     private let handle: Mutex<OpaquePointer?>
     /// Kept alive for as long as libmicrohttpd may call back with it.
     private let context: Unmanaged<ServerContext>
+    /// The same context, held by Swift: readable after `stop`.
+    private let shared: ServerContext
     /// The port actually bound (the free one picked for port 0).
     public let port: UInt16
 
@@ -54,6 +56,7 @@ public final class HTTPServer: Sendable {
         }
         self.port = cmhd_bound_port(started)
         self.context = context
+        self.shared = context.takeUnretainedValue()
         self.handle = Mutex(started)
     }
 
@@ -69,6 +72,11 @@ public final class HTTPServer: Sendable {
         handle.withLock { $0.map { Int(cmhd_requests_in_flight($0)) } ?? 0 }
     }
 
+    /// Connections paused right now because their body's consumer is behind.
+    public var requestsPaused: Int {
+        handle.withLock { $0.map { Int(cmhd_requests_paused($0)) } ?? 0 }
+    }
+
     /// Bytes charged to the memory budget right now (bodies received, bodies being decoded ×
     /// their factors, answers held).
     public var memoryCharged: UInt64 {
@@ -77,7 +85,7 @@ public final class HTTPServer: Sendable {
 
     /// Exchanges made at the headers and not yet released (0 once every request has ended:
     /// the tests check that completion and abort both release theirs).
-    public var exchangesAlive: Int { context.takeUnretainedValue().exchangesAlive.load(ordering: .relaxed) }
+    public var exchangesAlive: Int { shared.exchangesAlive.load(ordering: .relaxed) }
 
     /// Closes every connection. Calling it again does nothing.
     public func stop() {

@@ -47,6 +47,8 @@ public struct Router: Sendable {
             } catch {
                 return HTTPResponse(thrown: error)
             }
+        case .stream(let consumer):
+            return BodyStreamDriver.answer(consumer, body: body)
         }
     }
 }
