@@ -3,10 +3,11 @@
 // connections whose consumer is behind, and hands each request to one Swift callback. It knows
 // nothing of JSON or losses; what it decides, it asks of cmhd_policy.h.
 //
-// Files, each calling only those below it: cmhd_daemon.c (start, stop) -> cmhd_phases.c (the
-// access handler and the completion: the phases) -> cmhd_framing.c (header checks), cmhd_body.c
-// (body bytes), cmhd_pause.c (suspend and resume), cmhd_request.c (what Swift reads and answers)
-// -> cmhd_ledger.c (the budget's counters) -> cmhd_policy.c (decisions).
+// Files, each calling only files further down this list: cmhd_daemon.c (start, stop),
+// cmhd_phases.c (the access handler and the completion: the phases), cmhd_framing.c (header
+// checks), cmhd_request.c (what Swift reads and answers), cmhd_pause.c (suspend and resume),
+// cmhd_body.c (body bytes, the clock), cmhd_ledger.c (the budget's counters), cmhd_policy.c
+// (every decision; calls nothing).
 #ifndef CMHD_SHIM_H
 #define CMHD_SHIM_H
 
