@@ -119,6 +119,8 @@ void cmhd_discard_body(cmhd_request *request);
 void cmhd_pause_arm(cmhd_request *request);
 bool cmhd_pause(cmhd_request *request);
 void cmhd_pause_wake(cmhd_request *request);
+// Whether it was resumed since the last call (and forgets it): the server paused it.
+bool cmhd_pause_take_resumed(cmhd_request *request);
 // The request ends: take it off the paused list if it is there.
 void cmhd_pause_forget(cmhd_request *request);
 // Stopping: no more pauses; every paused request is resumed (its next call closes it).

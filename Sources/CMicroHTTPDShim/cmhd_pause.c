@@ -68,6 +68,14 @@ void cmhd_pause_wake(cmhd_request *request) {
     pthread_mutex_unlock(&request->server->pause_lock);
 }
 
+bool cmhd_pause_take_resumed(cmhd_request *request) {
+    pthread_mutex_lock(&request->server->pause_lock);
+    bool resumed = request->resumed;
+    request->resumed = false;
+    pthread_mutex_unlock(&request->server->pause_lock);
+    return resumed;
+}
+
 void cmhd_pause_forget(cmhd_request *request) {
     pthread_mutex_lock(&request->server->pause_lock);
     if (request->suspended) {

@@ -106,8 +106,7 @@ enum MHD_Result cmhd_access_handler(void *cls, struct MHD_Connection *connection
     if (request == NULL) return MHD_NO;
     if (!request->started) return headers(server, request, connection, url, method, version);
 
-    if (request->resumed) {  // the server paused it: that time is not the client's
-        request->resumed = false;
+    if (request->streamed && cmhd_pause_take_resumed(request)) {  // the server paused it: not the client's time
         if (atomic_load(&server->stopping)) return MHD_NO;  // stopping: close it
         cmhd_policy_rate_restart(&request->rate, cmhd_now_ns());
     }

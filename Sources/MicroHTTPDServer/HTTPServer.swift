@@ -3,8 +3,9 @@ import HTTPTransport
 import Synchronization
 
 /// An HTTP/1.1 server on GNU libmicrohttpd (through the C shim): libmicrohttpd owns the sockets
-/// and the thread pool; each request is answered synchronously on the pool thread that read it,
-/// by an `HTTPApplication`. The path of a request: `ExchangePhases` (HEADERS makes an `Exchange`,
+/// and the thread pool; a buffered request is answered synchronously on the pool thread that read
+/// it, a streamed one whenever its consumer answers (its connection paused meanwhile, no thread
+/// waiting), by an `HTTPApplication`. The path of a request: `ExchangePhases` (HEADERS makes an `Exchange`,
 /// COMPLETE answers it, ENDED reports and releases it).
 public final class HTTPServer: Sendable {
     /// Why the server did not start (the address is taken or not permitted, the host does not
