@@ -96,6 +96,7 @@ import Testing
             connections.append(connection)
         }
         #expect(eventually { server.requestsPaused == 8 })
+        #expect(server.memoryCharged == 8 * 1024)  // each consumer's own charge
         server.stop()  // would abort the process if a connection were still suspended
         #expect(application.cancellations.count == 8)
         #expect(server.exchangesAlive == 0)

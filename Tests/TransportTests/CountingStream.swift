@@ -2,7 +2,8 @@ import Dispatch
 import HTTPTransport
 import Synchronization
 
-/// The test-only consumer of the body-chunk phase: counts the bytes it takes, pauses at random
+/// The test-only consumer of the body-chunk phase: counts the bytes it takes (charging the budget
+/// 1 KiB for its state, which it never gives back: the transport must), pauses at random
 /// (takes nothing, or part of a chunk, and resumes a little later from another thread), and
 /// answers with the count, later, from another thread. With `pauseForever` it takes nothing and
 /// never resumes: the connection stays paused until the exchange ends.
@@ -12,6 +13,7 @@ final class CountingStream: BodyStream {
         var generator: SplitMix
         var cancelled = false
         var finished = false
+        var charged = false
     }
     private let state: Mutex<State>
     private let pauseForever: Bool
@@ -25,6 +27,11 @@ final class CountingStream: BodyStream {
     }
 
     func take(_ bytes: UnsafeRawBufferPointer, control: StreamControl) -> Int {
+        let first = state.withLock { state in
+            defer { state.charged = true }
+            return !state.charged
+        }
+        if first { _ = control.charge(1024) }  // fits: the tests set no small budget
         if pauseForever { return 0 }
         let (taken, pause) = state.withLock { state -> (Int, Bool) in
             let roll = state.generator.next() % 4
