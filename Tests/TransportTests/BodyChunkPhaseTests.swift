@@ -38,6 +38,16 @@ import Testing
         server.stop()
     }
 
+    /// Without sockets (`Router.handle` streams through the driver): the same consumer, the same count.
+    @Test func theDriverFeedsAWholeBodyAcrossPauses() {
+        let body = Self.body(200_000)
+        let answer = body.withUnsafeBytes {
+            BodyStreamDriver.answer(CountingStream(seed: 7, cancellations: Tally()), body: $0, chunkSize: 10_000)
+        }
+        #expect(answer.status == 200)
+        #expect(String(decoding: answer.body, as: UTF8.self) == "200000")
+    }
+
     @Test func aChunkedBodyIsCountedAcrossPauses() throws {
         let server = try start()
         let connection = try HTTPConnection(port: server.port)

@@ -31,7 +31,7 @@ public struct Router: Sendable {
         {
             return Resolution(label: route.route.path, admission: .answer(refusal))
         }
-        return route.resolution
+        return route.resolution(for: head)
     }
 
     /// Resolves and answers a request in one step, without a transport (tests, the fuzzer,
