@@ -69,6 +69,26 @@ import Testing
         server.stop()
     }
 
+    @Test func aStreamPastTheBodyLimitIsCancelledAndRefused() throws {
+        let server = try HTTPServer(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, threads: 2, maxBodyBytes: 50_000),
+            application: application)
+        // Declared too large: refused at the headers, no consumer work.
+        let declared = try HTTPConnection(port: server.port)
+        try declared.send(Array("POST /count HTTP/1.1\r\nHost: localhost\r\nContent-Length: 60000\r\n\r\n".utf8))
+        #expect(try declared.readResponse().text == "bodyTooLarge(limit: 50000)")
+        // Chunked, growing past it: the consumer is cancelled, the rest read and dropped, then refused.
+        let grown = try HTTPConnection(port: server.port)
+        var wire = Array("POST /count HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        for _ in 0..<3 { wire += Array("7530\r\n".utf8) + Self.body(30000) + [13, 10] }
+        wire += Array("0\r\n\r\n".utf8)
+        try grown.send(wire)
+        #expect(try grown.readResponse().text == "bodyTooLarge(limit: 50000)")
+        #expect(application.cancellations.count == 1)
+        #expect(eventually { server.exchangesAlive == 0 && server.memoryCharged == 0 })
+        server.stop()
+    }
+
     @Test func anAbortWhilePausedCancelsTheConsumerAndReleasesTheExchange() throws {
         let server = try start()
         let connection = try HTTPConnection(port: server.port)
