@@ -15,13 +15,13 @@ final class CountingStream: BodyStream {
         var finished = false
         var charged = false
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let pauseForever: Bool
     /// Consumers cancelled, across all the streams of one application.
     let cancellations: Tally
 
     init(seed: UInt64, pauseForever: Bool = false, cancellations: Tally) {
-        self.state = Mutex(State(generator: SplitMix(seed: seed)))
+        self.state = Locked(State(generator: SplitMix(seed: seed)))
         self.pauseForever = pauseForever
         self.cancellations = cancellations
     }
@@ -82,7 +82,7 @@ struct SplitMix {
 final class StreamingApplication: HTTPApplication {
     let cancellations = Tally()
     let seeds = Atomic<UInt64>(1)
-    let finishedExchanges = Mutex<[FinishedExchange]>([])
+    let finishedExchanges = Locked<[FinishedExchange]>([])
 
     func resolve(_ head: RequestHead) -> Resolution {
         switch head.path {

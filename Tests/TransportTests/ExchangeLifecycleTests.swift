@@ -22,8 +22,8 @@ final class CountingApplication: HTTPApplication {
     }
 
     let resolutions = Atomic<Int>(0)
-    let finishedExchanges = Mutex<[FinishedExchange]>([])
-    let contexts = Mutex<[(id: String, path: String)]>([])
+    let finishedExchanges = Locked<[FinishedExchange]>([])
+    let contexts = Locked<[(id: String, path: String)]>([])
 
     func resolve(_ head: RequestHead) -> Resolution {
         resolutions.add(1, ordering: .relaxed)
