@@ -33,14 +33,17 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // The thin C layer: daemon start, framing checks, memory budget, slow-body cuts, body
-        // accumulation, response queueing.
+        // The thin C layer: sockets and bytes (daemon, phases, framing checks, body bytes, pausing,
+        // the budget's counters); what to charge, cut or pause is decided in cmhd_policy.c alone.
         .target(name: "CMicroHTTPDShim", dependencies: ["CLibMicroHTTPD"]),
         // What an HTTP application and a transport share: request heads, responses, the
-        // protocol an application implements. Pure Swift: no libmicrohttpd.
-        .target(name: "HTTPTransport"),
+        // protocol an application implements, the failure protocol. Pure Swift: no libmicrohttpd.
+        .target(name: "HTTPTransport", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // The HTTP server: libmicrohttpd through the shim, serving an HTTPApplication.
-        .target(name: "MicroHTTPDServer", dependencies: ["HTTPTransport", "CMicroHTTPDShim"]),
+        .target(
+            name: "MicroHTTPDServer",
+            dependencies: ["HTTPTransport", "CMicroHTTPDShim", .product(name: "Logging", package: "swift-log")]
+        ),
         // Pure maths: losses, clipping, bases, bands. No I/O, no HTTP.
         .target(name: "CrossEntropy"),
         // HTTP/JSON layer: routes, decoding, validation, response writing. No sockets.
@@ -79,6 +82,12 @@ let package = Package(
                 "CrossEntropyService", "TestSupport", "CrossEntropyClient",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
             ]
+        ),
+        // The transport alone, with test applications of its own: the exchange's life, the
+        // body-chunk phase.
+        .testTarget(
+            name: "TransportTests",
+            dependencies: ["MicroHTTPDServer", "HTTPTransport", "CMicroHTTPDShim", "TestSupport"]
         ),
         // Helpers shared by the test targets: a bit-exact JSON reader, an HTTP client.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -157,7 +157,7 @@ static bool start_layout(struct header_walk *walk, const cmhd_request *request, 
     return true;
 }
 
-cmhd_framing cmhd_check_framing(const cmhd_request *request, const char *version) {
+cmhd_framing cmhd_check_framing(cmhd_request *request, const char *version) {
     struct header_walk walk = {0};
     if (request->target_verdict != CMHD_FRAMING_OK) return request->target_verdict;
     if (request->server->layout_trusted) {
@@ -179,6 +179,19 @@ cmhd_framing cmhd_check_framing(const cmhd_request *request, const char *version
     if (walk.lengths == 1 && (walk.length[0] == '\0' || strspn(walk.length, "0123456789") != strlen(walk.length))) {
         return CMHD_FRAMING_BAD_CONTENT_LENGTH;
     }
+    if (walk.lengths == 1) {  // the one place Content-Length is parsed; past 2^64 - 1 saturates
+        uint64_t length = 0;
+        for (const char *digit = walk.length; *digit; digit++) {
+            if (__builtin_mul_overflow(length, 10, &length) ||
+                __builtin_add_overflow(length, (uint64_t)(*digit - '0'), &length)) {
+                length = UINT64_MAX;
+                break;
+            }
+        }
+        request->has_length = true;
+        request->content_length = length;
+    }
+    request->chunked = walk.encodings == 1;
     if (walk.encodings > 1) return CMHD_FRAMING_REPEATED_TRANSFER_ENCODING;
     if (walk.encodings == 1 && walk.lengths == 1) return CMHD_FRAMING_LENGTH_AND_ENCODING;
     if (walk.encodings == 1) {

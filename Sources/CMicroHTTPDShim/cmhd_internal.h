@@ -1,10 +1,12 @@
-// What the shim's files share; not part of the module's interface.
+// What the shim's files share; not part of the module's interface. Each file calls only the
+// files below it (include/cmhd_shim.h lists the order).
 #ifndef CMHD_INTERNAL_H
 #define CMHD_INTERNAL_H
 
 #include "cmhd_shim.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 // Client addresses are hashed into this many shares of the per-address budget: two addresses
@@ -16,11 +18,17 @@ struct cmhd_server {
     cmhd_handler handler;
     void *context;
     cmhd_config config;
+    cmhd_limits limits;
     _Atomic uint64_t charged;
     _Atomic uint64_t *address_charged;  // CMHD_ADDRESS_SHARES counters when per-address budgets are on
     uint16_t port;
     atomic_uint in_flight;
     bool layout_trusted;  // libmicrohttpd is 0.9.75, whose header layout cmhd_framing.c reads
+    // Paused requests (cmhd_pause.c), so that stopping can resume every one first.
+    pthread_mutex_t pause_lock;
+    cmhd_request *paused_head;
+    atomic_bool stopping;  // no more pauses: the server is stopping
+    atomic_uint paused;
 };
 
 // One per connection (the connection notification's context): the request whose line was read
@@ -45,53 +53,92 @@ struct cmhd_request {
     size_t raw_target_length;
     cmhd_framing target_verdict;  // %00 in the path, or a CR in the target
     char early_path[CMHD_EARLY_PATH_SIZE];  // the path as sent, cut: for requests never started
-    uint64_t tag;
+    void *exchange;  // the application's, from HEADERS to ENDED
     size_t address_share;
     cmhd_framing framing;
-    // Body and its charge: its capacity while it arrives, length x `factor` once whole.
+    bool has_length;    // Content-Length was sent (parsed once, in cmhd_framing.c)
+    uint64_t content_length;
+    bool chunked;       // Transfer-Encoding: chunked
+    // A buffered body and its charge: its capacity while it arrives, length x `factor` once whole.
     uint64_t factor;
-    uint64_t declared;  // Content-Length; 0 when chunked or absent
+    uint64_t declared;  // Content-Length of an admitted body; 0 when chunked or absent
     uint8_t *body;
     size_t length;
     size_t capacity;
     uint64_t body_charge;
     uint64_t answer_charge;  // the queued answer, held until libmicrohttpd is done with it
     cmhd_body_state body_state;
+    // A streamed body: the chunk offered in the CHUNK phase and what was taken of it; the
+    // consumer's own charges.
+    bool streamed;
+    const uint8_t *chunk;
+    size_t chunk_size;
+    size_t taken;
+    uint64_t received;
+    _Atomic uint64_t stream_charge;
+    // Pausing (cmhd_pause.c, under the server's pause_lock).
+    bool suspended;
+    bool wake;       // resumed while not suspended: do not stay paused
+    bool resumed;    // resumed since the last call: the rate window restarts
+    cmhd_request *paused_prev, *paused_next;
     // Slow-body detection while the body is read.
     bool reading_body;
+    bool body_done;  // the final call was seen (the COMPLETE phase may come again for a stream)
     bool slow;
     bool answered;
-    uint64_t window_start_ns;
-    uint64_t window_bytes;
-    uint64_t last_chunk_ns;
+    cmhd_rate rate;
     cmhd_close_reason close_reason;
     struct MHD_Response *response;
     unsigned int status;
 };
 
-// CLOCK_MONOTONIC in nanoseconds, for the rate check (Swift keeps its own clock for durations).
+// CLOCK_MONOTONIC in nanoseconds, for the rate rule (Swift keeps its own clock for durations).
 uint64_t cmhd_now_ns(void);
 
-// Memory budget (cmhd_budget.c).
+// The budget's counters (cmhd_ledger.c).
 size_t cmhd_address_share(struct MHD_Connection *connection);
 // Adds `amount` to the request's charges unless a budget would pass its limit (`force` adds anyway).
 bool cmhd_charge(cmhd_request *request, uint64_t amount, bool force);
 // Gives `*amount` back and zeroes it.
 void cmhd_release(cmhd_request *request, uint64_t *amount);
-// Grows the body's charge to `amount` bytes; false when the budget cannot take it.
-bool cmhd_charge_body(cmhd_request *request, uint64_t amount);
-// Frees the body buffer and gives its charge back.
-void cmhd_discard_body(cmhd_request *request);
+// What is charged now, in all and to the request's address share.
+uint64_t cmhd_charged_now(const cmhd_request *request, uint64_t *address_charged);
 
-// Body (cmhd_body.c).
+// The request as Swift reads and answers it (cmhd_request.c): the answer's charge.
+void cmhd_drop_answer(cmhd_request *request);
+
+// Body bytes (cmhd_body.c).
 void cmhd_append_chunk(cmhd_request *request, const char *data, size_t size);
 // The whole body is in: tops its charge up to length x factor, or drops it (CMHD_BODY_OVER_BUDGET).
 void cmhd_finish_body(cmhd_request *request);
-bool cmhd_body_rate_ok(cmhd_request *request, size_t size);
+// Frees the body buffer and gives its charge back.
+void cmhd_discard_body(cmhd_request *request);
+
+// Pausing (cmhd_pause.c). Before offering anything: forget earlier wake-ups. After: suspend
+// (false when the server is stopping: close instead). From any thread: wake it.
+void cmhd_pause_arm(cmhd_request *request);
+bool cmhd_pause(cmhd_request *request);
+void cmhd_pause_wake(cmhd_request *request);
+// Whether it was resumed since the last call (and forgets it): the server paused it.
+bool cmhd_pause_take_resumed(cmhd_request *request);
+// The request ends: take it off the paused list if it is there.
+void cmhd_pause_forget(cmhd_request *request);
+// Stopping: no more pauses; every paused request is resumed (its next call closes it).
+void cmhd_pause_release_all(cmhd_server *server);
 
 // Framing (cmhd_framing.c): the raw request target (URI log callback), then the header walk of
-// the headers phase.
+// the headers phase (which also parses Content-Length, once).
 void cmhd_note_target(cmhd_request *request, const char *target);
-cmhd_framing cmhd_check_framing(const cmhd_request *request, const char *version);
+cmhd_framing cmhd_check_framing(cmhd_request *request, const char *version);
+
+// The phases (cmhd_phases.c), registered with the daemon by cmhd_daemon.c.
+enum MHD_Result cmhd_access_handler(void *cls, struct MHD_Connection *connection, const char *url,
+                                    const char *method, const char *version, const char *upload_data,
+                                    size_t *upload_data_size, void **request_slot);
+void *cmhd_log_request_line(void *cls, const char *uri, struct MHD_Connection *connection);
+void cmhd_request_completed(void *cls, struct MHD_Connection *connection, void **request_slot,
+                            enum MHD_RequestTerminationCode code);
+void cmhd_connection_changed(void *cls, struct MHD_Connection *connection, void **socket_context,
+                             enum MHD_ConnectionNotificationCode code);
 
 #endif

@@ -140,7 +140,8 @@ struct ServiceCommand: ParsableCommand {
             server = try HTTPServer(
                 configuration: settings.server,
                 application: ScoringApplication(
-                    router: router, observers: [metrics, AccessLog(logger: Logger(label: "access"))])
+                    router: router, observers: [metrics, AccessLog(logger: Logger(label: "access"))],
+                    logger: Logger(label: "handler"))
             )
         } catch {
             ServiceCommand.writeLine("cannot start: \(error)", to: 2)

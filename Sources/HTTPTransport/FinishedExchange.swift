@@ -2,7 +2,7 @@
 public struct FinishedExchange: Sendable {
     /// How the exchange ended.
     public enum Outcome: Sendable {
-        /// This answer was queued.
+        /// This answer was queued (`response.failure` is set for error answers).
         case answered(HTTPResponse)
         /// The connection was closed without an answer.
         case closed(CloseReason)
@@ -27,7 +27,7 @@ public struct FinishedExchange: Sendable {
     public let requestID: String
     /// What the headers said.
     public let head: RequestHead
-    /// `routeLabel(for:)` of the path.
+    /// The label of the route the request resolved to.
     public let route: String
     /// The answer queued, or why the connection was closed without one.
     public let outcome: Outcome

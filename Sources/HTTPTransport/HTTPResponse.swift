@@ -8,22 +8,31 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// Extra headers (Allow, Retry-After, …); the transport adds X-Request-Id.
     public var headers: [(name: String, value: String)]
-    /// Whatever the application attaches for its own exchange observers (the scoring service:
-    /// the problem of an error answer). The transport never reads it.
-    public var annotation: (any Sendable)?
+    /// The failure an error answer was made from (observers read its reason and kind).
+    public var failure: (any HTTPFailure)?
+    /// What a successful answer tells the application's own observers of its request (the
+    /// scoring service: samples, classes, convention, model for the access line). The
+    /// transport never reads it.
+    public var summary: (any ResponseSummary)?
 
-    /// An answer; `annotation` travels back to `HTTPApplication.finished` untouched.
+    /// An answer; `failure` when it answers one.
     public init(
         status: Int,
         contentType: String,
         body: [UInt8],
         headers: [(name: String, value: String)] = [],
-        annotation: (any Sendable)? = nil
+        failure: (any HTTPFailure)? = nil,
+        summary: (any ResponseSummary)? = nil
     ) {
         self.status = status
         self.contentType = contentType
         self.body = body
         self.headers = headers
-        self.annotation = annotation
+        self.failure = failure
+        self.summary = summary
     }
 }
+
+/// What an application attaches to a successful answer for its observers; opaque to the
+/// transport, as `HTTPFailure`'s body is.
+public protocol ResponseSummary: Sendable {}

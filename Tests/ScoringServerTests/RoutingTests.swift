@@ -44,7 +44,13 @@ import Testing
 
     @Test func goodRequestsPassTheScreen() {
         let head = RequestHead(method: "POST", path: "/cce", contentType: nil, contentLength: 10)
-        #expect(harness.router.screen(head) == nil)
+        let resolution = harness.router.resolve(head)
+        #expect(resolution.label == "/cce")
+        guard case .buffer(let perByte, _) = resolution.admission else {
+            Issue.record("a good request was answered at its headers")
+            return
+        }
+        #expect(perByte == MemoryCharge.scoring)
     }
 
     @Test func indexListsTheRoutes() {

@@ -21,7 +21,9 @@ import Testing
             ("/cce", MemoryCharge.scoring), ("/bce", MemoryCharge.scoring), ("/batch", MemoryCharge.batch),
             ("/compare", MemoryCharge.compare),
         ] {
-            guard case .admit(let perByte) = application.screen(head("POST", path)) else {
+            let resolution = application.resolve(head("POST", path))
+            #expect(resolution.label == path)
+            guard case .buffer(let perByte, _) = resolution.admission else {
                 Issue.record("\(path) was not admitted")
                 continue
             }
@@ -29,11 +31,13 @@ import Testing
         }
         // The settings check the budget against `largest`: it must be the factor of some route, and
         // no route's factor may exceed it.
-        #expect(MemoryCharge.largest == ServiceRoute.allCases.map { MemoryCharge.factor(forPath: $0.path) }.max())
+        #expect(MemoryCharge.largest == ServiceRoute.allCases.map { MemoryCharge.factor(for: $0) }.max())
     }
 
     @Test func badRequestsAreAnsweredAtTheHeaders() {
-        guard case .answer(let response) = application.screen(head("POST", "/nope")) else {
+        let resolution = application.resolve(head("POST", "/nope"))
+        #expect(resolution.label == ServiceRoute.unmatchedLabel)
+        guard case .answer(let response) = resolution.admission else {
             Issue.record("an unknown route was admitted")
             return
         }

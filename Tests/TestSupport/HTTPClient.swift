@@ -36,6 +36,9 @@ public final class HTTPConnection: @unchecked Sendable {  // used by one thread 
 
     deinit { Glibc.close(socket) }
 
+    /// Ends the connection now (both directions), as a client that goes away.
+    public func close() { shutdown(socket, Int32(SHUT_RDWR)) }
+
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     public func send(_ bytes: [UInt8]) throws {

@@ -1,6 +1,13 @@
 // The C side of the transport: libmicrohttpd owns sockets and HTTP; this shim starts the daemon,
-// checks framing, charges bodies and held answers to one memory budget, cuts slow bodies, and
-// hands each request to one Swift callback. It knows nothing of JSON or losses.
+// checks framing, charges bodies and held answers to one memory budget, cuts slow bodies, pauses
+// connections whose consumer is behind, and hands each request to one Swift callback. It knows
+// nothing of JSON or losses; what it decides, it asks of cmhd_policy.h.
+//
+// Files, each calling only files further down this list: cmhd_daemon.c (start, stop),
+// cmhd_phases.c (the access handler and the completion: the phases), cmhd_framing.c (header
+// checks), cmhd_request.c (what Swift reads and answers), cmhd_pause.c (suspend and resume),
+// cmhd_body.c (body bytes, the clock), cmhd_ledger.c (the budget's counters), cmhd_policy.c
+// (every decision; calls nothing).
 #ifndef CMHD_SHIM_H
 #define CMHD_SHIM_H
 
@@ -8,14 +15,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cmhd_policy.h"
+
 #define CMHD_CLOSED_ENUM __attribute__((enum_extensibility(closed)))
 
 typedef struct cmhd_server cmhd_server;
 typedef struct cmhd_request cmhd_request;
 
-// HEADERS: answer now (the body is never read) or admit the body. COMPLETE: the whole body is
-// here, or was dropped (cmhd_request_body_state): answer. CLOSED: closed without an answer.
-typedef enum CMHD_CLOSED_ENUM cmhd_phase { CMHD_PHASE_HEADERS, CMHD_PHASE_COMPLETE, CMHD_PHASE_CLOSED } cmhd_phase;
+// HEADERS: answer now (the body is never read) or admit the body. CHUNK (streamed bodies only):
+// take what you can of cmhd_request_chunk and say how much (cmhd_request_take). COMPLETE: the
+// whole body is here, or was dropped (cmhd_request_body_state): answer; a streamed body may answer
+// later (cmhd_request_resume once the answer is ready: COMPLETE comes again). ENDED: once for every
+// request, last, answered or not (cmhd_request_answered, cmhd_request_close_reason): release what
+// it holds.
+typedef enum CMHD_CLOSED_ENUM cmhd_phase {
+    CMHD_PHASE_HEADERS,
+    CMHD_PHASE_CHUNK,
+    CMHD_PHASE_COMPLETE,
+    CMHD_PHASE_ENDED,
+} cmhd_phase;
 typedef void (*cmhd_handler)(void *context, cmhd_request *request, cmhd_phase phase);
 
 typedef struct cmhd_config {
@@ -41,8 +59,10 @@ uint16_t cmhd_bound_port(const cmhd_server *server);
 // Stops accepting new connections; requests already in progress carry on.
 void cmhd_quiesce(cmhd_server *server);
 unsigned int cmhd_requests_in_flight(const cmhd_server *server); // headers in, exchange not finished
+unsigned int cmhd_requests_paused(const cmhd_server *server);    // suspended while their consumer is behind
 uint64_t cmhd_memory_charged(const cmhd_server *server);         // bytes charged to the budget now
-// Closes every connection and frees the server.
+// Resumes and closes every paused connection (their ENDED phase runs), then closes every
+// connection and frees the server.
 void cmhd_stop(cmhd_server *server);
 
 // Request accessors, valid inside the handler only.
@@ -54,9 +74,14 @@ const char *cmhd_request_header(const cmhd_request *request, const char *name);
 // false when the library cannot give it.
 #define CMHD_ADDRESS_TEXT 46
 bool cmhd_request_client_address(const cmhd_request *request, char *buffer, size_t size);
-// A value the application keeps with the request (Swift keeps its start time here).
-void cmhd_request_set_tag(cmhd_request *request, uint64_t tag);
-uint64_t cmhd_request_tag(const cmhd_request *request);
+// The application's object for the request (Swift's exchange), set at HEADERS, taken back at ENDED.
+void cmhd_request_set_exchange(cmhd_request *request, void *exchange);
+void *cmhd_request_exchange(const cmhd_request *request);
+// Content-Length, parsed once by the framing check (HEADERS phase): false when absent. A value
+// past 2^64 - 1 reads as UINT64_MAX (larger than any body limit).
+bool cmhd_request_content_length(const cmhd_request *request, uint64_t *length);
+// ENDED phase: whether an answer was queued.
+bool cmhd_request_answered(const cmhd_request *request);
 
 // What the header walk found (HEADERS phase): a request that is not OK must be refused.
 typedef enum CMHD_CLOSED_ENUM cmhd_framing {
@@ -78,31 +103,39 @@ typedef enum CMHD_CLOSED_ENUM cmhd_framing {
 } cmhd_framing;
 cmhd_framing cmhd_request_framing(const cmhd_request *request);
 
-// HEADERS phase: goes on to read the body, which is charged as it is used: its buffer at one
-// budget byte per byte as it grows, then, once whole, `factor` bytes per body byte before the
-// COMPLETE phase (a body that does not fit then is dropped: CMHD_BODY_OVER_BUDGET). Nothing is
-// charged or reserved here, and nothing ever waits for budget.
-typedef enum CMHD_CLOSED_ENUM cmhd_admission {
-    CMHD_ADMITTED,
-    CMHD_OVER_BUDGET,   // `Expect: 100-continue` and factor x length does not fit now: refuse with 503
-    CMHD_NEVER_FITS,    // factor x length exceeds a whole budget: refuse with 413
-} cmhd_admission;
+// HEADERS phase: goes on to read the body (cmhd_policy_admit decides). A buffered body is charged
+// as it is used: its buffer at one budget byte per byte as it grows, then, once whole, `factor`
+// bytes per body byte before the COMPLETE phase (a body that does not fit then is dropped:
+// CMHD_BODY_OVER_BUDGET). A streamed one is handed over chunk by chunk (CHUNK phases); its
+// consumer charges what it holds (cmhd_request_charge). Nothing ever waits for budget.
 cmhd_admission cmhd_request_admit(cmhd_request *request, uint64_t factor);
+cmhd_admission cmhd_request_admit_stream(cmhd_request *request);
+
+// CHUNK phase: the bytes offered (at most 32 KiB), and how many leading bytes were taken. Fewer
+// than offered pauses the connection until cmhd_request_resume; the rest is offered again.
+const uint8_t *cmhd_request_chunk(const cmhd_request *request, size_t *size);
+void cmhd_request_take(cmhd_request *request, size_t taken);
+// From any thread, while the request has not ENDED: offer the rest (or ask for the answer) again.
+void cmhd_request_resume(cmhd_request *request);
+// From any thread, while the request has not ENDED: a streamed body's consumer holds `amount`
+// more bytes (false: the budget cannot take them now) or gives them back. ENDED returns the rest.
+bool cmhd_request_charge(cmhd_request *request, uint64_t amount);
+void cmhd_request_release(cmhd_request *request, uint64_t amount);
 
 // COMPLETE phase: whether the body was kept, or why its bytes were discarded as they arrived.
 typedef enum CMHD_CLOSED_ENUM cmhd_body_state {
     CMHD_BODY_KEPT,
-    CMHD_BODY_TOO_LARGE,  // grew past max_body_bytes: 413
+    CMHD_BODY_TOO_LARGE,  // grew past max_body_bytes: 413 (a streamed body: no more chunks)
     CMHD_BODY_OVER_BUDGET, // its buffer, or its charge at the route's factor once whole, did not fit: 503
 } cmhd_body_state;
 cmhd_body_state cmhd_request_body_state(const cmhd_request *request);
 // The body received; `length` is set, the pointer may be NULL when empty.
 const uint8_t *cmhd_request_body(const cmhd_request *request, size_t *length);
 
-// CLOSED phase: why the request ended without an answer.
+// ENDED phase, unanswered: why the request ended without an answer.
 typedef enum CMHD_CLOSED_ENUM cmhd_close_reason {
     CMHD_CLOSE_SLOW_BODY, // below min_body_rate, or max_body_gap passed mid-body
-    CMHD_CLOSE_ABORTED,   // the client went away, or the server stopped
+    CMHD_CLOSE_ABORTED,   // the client went away, or the server stopped (paused ones too)
     // libmicrohttpd refused it after its request line, before the headers phase: with its own
     // answer (a malformed header line) or none (477+ query arguments exhaust its memory pool).
     CMHD_CLOSE_REFUSED_BY_LIBRARY,

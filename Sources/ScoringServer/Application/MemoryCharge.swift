@@ -24,13 +24,13 @@ public enum MemoryCharge {
     /// The largest factor of any route: the settings check the budget against it.
     public static let largest = max(scoring, batch, compare)
 
-    /// The factor for a request to `path`.
-    public static func factor(forPath path: String) -> UInt64 {
-        switch ServiceRoute(rawValue: path) {
-        case .cce?, .bce?: scoring
-        case .batch?: batch
-        case .compare?: compare
-        case .index?, .bands?, .healthz?, .readyz?, .metrics?, .openAPI?, nil: bodiless
+    /// The factor of a route, part of its descriptor (`Route`).
+    public static func factor(for route: ServiceRoute) -> UInt64 {
+        switch route {
+        case .cce, .bce: scoring
+        case .batch: batch
+        case .compare: compare
+        case .index, .bands, .healthz, .readyz, .metrics, .openAPI: bodiless
         }
     }
 }

@@ -15,14 +15,9 @@ struct BatchEndpoint: Sendable {
     /// (RELIABILITY.md, "Answers nobody reads").
     static let problemsPerFailedJob = 3
 
-    func respond(to body: UnsafeRawBufferPointer) -> HTTPResponse {
-        let batch: BatchRequest
-        do throws(Problem) {
-            batch = try JSONBody.decode(BatchRequest.self, from: body)
-            try checkTopLevel(batch)
-        } catch {
-            return .problem(error)
-        }
+    func respond(_ context: RequestContext, _ body: UnsafeRawBufferPointer) throws(Problem) -> HTTPResponse {
+        let batch = try JSONBody.decode(BatchRequest.self, from: body)
+        try checkTopLevel(batch)
         let jobs = batch.jobs ?? []
         let prepared = jobs.enumerated().map { index, decoded in
             prepare(decoded.outcome, id: decoded.id, index: index)
@@ -30,7 +25,7 @@ struct BatchEndpoint: Sendable {
         let total = prepared.reduce(0) { $0 + (($1.job).map(Scorer.workload) ?? 0) }
         if total > limits.maxElements {
             let what = "the number of prediction values across all jobs"
-            return .problem(.limit("/jobs", what, actual: total, limit: limits.maxElements, flag: "--max-elements"))
+            throw .limit("/jobs", what, actual: total, limit: limits.maxElements, flag: "--max-elements")
         }
         var results = [[UInt8]](repeating: [], count: prepared.count)
         if total >= Self.parallelThreshold && prepared.count > 1 {

@@ -7,33 +7,29 @@ struct CompareEndpoint: Sendable {
     let metrics: ServiceMetrics
     let limits: ScoringLimits
 
-    func respond(to body: UnsafeRawBufferPointer) -> HTTPResponse {
-        do throws(Problem) {
-            let request = try JSONBody.decode(CompareRequest.self, from: body)
-            let (kind, baseline, candidate) = try validate(request)
-            var baselineJSON = JSONWriter(capacity: 256 + Scorer.workload(baseline) / 2)
-            var candidateJSON = JSONWriter(capacity: 256 + Scorer.workload(candidate) / 2)
-            // The baseline is a reference, not traffic: only the candidate's samples are counted.
-            let tally = ScoringTally()
-            let baselineLoss = try Self.under(.baseline) { () throws(Problem) in
-                try Scorer.score(baseline, pointerPrefix: "", tally: ScoringTally(), to: &baselineJSON)
-            }
-            let candidateLoss = try Self.under(.candidate) { () throws(Problem) in
-                try Scorer.score(candidate, pointerPrefix: "", tally: tally, to: &candidateJSON)
-            }
-            let comparison = Self.compare(candidateLoss, baselineLoss, confidence: candidate.answer.confidence)
-            var json = JSONWriter(capacity: baselineJSON.bytes.count + candidateJSON.bytes.count + 512)
-            json.object { object in
-                object.member("baseline") { $0.raw(baselineJSON.bytes) }
-                object.member("candidate") { $0.raw(candidateJSON.bytes) }
-                object.member("difference") { Self.write(comparison, to: &$0) }
-                object.member("verdict", comparison.verdict.rawValue)
-            }
-            metrics.recordScored(tally, samples: Scorer.samples(candidate), loss: kind, model: candidate.answer.model)
-            return .json(json.bytes)
-        } catch {
-            return .problem(error)
+    func respond(_ context: RequestContext, _ body: UnsafeRawBufferPointer) throws(Problem) -> HTTPResponse {
+        let request = try JSONBody.decode(CompareRequest.self, from: body)
+        let (kind, baseline, candidate) = try validate(request)
+        var baselineJSON = JSONWriter(capacity: 256 + Scorer.workload(baseline) / 2)
+        var candidateJSON = JSONWriter(capacity: 256 + Scorer.workload(candidate) / 2)
+        // The baseline is a reference, not traffic: only the candidate's samples are counted.
+        let tally = ScoringTally()
+        let baselineLoss = try Self.under(.baseline) { () throws(Problem) in
+            try Scorer.score(baseline, pointerPrefix: "", tally: ScoringTally(), to: &baselineJSON)
         }
+        let candidateLoss = try Self.under(.candidate) { () throws(Problem) in
+            try Scorer.score(candidate, pointerPrefix: "", tally: tally, to: &candidateJSON)
+        }
+        let comparison = Self.compare(candidateLoss, baselineLoss, confidence: candidate.answer.confidence)
+        var json = JSONWriter(capacity: baselineJSON.bytes.count + candidateJSON.bytes.count + 512)
+        json.object { object in
+            object.member("baseline") { $0.raw(baselineJSON.bytes) }
+            object.member("candidate") { $0.raw(candidateJSON.bytes) }
+            object.member("difference") { Self.write(comparison, to: &$0) }
+            object.member("verdict", comparison.verdict.rawValue)
+        }
+        metrics.recordScored(tally, samples: Scorer.samples(candidate), loss: kind, model: candidate.answer.model)
+        return .json(json.bytes)
     }
 
     /// The loss and both jobs, or a 422: first what is wrong with the body as a comparison

@@ -6,18 +6,14 @@ struct ScoreEndpoint: Sendable {
     let metrics: ServiceMetrics
     let limits: ScoringLimits
 
-    func respond(to body: UnsafeRawBufferPointer) -> HTTPResponse {
-        do throws(Problem) {
-            let request = try JSONBody.decode(ScoringBody.self, from: body).request
-            let job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(
-                request, as: loss)
-            var json = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
-            let tally = ScoringTally()
-            try Scorer.score(job, pointerPrefix: "", tally: tally, to: &json)
-            metrics.recordScored(tally, samples: Scorer.samples(job), loss: loss, model: job.answer.model)
-            return .json(json.bytes, scored: ScoredRequest(job))
-        } catch {
-            return .problem(error)
-        }
+    func respond(_ context: RequestContext, _ body: UnsafeRawBufferPointer) throws(Problem) -> HTTPResponse {
+        let request = try JSONBody.decode(ScoringBody.self, from: body).request
+        let job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(
+            request, as: loss)
+        var json = JSONWriter(capacity: 256 + Scorer.workload(job) / 2)
+        let tally = ScoringTally()
+        try Scorer.score(job, pointerPrefix: "", tally: tally, to: &json)
+        metrics.recordScored(tally, samples: Scorer.samples(job), loss: loss, model: job.answer.model)
+        return .json(json.bytes, summary: ScoredRequest(job))
     }
 }

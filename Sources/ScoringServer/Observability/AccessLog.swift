@@ -1,3 +1,4 @@
+import HTTPTransport
 import Logging
 
 /// One structured line per request at info level. Nothing from the request body is logged at
@@ -17,7 +18,7 @@ public struct AccessLog: ExchangeObserver {
     }
 
     /// Writes the exchange's line, unless the logger's level is above info.
-    public func observe(_ exchange: Exchange) {
+    public func observe(_ exchange: FinishedExchange) {
         guard logger.logLevel <= .info else { return }
         let record = AccessRecord(exchange: exchange, includeDetail: includeDetail)
         // An explicit source spares swift-log deriving one from #fileID on every call.
@@ -28,7 +29,7 @@ public struct AccessLog: ExchangeObserver {
 /// The access log fields of one exchange; `JSONLogHandler` writes them at the top level of
 /// the line (a cast to this concrete type is far cheaper than to a protocol).
 struct AccessRecord: CustomStringConvertible, Sendable {
-    let exchange: Exchange
+    let exchange: FinishedExchange
     let includeDetail: Bool
 
     /// The fields in name order, as `JSONLogHandler` orders metadata: the client's address
@@ -36,26 +37,27 @@ struct AccessRecord: CustomStringConvertible, Sendable {
     /// (when the request named one); an error answer's problem type (and its detail at debug).
     func writeFields(to line: inout JSONObjectWriter) {
         let scored = exchange.scored
+        let failure = exchange.failure
         line.member("bytes_in", exchange.bytesIn)
         line.member("bytes_out", exchange.bytesOut)
         if let scored { line.member("classes", scored.classes) }
-        if let client = exchange.clientAddress { line.member("client", client) }
+        if let client = exchange.head.clientAddress { line.member("client", client) }
         if let closed = exchange.closed { line.member("closed", closed.rawValue) }
         if let scored { line.member("convention", scored.convention.rawValue) }
-        if let problem = exchange.problem, includeDetail { line.member("detail", problem.detail) }
+        if let failure, includeDetail { line.member("detail", failure.detail) }
         line.member("duration_ms", Double(exchange.durationNanoseconds / 1000) / 1000)
-        line.member("method", exchange.method)
+        line.member("method", exchange.head.method)
         if let model = scored?.model { line.member("model", model) }
         if let scored { line.member("n", scored.n) }
-        line.member("path", exchange.path)
-        if let problem = exchange.problem { line.member("problem", problem.type.uri) }
+        line.member("path", exchange.head.path)
+        if let failure { line.member("problem", failure.kind) }
         line.member("request_id", exchange.requestID)
         line.member("status", exchange.status)
     }
 
     /// For log handlers other than JSONLogHandler.
     var description: String {
-        "\(exchange.method) \(exchange.path) \(exchange.status) \(exchange.bytesIn)B in \(exchange.bytesOut)B out "
+        "\(exchange.head.method) \(exchange.head.path) \(exchange.status) \(exchange.bytesIn)B in \(exchange.bytesOut)B out "
             + "\(Double(exchange.durationNanoseconds) / 1e6)ms id=\(exchange.requestID)"
     }
 }

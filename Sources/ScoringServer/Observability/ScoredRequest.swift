@@ -1,9 +1,10 @@
 import CrossEntropy
+import HTTPTransport
 
 /// What a scored /cce or /bce answer tells the access log: the samples counted, the classes,
-/// the convention and the model. It travels as the response's annotation (a few words, no
-/// dictionary), as a problem does for an error answer.
-public struct ScoredRequest: Sendable {
+/// the convention and the model. It travels as the response's summary (a few words, no
+/// dictionary), as a problem does as an error answer's failure.
+public struct ScoredRequest: ResponseSummary {
     /// Samples scored (those an `ignore_index` left out are not counted).
     public let n: Int
     public let classes: Int

@@ -136,7 +136,7 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
 
     /// Counts the exchange: by route and status, its duration and body size, and its rejection
     /// reason if any. A few atomic increments.
-    public func observe(_ exchange: Exchange) {
+    public func observe(_ exchange: FinishedExchange) {
         if let closed = exchange.closed {  // no answer: a rejection, not a request answered
             rejections[closed.rawValue]?.increment()
             return
@@ -148,8 +148,8 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
             route.duration.recordNanoseconds(Int64(clamping: exchange.durationNanoseconds))
         }
         bodyBytes.record(Double(exchange.bytesIn))
-        if let problem = exchange.problem {
-            rejections[problem.type.reason]?.increment()
+        if let failure = exchange.failure {
+            rejections[failure.reason]?.increment()
         }
     }
 

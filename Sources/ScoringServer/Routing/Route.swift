@@ -1,20 +1,64 @@
 import HTTPTransport
 
-/// One route: a path, the method it answers, and how it answers.
+/// One route's descriptor, resolved once per request from its path: the method it answers,
+/// whether it reads a JSON body, its memory factor, its metric label and its handler.
 struct Route: Sendable {
     enum Handler: Sendable {
         /// A GET answer that never changes.
         case fixed(HTTPResponse)
         /// A GET answer made anew for each request (readiness, metrics).
         case dynamic(@Sendable () -> HTTPResponse)
-        /// A POST whose JSON body is read whole, then answered.
-        case body(@Sendable (UnsafeRawBufferPointer) -> HTTPResponse)
+        /// A POST whose JSON body is read whole, then answered (or a `Problem` thrown).
+        case body(BodyHandler)
+        /// A POST whose body is handed over chunk by chunk to a consumer made for each request
+        /// (the body-chunk phase); it charges its own memory and answers after the last byte.
+        case stream(@Sendable (RequestHead) -> any BodyStream)
     }
 
-    let path: String
-    let method: String
+    let route: ServiceRoute
     let handler: Handler
+    /// What the transport gets for an admitted request: made once, when the router is built, or
+    /// (a streamed route) a consumer made per request.
+    private let prepared: Prepared
+
+    private enum Prepared: Sendable {
+        case ready(Resolution)
+        case perRequest(@Sendable (RequestHead) -> any BodyStream)
+    }
+
+    init(_ route: ServiceRoute, handler: Handler) {
+        self.route = route
+        self.handler = handler
+        let factor = MemoryCharge.factor(for: route)
+        let ready = { (respond: @escaping BodyHandler) in
+            Prepared.ready(
+                Resolution(label: route.path, admission: .buffer(memoryPerByte: factor, handler: respond)))
+        }
+        self.prepared =
+            switch handler {
+            case .fixed(let response): ready { _, _ in response }
+            case .dynamic(let make): ready { _, _ in make() }
+            case .body(let handle): ready(handle)
+            case .stream(let make): .perRequest(make)
+            }
+    }
+
+    /// The descriptor the transport gets for an admitted request to this route.
+    func resolution(for head: RequestHead) -> Resolution {
+        switch prepared {
+        case .ready(let resolution): resolution
+        case .perRequest(let make): Resolution(label: route.path, admission: .stream(make(head)))
+        }
+    }
+
+    /// Whether the route reads a body (its media type is screened at the headers).
+    var takesBody: Bool {
+        switch handler {
+        case .body, .stream: true
+        case .fixed, .dynamic: false
+        }
+    }
 
     /// The methods to list in `Allow` (GET routes answer HEAD too).
-    var allowedMethods: [String] { method == "GET" ? ["GET", "HEAD"] : [method] }
+    var allowedMethods: [String] { route.method == "GET" ? ["GET", "HEAD"] : [route.method] }
 }

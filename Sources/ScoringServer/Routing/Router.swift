@@ -1,52 +1,54 @@
 import HTTPTransport
 
-/// Finds the route of a request and screens it as soon as its headers arrive, so that bad
-/// requests (404, 405, 415) are answered before any body is read.
+/// Resolves each request's route once, from its head, so that bad requests (404, 405, 415)
+/// are answered before any body is read and admitted ones carry their route's descriptor.
 /// Sizes are the transport's: it refuses bodies past `ServerConfiguration.maxBodyBytes`.
 public struct Router: Sendable {
     private let routes: [String: Route]
 
     init(routes: [Route]) {
-        self.routes = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
+        self.routes = Dictionary(uniqueKeysWithValues: routes.map { ($0.route.path, $0) })
     }
 
-    /// The route a path belongs to, as a metric label: its path, or "unmatched".
-    public func routeLabel(for path: String) -> String {
-        routes[path] == nil ? ServiceRoute.unmatchedLabel : path
-    }
-
-    /// An early answer for a request that cannot succeed, or nil to go on and read its body.
-    public func screen(_ head: RequestHead) -> HTTPResponse? {
+    /// The route of a request as the transport needs it: its label, and an early answer or the
+    /// handler and memory factor of its body.
+    public func resolve(_ head: RequestHead) -> Resolution {
         guard let route = routes[head.path] else {
-            return .problem(Problem(.notFound, detail: "no route \(ClientText.cut(head.path)); try GET /"))
+            return Resolution(
+                label: ServiceRoute.unmatchedLabel,
+                admission: .answer(
+                    .problem(Problem(.notFound, detail: "no route \(ClientText.cut(head.path)); try GET /"))))
         }
         guard route.allowedMethods.contains(head.method) else {
             let allow = route.allowedMethods.joined(separator: ", ")
-            return .problem(
-                Problem(
-                    .methodNotAllowed, detail: "\(head.path) accepts \(allow), not \(ClientText.cut(head.method))"),
-                headers: [("Allow", allow)]
-            )
+            let problem = Problem(
+                .methodNotAllowed, detail: "\(head.path) accepts \(allow), not \(ClientText.cut(head.method))")
+            return Resolution(
+                label: route.route.path, admission: .answer(.problem(problem, headers: [("Allow", allow)])))
         }
-        guard case .body = route.handler else { return nil }
-        if let refusal = MediaTypeRules.refusal(contentType: head.contentType, contentEncoding: head.contentEncoding) {
-            return refusal
+        if route.takesBody,
+            let refusal = MediaTypeRules.refusal(contentType: head.contentType, contentEncoding: head.contentEncoding)
+        {
+            return Resolution(label: route.route.path, admission: .answer(refusal))
         }
-        return nil
+        return route.resolution(for: head)
     }
 
-    /// Screens and answers a request in one step (for callers without a headers phase).
+    /// Resolves and answers a request in one step, without a transport (tests, the fuzzer,
+    /// bench/router): a thrown problem becomes its answer, as the transport would make it.
     public func handle(_ head: RequestHead, body: UnsafeRawBufferPointer) -> HTTPResponse {
-        screen(head) ?? respond(head, body: body)
-    }
-
-    /// The answer to a request whose body has been read; `screen` already passed it.
-    public func respond(_ head: RequestHead, body: UnsafeRawBufferPointer) -> HTTPResponse {
-        switch routes[head.path]?.handler {
-        case .fixed(let response)?: return response
-        case .dynamic(let make)?: return make()
-        case .body(let handler)?: return handler(body)
-        case nil: return .problem(Problem(.notFound, detail: "no route \(ClientText.cut(head.path))"))
+        switch resolve(head).admission {
+        case .answer(let response):
+            return response
+        case .buffer(_, let handler):
+            let context = RequestContext(head: head, requestID: RequestID.resolve(head.requestID))
+            do {
+                return try handler(context, body)
+            } catch {
+                return HTTPResponse(thrown: error)
+            }
+        case .stream(let consumer):
+            return BodyStreamDriver.answer(consumer, body: body)
         }
     }
 }

@@ -60,10 +60,10 @@ public enum ServiceRoutes {
         let routes = ServiceRoute.allCases.map { route -> Route in
             let handler: Route.Handler =
                 switch route {
-                case .cce: .body { cce.respond(to: $0) }
-                case .bce: .body { bce.respond(to: $0) }
-                case .batch: .body { batch.respond(to: $0) }
-                case .compare: .body { compare.respond(to: $0) }
+                case .cce: .body { try cce.respond($0, $1) }
+                case .bce: .body { try bce.respond($0, $1) }
+                case .batch: .body { try batch.respond($0, $1) }
+                case .compare: .body { try compare.respond($0, $1) }
                 case .bands: .fixed(.json(BandsEndpoint.body))
                 case .healthz: .fixed(.json(Array(#"{"status":"ok"}"#.utf8)))
                 case .readyz: .dynamic { readiness(state) }
@@ -81,7 +81,7 @@ public enum ServiceRoutes {
                             status: 200, contentType: "application/yaml", body: Array(OpenAPIDocument.yaml.utf8)))
                 case .index: .fixed(.json(index))
                 }
-            return Route(path: route.path, method: route.method, handler: handler)
+            return Route(route, handler: handler)
         }
         return Router(routes: routes)
     }
