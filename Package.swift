@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(
             name: "ServiceTests",
             dependencies: [
-                "CrossEntropyService", "TestSupport", "CrossEntropyClient",
+                "CrossEntropyService", "TestSupport", "CrossEntropyClient", "CZlib",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
             ]
         ),

@@ -40,6 +40,8 @@ void cmhd_note_target(cmhd_request *request, const char *target) {
     size_t kept = path_length < CMHD_EARLY_PATH_SIZE - 1 ? path_length : CMHD_EARLY_PATH_SIZE - 1;
     memcpy(request->early_path, target, kept);
     request->early_path[kept] = '\0';
+    // Bounded by the target, itself bounded by the connection's memory pool.
+    if (target[path_length] == '?') request->raw_query = strdup(target + path_length + 1);
 }
 
 // Addresses are compared as integers: the folded name lives in another pool block.

@@ -53,6 +53,9 @@ struct cmhd_request {
     size_t raw_target_length;
     cmhd_framing target_verdict;  // %00 in the path, or a CR in the target
     char early_path[CMHD_EARLY_PATH_SIZE];  // the path as sent, cut: for requests never started
+    // The query as sent (after the first '?', undecoded), copied before libmicrohttpd splits and
+    // unescapes it in place; NULL when the target has no '?' (or the copy failed). Freed with the request.
+    char *raw_query;
     void *exchange;  // the application's, from HEADERS to ENDED
     size_t address_share;
     cmhd_framing framing;

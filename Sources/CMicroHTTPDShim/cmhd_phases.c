@@ -171,6 +171,7 @@ static void finish_request(cmhd_request *request, enum MHD_RequestTerminationCod
     cmhd_release(request, &held);
     if (request->owner != NULL) request->owner->pending = NULL;
     if (request->started) atomic_fetch_sub(&server->in_flight, 1);
+    free(request->raw_query);
     free(request);
 }
 

@@ -12,6 +12,8 @@ const char *cmhd_request_method(const cmhd_request *request) { return request->m
 
 const char *cmhd_request_path(const cmhd_request *request) { return request->path; }
 
+const char *cmhd_request_query(const cmhd_request *request) { return request->raw_query; }
+
 const char *cmhd_request_header(const cmhd_request *request, const char *name) {
     if (!request->started || request->headers_gone) return NULL;  // refused before its headers were read
     return MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, name);

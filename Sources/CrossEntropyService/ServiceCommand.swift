@@ -81,6 +81,12 @@ struct ServiceCommand: ParsableCommand {
     @Option(name: .customLong(ServiceOptions.maxJobs.name), help: ServiceOptions.maxJobs.argumentHelp)
     var maxJobs: Int?
 
+    @Option(name: .customLong(ServiceOptions.maxLineBytes.name), help: ServiceOptions.maxLineBytes.argumentHelp)
+    var maxLineBytes: Int?
+
+    @Option(name: .customLong(ServiceOptions.maxStreamBytes.name), help: ServiceOptions.maxStreamBytes.argumentHelp)
+    var maxStreamBytes: Int?
+
     @Option(name: .customLong(ServiceOptions.modelLabels.name), help: ServiceOptions.modelLabels.argumentHelp)
     var modelLabels: String?
 
@@ -128,6 +134,7 @@ struct ServiceCommand: ParsableCommand {
         let router = ServiceRoutes.router(
             ServiceRoutes.Dependencies(
                 limits: settings.limits,
+                lineLimits: settings.lineLimits,
                 transport: settings.server,
                 state: state,
                 metrics: metrics,

@@ -66,6 +66,14 @@ enum ServiceOptions {
     static let maxJobs = IntegerOption(
         name: "max-jobs", defaultValue: ScoringLimits.default.maxJobs, range: 1...1_000_000,
         help: "Most jobs in one /batch request")
+    static let maxLineBytes = IntegerOption(
+        name: "max-line-bytes", defaultValue: LineLimits.default.maxLineBytes, range: 1...(1 << 30),
+        help:
+            "Largest line of a JSON Lines stream (/cce/lines, /bce/lines), in bytes once inflated; a longer one is a 413"
+    )
+    static let maxStreamBytes = IntegerOption(
+        name: "max-stream-bytes", defaultValue: Int(LineLimits.default.maxStreamBytes), range: 1...(1 << 50),
+        help: "Largest JSON Lines stream, in bytes once inflated (--max-body-bytes does not bound streams)")
     static let modelLabels = TextOption(
         name: "model-labels", defaultValue: "", shownDefault: "empty",
         help:

@@ -30,6 +30,7 @@ enum Environment {
 struct Settings {
     var server: ServerConfiguration
     var limits: ScoringLimits
+    var lineLimits: LineLimits
     var logLevel: Logger.Level
     var drainSeconds: Int
     var modelLabels: ModelLabels
@@ -78,6 +79,9 @@ struct Settings {
             maxElements: try value(Options.maxElements, command.maxElements),
             maxJobs: try value(Options.maxJobs, command.maxJobs)
         )
+        var lineLimits = LineLimits.default
+        lineLimits.maxLineBytes = try value(Options.maxLineBytes, command.maxLineBytes)
+        lineLimits.maxStreamBytes = UInt64(try value(Options.maxStreamBytes, command.maxStreamBytes))
         let modelLabels: ModelLabels
         do {
             modelLabels = try ModelLabels(
@@ -86,7 +90,7 @@ struct Settings {
             throw ValidationError("--model-labels (MODEL_LABELS): \(error)")
         }
         return Settings(
-            server: server, limits: limits, logLevel: logLevel,
+            server: server, limits: limits, lineLimits: lineLimits, logLevel: logLevel,
             drainSeconds: try value(Options.drainSeconds, command.drainSeconds), modelLabels: modelLabels)
     }
 }

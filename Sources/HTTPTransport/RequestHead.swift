@@ -4,6 +4,8 @@ public struct RequestHead: Sendable {
     public var method: String
     /// The path, without the query string.
     public var path: String
+    /// The request target after its first `?`, as sent (not percent-decoded); nil when there is none.
+    public var query: String?
     /// The Content-Type header, if any.
     public var contentType: String?
     /// The declared body length (the transport refuses repeated or malformed Content-Length
@@ -24,7 +26,8 @@ public struct RequestHead: Sendable {
         contentLength: UInt64?,
         requestID: String? = nil,
         contentEncoding: String? = nil,
-        clientAddress: String? = nil
+        clientAddress: String? = nil,
+        query: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -33,5 +36,6 @@ public struct RequestHead: Sendable {
         self.requestID = requestID
         self.contentEncoding = contentEncoding
         self.clientAddress = clientAddress
+        self.query = query
     }
 }

@@ -61,7 +61,8 @@ final class Exchange: Sendable {
             contentLength: hasLength ? length : nil,
             requestID: cmhd_request_header(request, "X-Request-Id").map { String(cString: $0) },
             contentEncoding: cmhd_request_header(request, "Content-Encoding").map { String(cString: $0) },
-            clientAddress: clientAddress(request)
+            clientAddress: clientAddress(request),
+            query: cmhd_request_query(request).map { String(cString: $0) }
         )
     }
 

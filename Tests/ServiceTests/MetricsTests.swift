@@ -82,7 +82,7 @@ import Testing
         // The route labels are GET /'s routes and "unmatched"; a status no route has answered
         // yet is there already, at 0.
         let routes = try httpRequest(port: port, "GET", "/").json["routes"]?.array ?? []
-        #expect(routes.count == 10)
+        #expect(routes.count == 12)
         let paths = routes.compactMap { route -> String? in route.string.map { String($0.drop { $0 != "/" }) } }
         for route in paths + ["unmatched"] {
             #expect(metricValue(text, "http_requests_total{route=\"\(route)\",status=\"415\"}") != nil, "\(route)")

@@ -41,7 +41,7 @@ import Testing
 
     @Test func helpShowsEachOptionsVariableAndDefault() throws {
         let declared = try Self.declared()
-        #expect(declared.count == 19)
+        #expect(declared.count == 21)
         #expect(declared["--port"] == Declared(environment: "PORT", defaultText: "8080"))
         #expect(declared["--threads"] == Declared(environment: "THREADS", defaultText: "the number of cores"))
         #expect(declared["--drain-seconds"] == Declared(environment: "DRAIN_SECONDS", defaultText: "10"))

@@ -68,6 +68,8 @@ void cmhd_stop(cmhd_server *server);
 // Request accessors, valid inside the handler only.
 const char *cmhd_request_method(const cmhd_request *request);
 const char *cmhd_request_path(const cmhd_request *request);
+// The request target after its first '?' as sent (not unescaped), or NULL when there is none.
+const char *cmhd_request_query(const cmhd_request *request);
 // The first value of a header (case-insensitive name), or NULL.
 const char *cmhd_request_header(const cmhd_request *request, const char *name);
 // The client's IP address as text (at most CMHD_ADDRESS_TEXT bytes with its NUL) into `buffer`;

@@ -30,7 +30,8 @@ public enum MemoryCharge {
         case .cce, .bce: scoring
         case .batch: batch
         case .compare: compare
-        case .index, .bands, .healthz, .readyz, .metrics, .openAPI: bodiless
+        // A stream charges its own batches (`LineLimits.memoryPerBatchByte`), never a whole body.
+        case .index, .bands, .healthz, .readyz, .metrics, .openAPI, .cceLines, .bceLines: bodiless
         }
     }
 }

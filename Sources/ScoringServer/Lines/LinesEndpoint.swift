@@ -3,12 +3,7 @@ import HTTPTransport
 /// `POST /cce/lines` and `POST /bce/lines` at the headers: the media type, the coding and the
 /// query options are checked before any byte of the body is read, and the body's consumer is
 /// made. The transport's body-chunk phase feeds it (`Admission.stream`).
-///
-/// Wiring (not done yet: the routes are not in `ServiceRoute`): in the application's headers
-/// phase, for these two paths, `LinesEndpoint(path:limits:lineLimits:metrics:)` then
-/// `admit(head, query:)`; `.success(stream)` is `Admission.stream(stream)`, `.failure(problem)`
-/// is `.answer(.problem(problem))`. `LineLimits` carries `--max-line-bytes` and
-/// `--max-stream-bytes` (flags to add beside `--max-samples`).
+/// `ServiceRoutes` wires it as `Route.Handler.stream`: a failure is the answer at the headers.
 public struct LinesEndpoint: Sendable {
     /// The media types a stream is sent as.
     public static let mediaTypes = ["application/x-ndjson", "application/jsonl"]

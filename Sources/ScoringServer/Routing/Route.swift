@@ -11,8 +11,9 @@ struct Route: Sendable {
         /// A POST whose JSON body is read whole, then answered (or a `Problem` thrown).
         case body(BodyHandler)
         /// A POST whose body is handed over chunk by chunk to a consumer made for each request
-        /// (the body-chunk phase); it charges its own memory and answers after the last byte.
-        case stream(@Sendable (RequestHead) -> any BodyStream)
+        /// (the body-chunk phase); it charges its own memory and answers after the last byte. A
+        /// failure (a bad media type, coding or query option) is the answer at the headers.
+        case stream(@Sendable (RequestHead) -> Result<any BodyStream, Problem>)
     }
 
     let route: ServiceRoute
@@ -23,7 +24,7 @@ struct Route: Sendable {
 
     private enum Prepared: Sendable {
         case ready(Resolution)
-        case perRequest(@Sendable (RequestHead) -> any BodyStream)
+        case perRequest(@Sendable (RequestHead) -> Result<any BodyStream, Problem>)
     }
 
     init(_ route: ServiceRoute, handler: Handler) {
@@ -47,15 +48,20 @@ struct Route: Sendable {
     func resolution(for head: RequestHead) -> Resolution {
         switch prepared {
         case .ready(let resolution): resolution
-        case .perRequest(let make): Resolution(label: route.path, admission: .stream(make(head)))
+        case .perRequest(let make):
+            switch make(head) {
+            case .success(let consumer): Resolution(label: route.path, admission: .stream(consumer))
+            case .failure(let problem): Resolution(label: route.path, admission: .answer(.problem(problem)))
+            }
         }
     }
 
-    /// Whether the route reads a body (its media type is screened at the headers).
-    var takesBody: Bool {
+    /// Whether the route reads a JSON body whole (its media type is screened at the headers by
+    /// `MediaTypeRules`; a streamed route screens its own).
+    var takesJSONBody: Bool {
         switch handler {
-        case .body, .stream: true
-        case .fixed, .dynamic: false
+        case .body: true
+        case .fixed, .dynamic, .stream: false
         }
     }
 

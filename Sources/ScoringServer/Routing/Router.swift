@@ -26,7 +26,7 @@ public struct Router: Sendable {
             return Resolution(
                 label: route.route.path, admission: .answer(.problem(problem, headers: [("Allow", allow)])))
         }
-        if route.takesBody,
+        if route.takesJSONBody,
             let refusal = MediaTypeRules.refusal(contentType: head.contentType, contentEncoding: head.contentEncoding)
         {
             return Resolution(label: route.route.path, admission: .answer(refusal))

@@ -4,6 +4,8 @@ public enum ServiceRoute: String, CaseIterable, Sendable {
     case index = "/"
     case cce = "/cce"
     case bce = "/bce"
+    case cceLines = "/cce/lines"
+    case bceLines = "/bce/lines"
     case batch = "/batch"
     case compare = "/compare"
     case bands = "/bands"
@@ -18,7 +20,7 @@ public enum ServiceRoute: String, CaseIterable, Sendable {
     /// The method the route answers (GET routes answer HEAD too).
     public var method: String {
         switch self {
-        case .cce, .bce, .batch, .compare: "POST"
+        case .cce, .bce, .cceLines, .bceLines, .batch, .compare: "POST"
         case .index, .bands, .healthz, .readyz, .metrics, .openAPI: "GET"
         }
     }

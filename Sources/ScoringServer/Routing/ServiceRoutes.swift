@@ -10,6 +10,8 @@ public enum ServiceRoutes {
     public struct Dependencies: Sendable {
         /// Structural limits on each request.
         public var limits: ScoringLimits
+        /// The limits of JSON Lines streams.
+        public var lineLimits: LineLimits
         /// The transport's settings, for the body and memory limits `GET /` lists.
         public var transport: ServerConfiguration
         /// Draining or not, for readiness.
@@ -24,6 +26,7 @@ public enum ServiceRoutes {
         /// Defaults fit tests: fresh state and metrics, nothing in flight.
         public init(
             limits: ScoringLimits = .default,
+            lineLimits: LineLimits = .default,
             transport: ServerConfiguration = ServerConfiguration(),
             state: ServiceState = ServiceState(),
             metrics: ServiceMetrics = ServiceMetrics(),
@@ -31,6 +34,7 @@ public enum ServiceRoutes {
             memoryCharged: @escaping @Sendable () -> UInt64 = { 0 }
         ) {
             self.limits = limits
+            self.lineLimits = lineLimits
             self.transport = transport
             self.state = state
             self.metrics = metrics
@@ -56,6 +60,11 @@ public enum ServiceRoutes {
         let batch = BatchEndpoint(metrics: metrics, limits: limits)
         let index = index(limits: limits, transport: dependencies.transport)
         let compare = CompareEndpoint(metrics: metrics, limits: limits)
+        let lines = { (route: ServiceRoute) -> LinesEndpoint? in
+            LinesEndpoint(path: route.path, limits: limits, lineLimits: dependencies.lineLimits, metrics: metrics)
+        }
+        let cceLines = lines(.cceLines)
+        let bceLines = lines(.bceLines)
         // Exhaustive over the route table: a new route does not build until it has a handler.
         let routes = ServiceRoute.allCases.map { route -> Route in
             let handler: Route.Handler =
@@ -64,6 +73,8 @@ public enum ServiceRoutes {
                 case .bce: .body { try bce.respond($0, $1) }
                 case .batch: .body { try batch.respond($0, $1) }
                 case .compare: .body { try compare.respond($0, $1) }
+                case .cceLines: .stream { head in stream(cceLines, head) }
+                case .bceLines: .stream { head in stream(bceLines, head) }
                 case .bands: .fixed(.json(BandsEndpoint.body))
                 case .healthz: .fixed(.json(Array(#"{"status":"ok"}"#.utf8)))
                 case .readyz: .dynamic { readiness(state) }
@@ -84,6 +95,14 @@ public enum ServiceRoutes {
             return Route(route, handler: handler)
         }
         return Router(routes: routes)
+    }
+
+    /// The consumer of a JSON Lines upload, or the answer at its headers.
+    private static func stream(_ endpoint: LinesEndpoint?, _ head: RequestHead) -> Result<any BodyStream, Problem> {
+        guard let endpoint else {  // unreachable: both paths are LinesEndpoint's
+            return .failure(Problem(.notFound, detail: "no route \(ClientText.cut(head.path)); try GET /"))
+        }
+        return endpoint.admit(head, query: head.query)
     }
 
     /// 200 while taking work, 503 once draining has begun.
