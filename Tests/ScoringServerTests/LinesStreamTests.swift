@@ -374,6 +374,20 @@ struct SplitMix: RandomNumberGenerator {
         #expect(JSONValue.parse(response.body)["loss"]?.double == 0.4150374992788438)  // -log2(0.75)
     }
 
+    /// An empty weight list is a count mismatch, not "all weights 0" (found by schemathesis: it
+    /// trapped on an index out of range).
+    @Test(arguments: ["/cce/lines", "/bce/lines"]) func anEmptyWeightListIsACountMismatch(path: String) throws {
+        let line =
+            path == "/cce/lines"
+            ? #"{"predictions":[[0.2,0.7,0.1]],"labels":[1],"sample_weights":[]}"#
+            : #"{"predictions":[[0.2,0.7,0.1]],"labels":[[1,0,1]],"sample_weights":[]}"#
+        let control = TestStreamControl()
+        let response = try #require(
+            drive(try Self.stream(path, query: nil), Array(line.utf8), chunks: [100], control: control))
+        #expect(response.status == 422)
+        #expect(JSONValue.parse(response.body).problemPointers == ["/lines/0/sample_weights"])
+    }
+
     @Test func anEmptyStreamIs422() throws {
         let (status, json) = try failing(["", "  "])
         #expect(status == 422)

@@ -17,5 +17,58 @@ public import struct Foundation.Data
 public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
-    public enum Parameters {}
+    public enum Parameters {
+        /// The body's `base` (2, 10 or e); absent is the convention's default.
+        ///
+        /// - Remark: Generated from `#/components/parameters/LinesBase`.
+        @frozen public enum LinesBase: String, Codable, Hashable, Sendable, CaseIterable {
+            case _2 = "2"
+            case _10 = "10"
+            case e = "e"
+        }
+        /// The body's `input`; absent is the convention's default.
+        ///
+        /// - Remark: Generated from `#/components/parameters/LinesInput`.
+        @frozen public enum LinesInput: String, Codable, Hashable, Sendable, CaseIterable {
+            case probabilities = "probabilities"
+            case logits = "logits"
+        }
+        /// The body's `convention` (see the Convention schema); absent is document.
+        ///
+        /// - Remark: Generated from `#/components/parameters/LinesConvention`.
+        @frozen public enum LinesConvention: String, Codable, Hashable, Sendable, CaseIterable {
+            case document = "document"
+            case sklearn = "sklearn"
+            case pytorch = "pytorch"
+            case keras = "keras"
+        }
+        /// The body's `label_smoothing`, in [0, 1).
+        ///
+        /// - Remark: Generated from `#/components/parameters/LinesLabelSmoothing`.
+        public typealias LinesLabelSmoothing = Swift.Double
+        /// The body's `epsilon`, in (0, 0.5); not with logits.
+        ///
+        /// - Remark: Generated from `#/components/parameters/LinesEpsilon`.
+        public typealias LinesEpsilon = Swift.Double
+        /// The coverage of `interval`, strictly between 0 and 1.
+        ///
+        /// - Remark: Generated from `#/components/parameters/LinesConfidence`.
+        public typealias LinesConfidence = Swift.Double
+        /// true adds `losses` and `bands` (bounded by --max-samples); false by default on a stream, unlike a JSON body.
+        ///
+        /// - Remark: Generated from `#/components/parameters/LinesPerSample`.
+        public typealias LinesPerSample = Swift.Bool
+        /// The body's `class_weights` as comma-separated numbers (C weights ≥ 0).
+        ///
+        /// - Remark: Generated from `#/components/parameters/LinesClassWeights`.
+        public typealias LinesClassWeights = [Swift.Double]
+        /// The body's `pos_weight` as comma-separated numbers (C weights ≥ 0).
+        ///
+        /// - Remark: Generated from `#/components/parameters/LinesPosWeight`.
+        public typealias LinesPosWeight = [Swift.Double]
+        /// The body's `model`.
+        ///
+        /// - Remark: Generated from `#/components/parameters/LinesModel`.
+        public typealias LinesModel = Swift.String
+    }
 }

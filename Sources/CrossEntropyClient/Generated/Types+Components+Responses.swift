@@ -389,5 +389,209 @@ extension Components {
                 self.body = body
             }
         }
+        public struct InvalidLine: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/InvalidLine/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                /// a fresh 32-hex-digit id; also in the access log line of the request.
+                ///
+                ///
+                /// - Remark: Generated from `#/components/responses/InvalidLine/headers/X-Request-Id`.
+                public var xRequestId: Components.Headers.RequestId
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                public init(xRequestId: Components.Headers.RequestId) {
+                    self.xRequestId = xRequestId
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.InvalidLine.Headers
+            /// - Remark: Generated from `#/components/responses/InvalidLine/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/InvalidLine/content/application\/problem+json`.
+                case applicationProblemJson(Components.Schemas.Problem)
+                /// The associated value of the enum case if `self` is `.applicationProblemJson`.
+                ///
+                /// - Throws: An error if `self` is not `.applicationProblemJson`.
+                /// - SeeAlso: `.applicationProblemJson`.
+                public var applicationProblemJson: Components.Schemas.Problem {
+                    get throws {
+                        switch self {
+                        case let .applicationProblemJson(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.InvalidLine.Body
+            /// Creates a new `InvalidLine`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            ///   - body: Received HTTP response body
+            public init(
+                headers: Components.Responses.InvalidLine.Headers,
+                body: Components.Responses.InvalidLine.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        public struct LineTooLarge: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/LineTooLarge/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                /// a fresh 32-hex-digit id; also in the access log line of the request.
+                ///
+                ///
+                /// - Remark: Generated from `#/components/responses/LineTooLarge/headers/X-Request-Id`.
+                public var xRequestId: Components.Headers.RequestId
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                public init(xRequestId: Components.Headers.RequestId) {
+                    self.xRequestId = xRequestId
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.LineTooLarge.Headers
+            /// - Remark: Generated from `#/components/responses/LineTooLarge/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/LineTooLarge/content/application\/problem+json`.
+                case applicationProblemJson(Components.Schemas.Problem)
+                /// The associated value of the enum case if `self` is `.applicationProblemJson`.
+                ///
+                /// - Throws: An error if `self` is not `.applicationProblemJson`.
+                /// - SeeAlso: `.applicationProblemJson`.
+                public var applicationProblemJson: Components.Schemas.Problem {
+                    get throws {
+                        switch self {
+                        case let .applicationProblemJson(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.LineTooLarge.Body
+            /// Creates a new `LineTooLarge`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            ///   - body: Received HTTP response body
+            public init(
+                headers: Components.Responses.LineTooLarge.Headers,
+                body: Components.Responses.LineTooLarge.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        public struct UnsupportedStreamType: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/UnsupportedStreamType/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                /// a fresh 32-hex-digit id; also in the access log line of the request.
+                ///
+                ///
+                /// - Remark: Generated from `#/components/responses/UnsupportedStreamType/headers/X-Request-Id`.
+                public var xRequestId: Components.Headers.RequestId
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                public init(xRequestId: Components.Headers.RequestId) {
+                    self.xRequestId = xRequestId
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.UnsupportedStreamType.Headers
+            /// - Remark: Generated from `#/components/responses/UnsupportedStreamType/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/UnsupportedStreamType/content/application\/problem+json`.
+                case applicationProblemJson(Components.Schemas.Problem)
+                /// The associated value of the enum case if `self` is `.applicationProblemJson`.
+                ///
+                /// - Throws: An error if `self` is not `.applicationProblemJson`.
+                /// - SeeAlso: `.applicationProblemJson`.
+                public var applicationProblemJson: Components.Schemas.Problem {
+                    get throws {
+                        switch self {
+                        case let .applicationProblemJson(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.UnsupportedStreamType.Body
+            /// Creates a new `UnsupportedStreamType`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            ///   - body: Received HTTP response body
+            public init(
+                headers: Components.Responses.UnsupportedStreamType.Headers,
+                body: Components.Responses.UnsupportedStreamType.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        public struct LineValidationFailed: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/LineValidationFailed/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                /// a fresh 32-hex-digit id; also in the access log line of the request.
+                ///
+                ///
+                /// - Remark: Generated from `#/components/responses/LineValidationFailed/headers/X-Request-Id`.
+                public var xRequestId: Components.Headers.RequestId
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                public init(xRequestId: Components.Headers.RequestId) {
+                    self.xRequestId = xRequestId
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.LineValidationFailed.Headers
+            /// - Remark: Generated from `#/components/responses/LineValidationFailed/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/LineValidationFailed/content/application\/problem+json`.
+                case applicationProblemJson(Components.Schemas.Problem)
+                /// The associated value of the enum case if `self` is `.applicationProblemJson`.
+                ///
+                /// - Throws: An error if `self` is not `.applicationProblemJson`.
+                /// - SeeAlso: `.applicationProblemJson`.
+                public var applicationProblemJson: Components.Schemas.Problem {
+                    get throws {
+                        switch self {
+                        case let .applicationProblemJson(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.LineValidationFailed.Body
+            /// Creates a new `LineValidationFailed`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            ///   - body: Received HTTP response body
+            public init(
+                headers: Components.Responses.LineValidationFailed.Headers,
+                body: Components.Responses.LineValidationFailed.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
     }
 }

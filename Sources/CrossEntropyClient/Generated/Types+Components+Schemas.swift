@@ -884,6 +884,374 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/CategoricalLines`.
+        @frozen public enum CategoricalLinesPayload: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CategoricalLines/case1`.
+            case CategoricalSampleLine(Components.Schemas.CategoricalSampleLine)
+            /// - Remark: Generated from `#/components/schemas/CategoricalLines/case2`.
+            case CategoricalBlockLine(Components.Schemas.CategoricalBlockLine)
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self = .CategoricalSampleLine(try .init(from: decoder))
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self = .CategoricalBlockLine(try .init(from: decoder))
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .CategoricalSampleLine(value):
+                    try value.encode(to: encoder)
+                case let .CategoricalBlockLine(value):
+                    try value.encode(to: encoder)
+                }
+            }
+        }
+        /// A /cce/lines stream as the array of its lines; each item is one line, sample or block.
+        ///
+        /// - Remark: Generated from `#/components/schemas/CategoricalLines`.
+        public typealias CategoricalLines = [Components.Schemas.CategoricalLinesPayload]
+        /// - Remark: Generated from `#/components/schemas/BinaryLines`.
+        @frozen public enum BinaryLinesPayload: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BinaryLines/case1`.
+            case BinarySampleLine(Components.Schemas.BinarySampleLine)
+            /// - Remark: Generated from `#/components/schemas/BinaryLines/case2`.
+            case BinaryBlockLine(Components.Schemas.BinaryBlockLine)
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self = .BinarySampleLine(try .init(from: decoder))
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self = .BinaryBlockLine(try .init(from: decoder))
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .BinarySampleLine(value):
+                    try value.encode(to: encoder)
+                case let .BinaryBlockLine(value):
+                    try value.encode(to: encoder)
+                }
+            }
+        }
+        /// A /bce/lines stream as the array of its lines; each item is one line, sample or block.
+        ///
+        /// - Remark: Generated from `#/components/schemas/BinaryLines`.
+        public typealias BinaryLines = [Components.Schemas.BinaryLinesPayload]
+        /// One sample of /cce/lines.
+        ///
+        /// - Remark: Generated from `#/components/schemas/CategoricalSampleLine`.
+        public struct CategoricalSampleLine: Codable, Hashable, Sendable {
+            /// C ≥ 2 probabilities summing to 1, or logits.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalSampleLine/prediction`.
+            public var prediction: [Swift.Double]
+            /// A class index in [0, C), or a row of C values in [0, 1] summing to 1.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalSampleLine/label`.
+            @frozen public enum LabelPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/CategoricalSampleLine/label/case1`.
+                case case1(Swift.Double)
+                /// - Remark: Generated from `#/components/schemas/CategoricalSampleLine/label/case2`.
+                case case2([Swift.Double])
+                public init(from decoder: any Swift.Decoder) throws {
+                    var errors: [any Swift.Error] = []
+                    do {
+                        self = .case1(try decoder.decodeFromSingleValueContainer())
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    do {
+                        self = .case2(try decoder.decodeFromSingleValueContainer())
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                        type: Self.self,
+                        codingPath: decoder.codingPath,
+                        errors: errors
+                    )
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    switch self {
+                    case let .case1(value):
+                        try encoder.encodeToSingleValueContainer(value)
+                    case let .case2(value):
+                        try encoder.encodeToSingleValueContainer(value)
+                    }
+                }
+            }
+            /// A class index in [0, C), or a row of C values in [0, 1] summing to 1.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalSampleLine/label`.
+            public var label: Components.Schemas.CategoricalSampleLine.LabelPayload
+            /// The sample's weight (≥ 0); absent or null is 1.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoricalSampleLine/weight`.
+            public var weight: Swift.Double?
+            /// Creates a new `CategoricalSampleLine`.
+            ///
+            /// - Parameters:
+            ///   - prediction: C ≥ 2 probabilities summing to 1, or logits.
+            ///   - label: A class index in [0, C), or a row of C values in [0, 1] summing to 1.
+            ///   - weight: The sample's weight (≥ 0); absent or null is 1.
+            public init(
+                prediction: [Swift.Double],
+                label: Components.Schemas.CategoricalSampleLine.LabelPayload,
+                weight: Swift.Double? = nil
+            ) {
+                self.prediction = prediction
+                self.label = label
+                self.weight = weight
+            }
+            public enum CodingKeys: String, CodingKey {
+                case prediction
+                case label
+                case weight
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.prediction = try container.decode(
+                    [Swift.Double].self,
+                    forKey: .prediction
+                )
+                self.label = try container.decode(
+                    Components.Schemas.CategoricalSampleLine.LabelPayload.self,
+                    forKey: .label
+                )
+                self.weight = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .weight
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "prediction",
+                    "label",
+                    "weight"
+                ])
+            }
+        }
+        /// Many samples of /cce/lines on one line, in any form a /cce body gives them.
+        ///
+        /// - Remark: Generated from `#/components/schemas/CategoricalBlockLine`.
+        public struct CategoricalBlockLine: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CategoricalBlockLine/predictions`.
+            public var predictions: Components.Schemas.Matrix
+            /// - Remark: Generated from `#/components/schemas/CategoricalBlockLine/labels`.
+            public var labels: Components.Schemas.CategoricalLabels
+            /// - Remark: Generated from `#/components/schemas/CategoricalBlockLine/sample_weights`.
+            public var sampleWeights: Components.Schemas.SampleWeights?
+            /// Creates a new `CategoricalBlockLine`.
+            ///
+            /// - Parameters:
+            ///   - predictions:
+            ///   - labels:
+            ///   - sampleWeights:
+            public init(
+                predictions: Components.Schemas.Matrix,
+                labels: Components.Schemas.CategoricalLabels,
+                sampleWeights: Components.Schemas.SampleWeights? = nil
+            ) {
+                self.predictions = predictions
+                self.labels = labels
+                self.sampleWeights = sampleWeights
+            }
+            public enum CodingKeys: String, CodingKey {
+                case predictions
+                case labels
+                case sampleWeights = "sample_weights"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.predictions = try container.decode(
+                    Components.Schemas.Matrix.self,
+                    forKey: .predictions
+                )
+                self.labels = try container.decode(
+                    Components.Schemas.CategoricalLabels.self,
+                    forKey: .labels
+                )
+                self.sampleWeights = try container.decodeIfPresent(
+                    Components.Schemas.SampleWeights.self,
+                    forKey: .sampleWeights
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "predictions",
+                    "labels",
+                    "sample_weights"
+                ])
+            }
+        }
+        /// One sample of /bce/lines.
+        ///
+        /// - Remark: Generated from `#/components/schemas/BinarySampleLine`.
+        public struct BinarySampleLine: Codable, Hashable, Sendable {
+            /// C ≥ 1 independent probabilities or logits.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinarySampleLine/prediction`.
+            public var prediction: [Swift.Double]
+            /// A row of C values in [0, 1]; with C = 1, also one value.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinarySampleLine/label`.
+            @frozen public enum LabelPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/BinarySampleLine/label/case1`.
+                case case1(Swift.Double)
+                /// - Remark: Generated from `#/components/schemas/BinarySampleLine/label/case2`.
+                case case2([Swift.Double])
+                public init(from decoder: any Swift.Decoder) throws {
+                    var errors: [any Swift.Error] = []
+                    do {
+                        self = .case1(try decoder.decodeFromSingleValueContainer())
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    do {
+                        self = .case2(try decoder.decodeFromSingleValueContainer())
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                        type: Self.self,
+                        codingPath: decoder.codingPath,
+                        errors: errors
+                    )
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    switch self {
+                    case let .case1(value):
+                        try encoder.encodeToSingleValueContainer(value)
+                    case let .case2(value):
+                        try encoder.encodeToSingleValueContainer(value)
+                    }
+                }
+            }
+            /// A row of C values in [0, 1]; with C = 1, also one value.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinarySampleLine/label`.
+            public var label: Components.Schemas.BinarySampleLine.LabelPayload
+            /// The sample's weight (≥ 0); absent or null is 1.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BinarySampleLine/weight`.
+            public var weight: Swift.Double?
+            /// Creates a new `BinarySampleLine`.
+            ///
+            /// - Parameters:
+            ///   - prediction: C ≥ 1 independent probabilities or logits.
+            ///   - label: A row of C values in [0, 1]; with C = 1, also one value.
+            ///   - weight: The sample's weight (≥ 0); absent or null is 1.
+            public init(
+                prediction: [Swift.Double],
+                label: Components.Schemas.BinarySampleLine.LabelPayload,
+                weight: Swift.Double? = nil
+            ) {
+                self.prediction = prediction
+                self.label = label
+                self.weight = weight
+            }
+            public enum CodingKeys: String, CodingKey {
+                case prediction
+                case label
+                case weight
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.prediction = try container.decode(
+                    [Swift.Double].self,
+                    forKey: .prediction
+                )
+                self.label = try container.decode(
+                    Components.Schemas.BinarySampleLine.LabelPayload.self,
+                    forKey: .label
+                )
+                self.weight = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .weight
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "prediction",
+                    "label",
+                    "weight"
+                ])
+            }
+        }
+        /// Many samples of /bce/lines on one line, in any form a /bce body gives them.
+        ///
+        /// - Remark: Generated from `#/components/schemas/BinaryBlockLine`.
+        public struct BinaryBlockLine: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BinaryBlockLine/predictions`.
+            public var predictions: Components.Schemas.BinaryPredictions
+            /// - Remark: Generated from `#/components/schemas/BinaryBlockLine/labels`.
+            public var labels: Components.Schemas.BinaryLabels
+            /// - Remark: Generated from `#/components/schemas/BinaryBlockLine/sample_weights`.
+            public var sampleWeights: Components.Schemas.SampleWeights?
+            /// Creates a new `BinaryBlockLine`.
+            ///
+            /// - Parameters:
+            ///   - predictions:
+            ///   - labels:
+            ///   - sampleWeights:
+            public init(
+                predictions: Components.Schemas.BinaryPredictions,
+                labels: Components.Schemas.BinaryLabels,
+                sampleWeights: Components.Schemas.SampleWeights? = nil
+            ) {
+                self.predictions = predictions
+                self.labels = labels
+                self.sampleWeights = sampleWeights
+            }
+            public enum CodingKeys: String, CodingKey {
+                case predictions
+                case labels
+                case sampleWeights = "sample_weights"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.predictions = try container.decode(
+                    Components.Schemas.BinaryPredictions.self,
+                    forKey: .predictions
+                )
+                self.labels = try container.decode(
+                    Components.Schemas.BinaryLabels.self,
+                    forKey: .labels
+                )
+                self.sampleWeights = try container.decodeIfPresent(
+                    Components.Schemas.SampleWeights.self,
+                    forKey: .sampleWeights
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "predictions",
+                    "labels",
+                    "sample_weights"
+                ])
+            }
+        }
         /// true adds the per-sample arrays `losses` and `bands` to both answers. null means the default (false, unlike /cce and /bce).
         ///
         /// - Remark: Generated from `#/components/schemas/ComparePerSample`.

@@ -716,6 +716,867 @@ public enum Operations {
             }
         }
     }
+    /// Categorical cross-entropy of a JSON Lines stream (a prediction log of any size)
+    ///
+    /// The answer of /cce for the samples of a JSON Lines stream, scored as it arrives, in
+    /// constant memory, with no total size but --max-stream-bytes. Each non-blank line is one
+    /// JSON object: a sample line (`prediction`, `label`, optional `weight`) or a block line
+    /// with the data fields of a /cce body (`predictions`, `labels`, optional `sample_weights`)
+    /// in any form /cce accepts, base64 tensors included; they may be mixed, and all must agree
+    /// on the class count and label form. Lines end in `\n` or `\r\n`; the last may lack one;
+    /// blank lines are skipped; a JSON value may not span lines. The request body is described
+    /// as the array of its lines: each item is sent as one line. Options are query parameters
+    /// (the body's field names and rules, weights as comma-separated numbers), checked at the
+    /// headers: a bad one is refused before the body is read. `per_sample` defaults to false
+    /// here. `Content-Encoding: gzip` is accepted (concatenated members too).
+    ///
+    /// An error in a line stops scoring; the rest of the upload is read and dropped, and the
+    /// answer after the last byte names the lowest failing line: pointer `/lines/<i>/...`
+    /// (0-based line index, then the pointer inside that line) and a detail saying `line N`
+    /// (1-based). A query option's problem points at `/<parameter name>`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /cce/lines`.
+    /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)`.
+    public enum CategoricalCrossEntropyLines {
+        public static let id: Swift.String = "categoricalCrossEntropyLines"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/cce/lines/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/LinesBase`.
+                @frozen public enum LinesBase: String, Codable, Hashable, Sendable, CaseIterable {
+                    case _2 = "2"
+                    case _10 = "10"
+                    case e = "e"
+                }
+                /// The body's `base` (2, 10 or e); absent is the convention's default.
+                ///
+                /// - Remark: Generated from `#/paths/cce/lines/POST/query/base`.
+                public var base: Components.Parameters.LinesBase?
+                /// - Remark: Generated from `#/components/parameters/LinesInput`.
+                @frozen public enum LinesInput: String, Codable, Hashable, Sendable, CaseIterable {
+                    case probabilities = "probabilities"
+                    case logits = "logits"
+                }
+                /// The body's `input`; absent is the convention's default.
+                ///
+                /// - Remark: Generated from `#/paths/cce/lines/POST/query/input`.
+                public var input: Components.Parameters.LinesInput?
+                /// - Remark: Generated from `#/components/parameters/LinesConvention`.
+                @frozen public enum LinesConvention: String, Codable, Hashable, Sendable, CaseIterable {
+                    case document = "document"
+                    case sklearn = "sklearn"
+                    case pytorch = "pytorch"
+                    case keras = "keras"
+                }
+                /// The body's `convention` (see the Convention schema); absent is document.
+                ///
+                /// - Remark: Generated from `#/paths/cce/lines/POST/query/convention`.
+                public var convention: Components.Parameters.LinesConvention?
+                /// The body's `label_smoothing`, in [0, 1).
+                ///
+                /// - Remark: Generated from `#/paths/cce/lines/POST/query/label_smoothing`.
+                public var labelSmoothing: Components.Parameters.LinesLabelSmoothing?
+                /// The body's `epsilon`, in (0, 0.5); not with logits.
+                ///
+                /// - Remark: Generated from `#/paths/cce/lines/POST/query/epsilon`.
+                public var epsilon: Components.Parameters.LinesEpsilon?
+                /// The coverage of `interval`, strictly between 0 and 1.
+                ///
+                /// - Remark: Generated from `#/paths/cce/lines/POST/query/confidence`.
+                public var confidence: Components.Parameters.LinesConfidence?
+                /// true adds `losses` and `bands` (bounded by --max-samples); false by default on a stream, unlike a JSON body.
+                ///
+                /// - Remark: Generated from `#/paths/cce/lines/POST/query/per_sample`.
+                public var perSample: Components.Parameters.LinesPerSample?
+                /// The body's `class_weights` as comma-separated numbers (C weights ≥ 0).
+                ///
+                /// - Remark: Generated from `#/paths/cce/lines/POST/query/class_weights`.
+                public var classWeights: Components.Parameters.LinesClassWeights?
+                /// The body's `model`.
+                ///
+                /// - Remark: Generated from `#/paths/cce/lines/POST/query/model`.
+                public var model: Components.Parameters.LinesModel?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - base: The body's `base` (2, 10 or e); absent is the convention's default.
+                ///   - input: The body's `input`; absent is the convention's default.
+                ///   - convention: The body's `convention` (see the Convention schema); absent is document.
+                ///   - labelSmoothing: The body's `label_smoothing`, in [0, 1).
+                ///   - epsilon: The body's `epsilon`, in (0, 0.5); not with logits.
+                ///   - confidence: The coverage of `interval`, strictly between 0 and 1.
+                ///   - perSample: true adds `losses` and `bands` (bounded by --max-samples); false by default on a stream, unlike a JSON body.
+                ///   - classWeights: The body's `class_weights` as comma-separated numbers (C weights ≥ 0).
+                ///   - model: The body's `model`.
+                public init(
+                    base: Components.Parameters.LinesBase? = nil,
+                    input: Components.Parameters.LinesInput? = nil,
+                    convention: Components.Parameters.LinesConvention? = nil,
+                    labelSmoothing: Components.Parameters.LinesLabelSmoothing? = nil,
+                    epsilon: Components.Parameters.LinesEpsilon? = nil,
+                    confidence: Components.Parameters.LinesConfidence? = nil,
+                    perSample: Components.Parameters.LinesPerSample? = nil,
+                    classWeights: Components.Parameters.LinesClassWeights? = nil,
+                    model: Components.Parameters.LinesModel? = nil
+                ) {
+                    self.base = base
+                    self.input = input
+                    self.convention = convention
+                    self.labelSmoothing = labelSmoothing
+                    self.epsilon = epsilon
+                    self.confidence = confidence
+                    self.perSample = perSample
+                    self.classWeights = classWeights
+                    self.model = model
+                }
+            }
+            public var query: Operations.CategoricalCrossEntropyLines.Input.Query
+            /// - Remark: Generated from `#/paths/cce/lines/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CategoricalCrossEntropyLines.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CategoricalCrossEntropyLines.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CategoricalCrossEntropyLines.Input.Headers
+            /// - Remark: Generated from `#/paths/cce/lines/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/cce/lines/POST/requestBody/content/application\/x-ndjson`.
+                case applicationXNdjson(OpenAPIRuntime.HTTPBody)
+                /// - Remark: Generated from `#/paths/cce/lines/POST/requestBody/content/application\/jsonl`.
+                case applicationJsonl(OpenAPIRuntime.HTTPBody)
+            }
+            public var body: Operations.CategoricalCrossEntropyLines.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            ///   - body:
+            public init(
+                query: Operations.CategoricalCrossEntropyLines.Input.Query = .init(),
+                headers: Operations.CategoricalCrossEntropyLines.Input.Headers = .init(),
+                body: Operations.CategoricalCrossEntropyLines.Input.Body
+            ) {
+                self.query = query
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/cce/lines/POST/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/cce/lines/POST/responses/200/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.CategoricalCrossEntropyLines.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/cce/lines/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/cce/lines/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CategoricalResult)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.CategoricalResult {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CategoricalCrossEntropyLines.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.CategoricalCrossEntropyLines.Output.Ok.Headers,
+                    body: Operations.CategoricalCrossEntropyLines.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The loss, as /cce gives it for the same samples
+            ///
+            /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.CategoricalCrossEntropyLines.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.CategoricalCrossEntropyLines.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A line that is not JSON of the expected shape (as InvalidJSON says for a body; pointer
+            /// `/lines/<i>/...`, detail `line N`), or malformed framing (as InvalidJSON says)
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.InvalidLine)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.InvalidLine {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Wrong method; the Allow header lists the right ones
+            ///
+            /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)/responses/405`.
+            ///
+            /// HTTP response code: `405 methodNotAllowed`.
+            case methodNotAllowed(Components.Responses.MethodNotAllowed)
+            /// The associated value of the enum case if `self` is `.methodNotAllowed`.
+            ///
+            /// - Throws: An error if `self` is not `.methodNotAllowed`.
+            /// - SeeAlso: `.methodNotAllowed`.
+            public var methodNotAllowed: Components.Responses.MethodNotAllowed {
+                get throws {
+                    switch self {
+                    case let .methodNotAllowed(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "methodNotAllowed",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A line longer than --max-line-bytes (inflated, for gzip), pointer `/lines/<i>`, or a stream
+            /// longer than --max-stream-bytes; answered after the last byte
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.LineTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.LineTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Content-Type is not application/x-ndjson or application/jsonl, or a Content-Encoding other than identity or gzip
+            ///
+            /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedStreamType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedStreamType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A bad query option, at the headers (pointer `/<parameter>`); or a line that breaks the
+            /// rules ValidationFailed lists for a body (pointer `/lines/<i>/...`, detail `line N`; the
+            /// lowest failing line), or lines that disagree on the class count or label form
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.LineValidationFailed)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.LineValidationFailed {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A Transfer-Encoding other than chunked (RFC 9112 §6.1); the connection is closed
+            ///
+            /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)/responses/501`.
+            ///
+            /// HTTP response code: `501 notImplemented`.
+            case notImplemented(Components.Responses.NotImplemented)
+            /// The associated value of the enum case if `self` is `.notImplemented`.
+            ///
+            /// - Throws: An error if `self` is not `.notImplemented`.
+            /// - SeeAlso: `.notImplemented`.
+            public var notImplemented: Components.Responses.NotImplemented {
+                get throws {
+                    switch self {
+                    case let .notImplemented(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notImplemented",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The memory charged by all requests at once (each body times its route's decoding factor, and
+            /// answers not yet read) would pass --memory-budget-bytes (default 3 GiB): decided from
+            /// Content-Length before the body is read, or as a chunked body grows. Retry after the seconds
+            /// Retry-After gives.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Overloaded)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Overloaded {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Binary cross-entropy of a JSON Lines stream (a prediction log of any size)
+    ///
+    /// The answer of /bce for the samples of a JSON Lines stream, as /cce/lines describes:
+    /// sample lines (`prediction`, `label` a row of C values, or one value when C = 1, optional
+    /// `weight`) and block lines (the data fields of a /bce body), options in the query
+    /// (`pos_weight` as comma-separated numbers), `per_sample` false by default, gzip accepted,
+    /// and errors at pointer `/lines/<i>/...` with a detail saying `line N`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /bce/lines`.
+    /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)`.
+    public enum BinaryCrossEntropyLines {
+        public static let id: Swift.String = "binaryCrossEntropyLines"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/bce/lines/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/LinesBase`.
+                @frozen public enum LinesBase: String, Codable, Hashable, Sendable, CaseIterable {
+                    case _2 = "2"
+                    case _10 = "10"
+                    case e = "e"
+                }
+                /// The body's `base` (2, 10 or e); absent is the convention's default.
+                ///
+                /// - Remark: Generated from `#/paths/bce/lines/POST/query/base`.
+                public var base: Components.Parameters.LinesBase?
+                /// - Remark: Generated from `#/components/parameters/LinesInput`.
+                @frozen public enum LinesInput: String, Codable, Hashable, Sendable, CaseIterable {
+                    case probabilities = "probabilities"
+                    case logits = "logits"
+                }
+                /// The body's `input`; absent is the convention's default.
+                ///
+                /// - Remark: Generated from `#/paths/bce/lines/POST/query/input`.
+                public var input: Components.Parameters.LinesInput?
+                /// - Remark: Generated from `#/components/parameters/LinesConvention`.
+                @frozen public enum LinesConvention: String, Codable, Hashable, Sendable, CaseIterable {
+                    case document = "document"
+                    case sklearn = "sklearn"
+                    case pytorch = "pytorch"
+                    case keras = "keras"
+                }
+                /// The body's `convention` (see the Convention schema); absent is document.
+                ///
+                /// - Remark: Generated from `#/paths/bce/lines/POST/query/convention`.
+                public var convention: Components.Parameters.LinesConvention?
+                /// The body's `label_smoothing`, in [0, 1).
+                ///
+                /// - Remark: Generated from `#/paths/bce/lines/POST/query/label_smoothing`.
+                public var labelSmoothing: Components.Parameters.LinesLabelSmoothing?
+                /// The body's `epsilon`, in (0, 0.5); not with logits.
+                ///
+                /// - Remark: Generated from `#/paths/bce/lines/POST/query/epsilon`.
+                public var epsilon: Components.Parameters.LinesEpsilon?
+                /// The coverage of `interval`, strictly between 0 and 1.
+                ///
+                /// - Remark: Generated from `#/paths/bce/lines/POST/query/confidence`.
+                public var confidence: Components.Parameters.LinesConfidence?
+                /// true adds `losses` and `bands` (bounded by --max-samples); false by default on a stream, unlike a JSON body.
+                ///
+                /// - Remark: Generated from `#/paths/bce/lines/POST/query/per_sample`.
+                public var perSample: Components.Parameters.LinesPerSample?
+                /// The body's `pos_weight` as comma-separated numbers (C weights ≥ 0).
+                ///
+                /// - Remark: Generated from `#/paths/bce/lines/POST/query/pos_weight`.
+                public var posWeight: Components.Parameters.LinesPosWeight?
+                /// The body's `model`.
+                ///
+                /// - Remark: Generated from `#/paths/bce/lines/POST/query/model`.
+                public var model: Components.Parameters.LinesModel?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - base: The body's `base` (2, 10 or e); absent is the convention's default.
+                ///   - input: The body's `input`; absent is the convention's default.
+                ///   - convention: The body's `convention` (see the Convention schema); absent is document.
+                ///   - labelSmoothing: The body's `label_smoothing`, in [0, 1).
+                ///   - epsilon: The body's `epsilon`, in (0, 0.5); not with logits.
+                ///   - confidence: The coverage of `interval`, strictly between 0 and 1.
+                ///   - perSample: true adds `losses` and `bands` (bounded by --max-samples); false by default on a stream, unlike a JSON body.
+                ///   - posWeight: The body's `pos_weight` as comma-separated numbers (C weights ≥ 0).
+                ///   - model: The body's `model`.
+                public init(
+                    base: Components.Parameters.LinesBase? = nil,
+                    input: Components.Parameters.LinesInput? = nil,
+                    convention: Components.Parameters.LinesConvention? = nil,
+                    labelSmoothing: Components.Parameters.LinesLabelSmoothing? = nil,
+                    epsilon: Components.Parameters.LinesEpsilon? = nil,
+                    confidence: Components.Parameters.LinesConfidence? = nil,
+                    perSample: Components.Parameters.LinesPerSample? = nil,
+                    posWeight: Components.Parameters.LinesPosWeight? = nil,
+                    model: Components.Parameters.LinesModel? = nil
+                ) {
+                    self.base = base
+                    self.input = input
+                    self.convention = convention
+                    self.labelSmoothing = labelSmoothing
+                    self.epsilon = epsilon
+                    self.confidence = confidence
+                    self.perSample = perSample
+                    self.posWeight = posWeight
+                    self.model = model
+                }
+            }
+            public var query: Operations.BinaryCrossEntropyLines.Input.Query
+            /// - Remark: Generated from `#/paths/bce/lines/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.BinaryCrossEntropyLines.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.BinaryCrossEntropyLines.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.BinaryCrossEntropyLines.Input.Headers
+            /// - Remark: Generated from `#/paths/bce/lines/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/bce/lines/POST/requestBody/content/application\/x-ndjson`.
+                case applicationXNdjson(OpenAPIRuntime.HTTPBody)
+                /// - Remark: Generated from `#/paths/bce/lines/POST/requestBody/content/application\/jsonl`.
+                case applicationJsonl(OpenAPIRuntime.HTTPBody)
+            }
+            public var body: Operations.BinaryCrossEntropyLines.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            ///   - body:
+            public init(
+                query: Operations.BinaryCrossEntropyLines.Input.Query = .init(),
+                headers: Operations.BinaryCrossEntropyLines.Input.Headers = .init(),
+                body: Operations.BinaryCrossEntropyLines.Input.Body
+            ) {
+                self.query = query
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/bce/lines/POST/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    /// a fresh 32-hex-digit id; also in the access log line of the request.
+                    ///
+                    ///
+                    /// - Remark: Generated from `#/paths/bce/lines/POST/responses/200/headers/X-Request-Id`.
+                    public var xRequestId: Components.Headers.RequestId
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
+                    public init(xRequestId: Components.Headers.RequestId) {
+                        self.xRequestId = xRequestId
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.BinaryCrossEntropyLines.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/bce/lines/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/bce/lines/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.BinaryResult)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.BinaryResult {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.BinaryCrossEntropyLines.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.BinaryCrossEntropyLines.Output.Ok.Headers,
+                    body: Operations.BinaryCrossEntropyLines.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The loss, as /bce gives it for the same samples
+            ///
+            /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.BinaryCrossEntropyLines.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.BinaryCrossEntropyLines.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A line that is not JSON of the expected shape (as InvalidJSON says for a body; pointer
+            /// `/lines/<i>/...`, detail `line N`), or malformed framing (as InvalidJSON says)
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.InvalidLine)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.InvalidLine {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Wrong method; the Allow header lists the right ones
+            ///
+            /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)/responses/405`.
+            ///
+            /// HTTP response code: `405 methodNotAllowed`.
+            case methodNotAllowed(Components.Responses.MethodNotAllowed)
+            /// The associated value of the enum case if `self` is `.methodNotAllowed`.
+            ///
+            /// - Throws: An error if `self` is not `.methodNotAllowed`.
+            /// - SeeAlso: `.methodNotAllowed`.
+            public var methodNotAllowed: Components.Responses.MethodNotAllowed {
+                get throws {
+                    switch self {
+                    case let .methodNotAllowed(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "methodNotAllowed",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A line longer than --max-line-bytes (inflated, for gzip), pointer `/lines/<i>`, or a stream
+            /// longer than --max-stream-bytes; answered after the last byte
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.LineTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.LineTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Content-Type is not application/x-ndjson or application/jsonl, or a Content-Encoding other than identity or gzip
+            ///
+            /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedStreamType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedStreamType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A bad query option, at the headers (pointer `/<parameter>`); or a line that breaks the
+            /// rules ValidationFailed lists for a body (pointer `/lines/<i>/...`, detail `line N`; the
+            /// lowest failing line), or lines that disagree on the class count or label form
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.LineValidationFailed)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.LineValidationFailed {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A Transfer-Encoding other than chunked (RFC 9112 §6.1); the connection is closed
+            ///
+            /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)/responses/501`.
+            ///
+            /// HTTP response code: `501 notImplemented`.
+            case notImplemented(Components.Responses.NotImplemented)
+            /// The associated value of the enum case if `self` is `.notImplemented`.
+            ///
+            /// - Throws: An error if `self` is not `.notImplemented`.
+            /// - SeeAlso: `.notImplemented`.
+            public var notImplemented: Components.Responses.NotImplemented {
+                get throws {
+                    switch self {
+                    case let .notImplemented(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notImplemented",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The memory charged by all requests at once (each body times its route's decoding factor, and
+            /// answers not yet read) would pass --memory-budget-bytes (default 3 GiB): decided from
+            /// Content-Length before the body is read, or as a chunked body grows. Retry after the seconds
+            /// Retry-After gives.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Overloaded)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Overloaded {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
     /// Many scoring jobs in one request
     ///
     /// Results come back in the order of the jobs. A job that fails (400 for JSON of the wrong

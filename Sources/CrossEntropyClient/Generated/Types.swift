@@ -38,6 +38,41 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /bce`.
     /// - Remark: Generated from `#/paths//bce/post(binaryCrossEntropy)`.
     func binaryCrossEntropy(_ input: Operations.BinaryCrossEntropy.Input) async throws -> Operations.BinaryCrossEntropy.Output
+    /// Categorical cross-entropy of a JSON Lines stream (a prediction log of any size)
+    ///
+    /// The answer of /cce for the samples of a JSON Lines stream, scored as it arrives, in
+    /// constant memory, with no total size but --max-stream-bytes. Each non-blank line is one
+    /// JSON object: a sample line (`prediction`, `label`, optional `weight`) or a block line
+    /// with the data fields of a /cce body (`predictions`, `labels`, optional `sample_weights`)
+    /// in any form /cce accepts, base64 tensors included; they may be mixed, and all must agree
+    /// on the class count and label form. Lines end in `\n` or `\r\n`; the last may lack one;
+    /// blank lines are skipped; a JSON value may not span lines. The request body is described
+    /// as the array of its lines: each item is sent as one line. Options are query parameters
+    /// (the body's field names and rules, weights as comma-separated numbers), checked at the
+    /// headers: a bad one is refused before the body is read. `per_sample` defaults to false
+    /// here. `Content-Encoding: gzip` is accepted (concatenated members too).
+    ///
+    /// An error in a line stops scoring; the rest of the upload is read and dropped, and the
+    /// answer after the last byte names the lowest failing line: pointer `/lines/<i>/...`
+    /// (0-based line index, then the pointer inside that line) and a detail saying `line N`
+    /// (1-based). A query option's problem points at `/<parameter name>`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /cce/lines`.
+    /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)`.
+    func categoricalCrossEntropyLines(_ input: Operations.CategoricalCrossEntropyLines.Input) async throws -> Operations.CategoricalCrossEntropyLines.Output
+    /// Binary cross-entropy of a JSON Lines stream (a prediction log of any size)
+    ///
+    /// The answer of /bce for the samples of a JSON Lines stream, as /cce/lines describes:
+    /// sample lines (`prediction`, `label` a row of C values, or one value when C = 1, optional
+    /// `weight`) and block lines (the data fields of a /bce body), options in the query
+    /// (`pos_weight` as comma-separated numbers), `per_sample` false by default, gzip accepted,
+    /// and errors at pointer `/lines/<i>/...` with a detail saying `line N`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /bce/lines`.
+    /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)`.
+    func binaryCrossEntropyLines(_ input: Operations.BinaryCrossEntropyLines.Input) async throws -> Operations.BinaryCrossEntropyLines.Output
     /// Many scoring jobs in one request
     ///
     /// Results come back in the order of the jobs. A job that fails (400 for JSON of the wrong
@@ -152,6 +187,61 @@ extension APIProtocol {
         body: Operations.BinaryCrossEntropy.Input.Body
     ) async throws -> Operations.BinaryCrossEntropy.Output {
         try await binaryCrossEntropy(Operations.BinaryCrossEntropy.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Categorical cross-entropy of a JSON Lines stream (a prediction log of any size)
+    ///
+    /// The answer of /cce for the samples of a JSON Lines stream, scored as it arrives, in
+    /// constant memory, with no total size but --max-stream-bytes. Each non-blank line is one
+    /// JSON object: a sample line (`prediction`, `label`, optional `weight`) or a block line
+    /// with the data fields of a /cce body (`predictions`, `labels`, optional `sample_weights`)
+    /// in any form /cce accepts, base64 tensors included; they may be mixed, and all must agree
+    /// on the class count and label form. Lines end in `\n` or `\r\n`; the last may lack one;
+    /// blank lines are skipped; a JSON value may not span lines. The request body is described
+    /// as the array of its lines: each item is sent as one line. Options are query parameters
+    /// (the body's field names and rules, weights as comma-separated numbers), checked at the
+    /// headers: a bad one is refused before the body is read. `per_sample` defaults to false
+    /// here. `Content-Encoding: gzip` is accepted (concatenated members too).
+    ///
+    /// An error in a line stops scoring; the rest of the upload is read and dropped, and the
+    /// answer after the last byte names the lowest failing line: pointer `/lines/<i>/...`
+    /// (0-based line index, then the pointer inside that line) and a detail saying `line N`
+    /// (1-based). A query option's problem points at `/<parameter name>`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /cce/lines`.
+    /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)`.
+    public func categoricalCrossEntropyLines(
+        query: Operations.CategoricalCrossEntropyLines.Input.Query = .init(),
+        headers: Operations.CategoricalCrossEntropyLines.Input.Headers = .init(),
+        body: Operations.CategoricalCrossEntropyLines.Input.Body
+    ) async throws -> Operations.CategoricalCrossEntropyLines.Output {
+        try await categoricalCrossEntropyLines(Operations.CategoricalCrossEntropyLines.Input(
+            query: query,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Binary cross-entropy of a JSON Lines stream (a prediction log of any size)
+    ///
+    /// The answer of /bce for the samples of a JSON Lines stream, as /cce/lines describes:
+    /// sample lines (`prediction`, `label` a row of C values, or one value when C = 1, optional
+    /// `weight`) and block lines (the data fields of a /bce body), options in the query
+    /// (`pos_weight` as comma-separated numbers), `per_sample` false by default, gzip accepted,
+    /// and errors at pointer `/lines/<i>/...` with a detail saying `line N`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /bce/lines`.
+    /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)`.
+    public func binaryCrossEntropyLines(
+        query: Operations.BinaryCrossEntropyLines.Input.Query = .init(),
+        headers: Operations.BinaryCrossEntropyLines.Input.Headers = .init(),
+        body: Operations.BinaryCrossEntropyLines.Input.Body
+    ) async throws -> Operations.BinaryCrossEntropyLines.Output {
+        try await binaryCrossEntropyLines(Operations.BinaryCrossEntropyLines.Input(
+            query: query,
             headers: headers,
             body: body
         ))

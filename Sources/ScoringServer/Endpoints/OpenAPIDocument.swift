@@ -198,6 +198,123 @@ enum OpenAPIDocument {
                   $ref: '#/components/responses/UnsupportedMediaType'
                 '422':
                   $ref: '#/components/responses/ValidationFailed'
+          /cce/lines:
+            post:
+              operationId: categoricalCrossEntropyLines
+              summary: Categorical cross-entropy of a JSON Lines stream (a prediction log of any size)
+              description: |
+                The answer of /cce for the samples of a JSON Lines stream, scored as it arrives, in
+                constant memory, with no total size but --max-stream-bytes. Each non-blank line is one
+                JSON object: a sample line (`prediction`, `label`, optional `weight`) or a block line
+                with the data fields of a /cce body (`predictions`, `labels`, optional `sample_weights`)
+                in any form /cce accepts, base64 tensors included; they may be mixed, and all must agree
+                on the class count and label form. Lines end in `\n` or `\r\n`; the last may lack one;
+                blank lines are skipped; a JSON value may not span lines. The request body is described
+                as the array of its lines: each item is sent as one line. Options are query parameters
+                (the body's field names and rules, weights as comma-separated numbers), checked at the
+                headers: a bad one is refused before the body is read. `per_sample` defaults to false
+                here. `Content-Encoding: gzip` is accepted (concatenated members too).
+
+                An error in a line stops scoring; the rest of the upload is read and dropped, and the
+                answer after the last byte names the lowest failing line: pointer `/lines/<i>/...`
+                (0-based line index, then the pointer inside that line) and a detail saying `line N`
+                (1-based). A query option's problem points at `/<parameter name>`.
+              parameters:
+                - $ref: '#/components/parameters/LinesBase'
+                - $ref: '#/components/parameters/LinesInput'
+                - $ref: '#/components/parameters/LinesConvention'
+                - $ref: '#/components/parameters/LinesLabelSmoothing'
+                - $ref: '#/components/parameters/LinesEpsilon'
+                - $ref: '#/components/parameters/LinesConfidence'
+                - $ref: '#/components/parameters/LinesPerSample'
+                - $ref: '#/components/parameters/LinesClassWeights'
+                - $ref: '#/components/parameters/LinesModel'
+              requestBody:
+                required: true
+                content:
+                  application/x-ndjson:
+                    schema:
+                      $ref: '#/components/schemas/CategoricalLines'
+                  application/jsonl:
+                    schema:
+                      $ref: '#/components/schemas/CategoricalLines'
+              responses:
+                '200':
+                  description: The loss, as /cce gives it for the same samples
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
+                  content:
+                    application/json:
+                      schema:
+                        $ref: '#/components/schemas/CategoricalResult'
+                '400':
+                  $ref: '#/components/responses/InvalidLine'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
+                '413':
+                  $ref: '#/components/responses/LineTooLarge'
+                '415':
+                  $ref: '#/components/responses/UnsupportedStreamType'
+                '422':
+                  $ref: '#/components/responses/LineValidationFailed'
+                '501':
+                  $ref: '#/components/responses/NotImplemented'
+                '503':
+                  $ref: '#/components/responses/Overloaded'
+          /bce/lines:
+            post:
+              operationId: binaryCrossEntropyLines
+              summary: Binary cross-entropy of a JSON Lines stream (a prediction log of any size)
+              description: |
+                The answer of /bce for the samples of a JSON Lines stream, as /cce/lines describes:
+                sample lines (`prediction`, `label` a row of C values, or one value when C = 1, optional
+                `weight`) and block lines (the data fields of a /bce body), options in the query
+                (`pos_weight` as comma-separated numbers), `per_sample` false by default, gzip accepted,
+                and errors at pointer `/lines/<i>/...` with a detail saying `line N`.
+              parameters:
+                - $ref: '#/components/parameters/LinesBase'
+                - $ref: '#/components/parameters/LinesInput'
+                - $ref: '#/components/parameters/LinesConvention'
+                - $ref: '#/components/parameters/LinesLabelSmoothing'
+                - $ref: '#/components/parameters/LinesEpsilon'
+                - $ref: '#/components/parameters/LinesConfidence'
+                - $ref: '#/components/parameters/LinesPerSample'
+                - $ref: '#/components/parameters/LinesPosWeight'
+                - $ref: '#/components/parameters/LinesModel'
+              requestBody:
+                required: true
+                content:
+                  application/x-ndjson:
+                    schema:
+                      $ref: '#/components/schemas/BinaryLines'
+                  application/jsonl:
+                    schema:
+                      $ref: '#/components/schemas/BinaryLines'
+              responses:
+                '200':
+                  description: The loss, as /bce gives it for the same samples
+                  headers:
+                    X-Request-Id:
+                      $ref: '#/components/headers/RequestId'
+                  content:
+                    application/json:
+                      schema:
+                        $ref: '#/components/schemas/BinaryResult'
+                '400':
+                  $ref: '#/components/responses/InvalidLine'
+                '405':
+                  $ref: '#/components/responses/MethodNotAllowed'
+                '413':
+                  $ref: '#/components/responses/LineTooLarge'
+                '415':
+                  $ref: '#/components/responses/UnsupportedStreamType'
+                '422':
+                  $ref: '#/components/responses/LineValidationFailed'
+                '501':
+                  $ref: '#/components/responses/NotImplemented'
+                '503':
+                  $ref: '#/components/responses/Overloaded'
           /batch:
             post:
               operationId: batch
@@ -783,6 +900,104 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Convention'
                 model:
                   $ref: '#/components/schemas/Model'
+            CategoricalLines:
+              description: A /cce/lines stream as the array of its lines; each item is one line, sample or block.
+              type: array
+              minItems: 1
+              example:
+                - prediction: [0.2, 0.7, 0.1]
+                  label: 1
+                - prediction: [0.6, 0.3, 0.1]
+                  label: 0
+                  weight: 2
+                - predictions: [[0.1, 0.1, 0.8], [0.3, 0.4, 0.3]]
+                  labels: [2, 1]
+              items:
+                oneOf:
+                  - $ref: '#/components/schemas/CategoricalSampleLine'
+                  - $ref: '#/components/schemas/CategoricalBlockLine'
+            BinaryLines:
+              description: A /bce/lines stream as the array of its lines; each item is one line, sample or block.
+              type: array
+              minItems: 1
+              example:
+                - prediction: [0.8, 0.4, 0.6]
+                  label: [1, 0, 1]
+                - predictions: [[0.1, 0.9, 0.5]]
+                  labels: [[0, 1, 1]]
+                  sample_weights: [2]
+              items:
+                oneOf:
+                  - $ref: '#/components/schemas/BinarySampleLine'
+                  - $ref: '#/components/schemas/BinaryBlockLine'
+            CategoricalSampleLine:
+              description: One sample of /cce/lines.
+              type: object
+              additionalProperties: false
+              required: [prediction, label]
+              properties:
+                prediction:
+                  description: C ≥ 2 probabilities summing to 1, or logits.
+                  type: array
+                  items:
+                    type: number
+                label:
+                  description: A class index in [0, C), or a row of C values in [0, 1] summing to 1.
+                  oneOf:
+                    - type: number
+                    - type: array
+                      items:
+                        type: number
+                weight:
+                  description: The sample's weight (≥ 0); absent or null is 1.
+                  type: [number, 'null']
+                  minimum: 0
+            CategoricalBlockLine:
+              description: Many samples of /cce/lines on one line, in any form a /cce body gives them.
+              type: object
+              additionalProperties: false
+              required: [predictions, labels]
+              properties:
+                predictions:
+                  $ref: '#/components/schemas/Matrix'
+                labels:
+                  $ref: '#/components/schemas/CategoricalLabels'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
+            BinarySampleLine:
+              description: One sample of /bce/lines.
+              type: object
+              additionalProperties: false
+              required: [prediction, label]
+              properties:
+                prediction:
+                  description: C ≥ 1 independent probabilities or logits.
+                  type: array
+                  items:
+                    type: number
+                label:
+                  description: A row of C values in [0, 1]; with C = 1, also one value.
+                  oneOf:
+                    - type: number
+                    - type: array
+                      items:
+                        type: number
+                weight:
+                  description: The sample's weight (≥ 0); absent or null is 1.
+                  type: [number, 'null']
+                  minimum: 0
+            BinaryBlockLine:
+              description: Many samples of /bce/lines on one line, in any form a /bce body gives them.
+              type: object
+              additionalProperties: false
+              required: [predictions, labels]
+              properties:
+                predictions:
+                  $ref: '#/components/schemas/BinaryPredictions'
+                labels:
+                  $ref: '#/components/schemas/BinaryLabels'
+                sample_weights:
+                  $ref: '#/components/schemas/SampleWeights'
             ComparePerSample:
               description: true adds the per-sample arrays `losses` and `bands` to both answers. null means the default (false, unlike /cce and /bce).
               type: [boolean, 'null']
@@ -1353,6 +1568,91 @@ enum OpenAPIDocument {
                 type: string
                 minLength: 1
                 maxLength: 128
+          parameters:
+            LinesBase:
+              name: base
+              in: query
+              description: The body's `base` (2, 10 or e); absent is the convention's default.
+              schema:
+                type: string
+                enum: ['2', '10', e]
+            LinesInput:
+              name: input
+              in: query
+              description: The body's `input`; absent is the convention's default.
+              schema:
+                type: string
+                enum: [probabilities, logits]
+            LinesConvention:
+              name: convention
+              in: query
+              description: The body's `convention` (see the Convention schema); absent is document.
+              schema:
+                type: string
+                enum: [document, sklearn, pytorch, keras]
+            LinesLabelSmoothing:
+              name: label_smoothing
+              in: query
+              description: The body's `label_smoothing`, in [0, 1).
+              schema:
+                type: number
+                minimum: 0
+                exclusiveMaximum: 1
+            LinesEpsilon:
+              name: epsilon
+              in: query
+              description: The body's `epsilon`, in (0, 0.5); not with logits.
+              schema:
+                type: number
+                exclusiveMinimum: 0
+                exclusiveMaximum: 0.5
+            LinesConfidence:
+              name: confidence
+              in: query
+              description: The coverage of `interval`, strictly between 0 and 1.
+              schema:
+                type: number
+                exclusiveMinimum: 0
+                exclusiveMaximum: 1
+                default: 0.95
+            LinesPerSample:
+              name: per_sample
+              in: query
+              description: true adds `losses` and `bands` (bounded by --max-samples); false by default on a stream, unlike a JSON body.
+              schema:
+                type: boolean
+                default: false
+            LinesClassWeights:
+              name: class_weights
+              in: query
+              description: The body's `class_weights` as comma-separated numbers (C weights ≥ 0).
+              style: form
+              explode: false
+              schema:
+                type: array
+                items:
+                  type: number
+                  minimum: 0
+            LinesPosWeight:
+              name: pos_weight
+              in: query
+              description: The body's `pos_weight` as comma-separated numbers (C weights ≥ 0).
+              style: form
+              explode: false
+              schema:
+                type: array
+                items:
+                  type: number
+                  minimum: 0
+            LinesModel:
+              name: model
+              in: query
+              description: The body's `model`.
+              schema:
+                type: string
+                minLength: 1
+                maxLength: 64
+                pattern: '^[A-Za-z0-9._:-]+$'
           responses:
             InvalidJSON:
               description: |
@@ -1472,6 +1772,49 @@ enum OpenAPIDocument {
                     errors:
                       - pointer: /per_sampel
                         detail: unknown field 'per_sampel'; did you mean 'per_sample'?
+            InvalidLine:
+              description: |
+                A line that is not JSON of the expected shape (as InvalidJSON says for a body; pointer
+                `/lines/<i>/...`, detail `line N`), or malformed framing (as InvalidJSON says)
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
+              content:
+                application/problem+json:
+                  schema:
+                    $ref: '#/components/schemas/Problem'
+            LineTooLarge:
+              description: |
+                A line longer than --max-line-bytes (inflated, for gzip), pointer `/lines/<i>`, or a stream
+                longer than --max-stream-bytes; answered after the last byte
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
+              content:
+                application/problem+json:
+                  schema:
+                    $ref: '#/components/schemas/Problem'
+            UnsupportedStreamType:
+              description: Content-Type is not application/x-ndjson or application/jsonl, or a Content-Encoding other than identity or gzip
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
+              content:
+                application/problem+json:
+                  schema:
+                    $ref: '#/components/schemas/Problem'
+            LineValidationFailed:
+              description: |
+                A bad query option, at the headers (pointer `/<parameter>`); or a line that breaks the
+                rules ValidationFailed lists for a body (pointer `/lines/<i>/...`, detail `line N`; the
+                lowest failing line), or lines that disagree on the class count or label form
+              headers:
+                X-Request-Id:
+                  $ref: '#/components/headers/RequestId'
+              content:
+                application/problem+json:
+                  schema:
+                    $ref: '#/components/schemas/Problem'
 
         """#
 }

@@ -99,7 +99,10 @@ struct LineDecoder: Sendable {
             // Weights that are all 0 are fine on one line (a sample of weight 0 counts for
             // nothing): the rule that some weight be positive holds for the whole stream, and is
             // checked at its end. Such a line is validated unweighted and keeps its zeros.
-            let zeroWeights = line.request.sampleWeights.flatMap { $0.allSatisfy { $0 == 0 } ? $0 : nil }
+            // An empty list is not "all 0": it is a count mismatch, left to the validator.
+            let zeroWeights = line.request.sampleWeights.flatMap {
+                !$0.isEmpty && $0.allSatisfy { $0 == 0 } ? $0 : nil
+            }
             if zeroWeights != nil { request.sampleWeights = nil }
             var job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(
                 request, as: kind)
