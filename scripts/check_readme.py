@@ -7,13 +7,17 @@ A block looks like:
     $ curl -s localhost:8080/cce -H 'Content-Type: application/json' -d '{...}'
     {"loss":...}
     ```
-`localhost:8080` is replaced by the port of a service started here on a free port.
+`localhost:8080` is replaced by the port of a service started here on a free port. Every
+command runs in one scratch directory, in README order: a command without `localhost:8080`
+makes a file the next ones read (`printf … > preds.jsonl`, `gzip`), and a ```python block whose
+first line is `# name.py` is written there as name.py before any command runs.
 Usage: scripts/check_readme.py PATH_TO_BINARY
 """
 import pathlib
 import re
 import subprocess
 import sys
+import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -32,22 +36,33 @@ def examples(text):
             yield command, "\n".join(expected)
 
 
+def scripts(text):
+    for block in re.findall(r"```python\n(.*?)```", text, flags=re.S):
+        name = re.match(r"# ([A-Za-z0-9_]+\.py)\n", block)
+        if name:
+            yield name.group(1), block
+
+
 def main():
     binary = sys.argv[1]
     server = subprocess.Popen(
         [binary, "--host", "127.0.0.1", "--port", "0"], stdout=subprocess.PIPE, text=True
     )
+    scratch = tempfile.TemporaryDirectory()
     try:
+        text = (ROOT / "README.md").read_text()
+        for name, source in scripts(text):
+            (pathlib.Path(scratch.name) / name).write_text(source)
         line = server.stdout.readline().strip()
         port = line.rsplit(":", 1)[1]
         failures = 0
         count = 0
-        for command, expected in examples((ROOT / "README.md").read_text()):
-            if "localhost:8080" not in command:
-                continue
+        for command, expected in examples(text):
             count += 1
             live = command.replace("localhost:8080", f"127.0.0.1:{port}")
-            result = subprocess.run(live, shell=True, capture_output=True, text=True, timeout=30)
+            result = subprocess.run(
+                live, shell=True, capture_output=True, text=True, timeout=30, cwd=scratch.name
+            )
             actual = result.stdout.rstrip("\n")
             if actual != expected.rstrip("\n"):
                 failures += 1
@@ -55,6 +70,7 @@ def main():
         print(f"readme: {count - failures} passed, {failures} failed")
         return 1 if failures or count == 0 else 0
     finally:
+        scratch.cleanup()
         server.terminate()
         server.wait(timeout=15)
 
