@@ -3,11 +3,19 @@
 (peak RSS - idle RSS) / body bytes, one request in a fresh process with one thread.
 
     bench/memory-factors.py BINARY [MEGABYTES [ROUTE]]     (default 16 MB bodies, every route)
+    bench/memory-factors.py BINARY MEGABYTES lines         (JSON Lines streams, per batch byte)
 
 The densest JSON (one-digit numbers, 2 bytes each) is the worst case per byte: JSONDecoder's
 working set grows with the count of numbers, not bytes. ScoringServer's MemoryCharge takes its
 factors from these figures (RELIABILITY.md). Standard library only.
+
+A JSON Lines stream is charged per byte of each batch of lines while it is decoded, not per byte
+of its body: `lines` sends a stream of MEGABYTES of sample lines of one-digit numbers, chunked,
+and reports (peak RSS - idle RSS) / the bytes of the batches decoding at once (batches in flight
+× batch bytes, LineLimits' defaults on this machine); everything else the stream holds (the open
+batch, the framer, the merge) is counted in the numerator, so the factor is an upper bound.
 """
+import os
 import base64
 import json
 import re
@@ -121,8 +129,59 @@ def measure(binary, path, body):
         process.wait()
 
 
+# LineLimits' defaults: 256 KiB batches, cores + 1 in flight.
+BATCH_BYTES = 256 << 10
+BATCHES_IN_FLIGHT = (os.cpu_count() or 1) + 1
+COLUMNS = [int(c) for c in os.environ.get("COLUMNS_LIST", "2,10,100,1000").split(",")]
+
+
+def stream(port, path, line, size):
+    """POSTs `line` repeated to `size` bytes as a chunked JSON Lines body."""
+    piece = line * max(1, (64 << 10) // len(line))
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n"
+                  f"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode())
+        sent = 0
+        while sent < size:
+            s.sendall(b"%x\r\n" % len(piece) + piece + b"\r\n")
+            sent += len(piece)
+        s.sendall(b"0\r\n\r\n")
+        answer = b""
+        while chunk := s.recv(1 << 20):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1]), sent
+
+
+def measure_lines(binary, size):
+    print(f"| sample line | line bytes | stream MB | status | peak RSS MB | peak - idle MB |"
+          f" (peak - idle) / ({BATCHES_IN_FLIGHT} × {BATCH_BYTES >> 10} KiB) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for columns in COLUMNS:
+        line = ('{"prediction":[%s],"label":0}\n' % ",".join(["0"] * columns)).encode()
+        process = subprocess.Popen(
+            [binary, "--host", "127.0.0.1", "--port", "0", "--threads", "1", "--log-level", "error",
+             "--memory-budget-bytes", "0"],
+            stdout=subprocess.PIPE, text=True)
+        try:
+            port = int(process.stdout.readline().rsplit(":", 1)[1])
+            stream(port, "/cce/lines?input=logits", line, 1 << 20)  # warm up: the worker threads exist
+            time.sleep(0.2)
+            idle = status_kb(process.pid, "VmRSS")
+            status, sent = stream(port, "/cce/lines?input=logits", line, size)
+            peak = status_kb(process.pid, "VmHWM")
+        finally:
+            process.terminate()
+            process.wait()
+        above = (peak - idle) * 1024
+        print(f"| {columns} one-digit logits | {len(line)} | {sent / 1e6:.0f} | {status} | {peak / 1024:.0f} |"
+              f" {above / 1e6:.1f} | {above / (BATCHES_IN_FLIGHT * BATCH_BYTES):.1f}x |", flush=True)
+
+
 def main():
     binary = sys.argv[1]
+    if len(sys.argv) > 3 and sys.argv[3] == "lines":
+        measure_lines(binary, int(float(sys.argv[2]) * 1e6))
+        return
     size = int(float(sys.argv[2]) * 1e6) if len(sys.argv) > 2 else 16_000_000
     route = sys.argv[3] if len(sys.argv) > 3 else None
     print("| form | route | body MB | status | peak RSS MB | (peak - idle) / body |")

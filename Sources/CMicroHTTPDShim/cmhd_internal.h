@@ -78,6 +78,7 @@ struct cmhd_request {
     size_t chunk_size;
     size_t taken;
     uint64_t received;
+    uint64_t stream_max_body;  // a streamed body's limit (its consumer's, or max_body_bytes)
     _Atomic uint64_t stream_charge;
     // Pausing (cmhd_pause.c, under the server's pause_lock).
     bool suspended;

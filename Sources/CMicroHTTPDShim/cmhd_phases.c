@@ -49,7 +49,7 @@ static enum MHD_Result headers(cmhd_server *server, cmhd_request *request, struc
 
 // A streamed body's piece: offered to the consumer; what it leaves is offered again after a pause.
 static enum MHD_Result stream_chunk(cmhd_server *server, cmhd_request *request, const char *data, size_t *size) {
-    uint64_t max_body = server->config.max_body_bytes;
+    uint64_t max_body = request->stream_max_body;
     if (request->body_state != CMHD_BODY_KEPT || *size > max_body - request->received) {
         request->body_state = request->body_state == CMHD_BODY_KEPT ? CMHD_BODY_TOO_LARGE : request->body_state;
         if (!cmhd_policy_rate_ok(&request->rate, &server->limits, cmhd_now_ns(), *size)) {

@@ -42,10 +42,10 @@ const uint8_t *cmhd_request_body(const cmhd_request *request, size_t *length) {
 cmhd_close_reason cmhd_request_close_reason(const cmhd_request *request) { return request->close_reason; }
 
 // Starts reading the body: the slow-body rules apply from here.
-static void start_body(cmhd_request *request) {
+static void start_body(cmhd_request *request, uint64_t max_body) {
     cmhd_server *server = request->server;
     if (!(request->has_length && request->content_length > 0) && !request->chunked) return;
-    if (request->has_length && request->content_length > server->config.max_body_bytes) {
+    if (request->has_length && request->content_length > max_body) {
         request->body_state = CMHD_BODY_TOO_LARGE;  // dropped as it arrives; 413 at its end
     }
     request->reading_body = true;
@@ -66,13 +66,14 @@ cmhd_admission cmhd_request_admit(cmhd_request *request, uint64_t factor) {
         cmhd_policy_admit(&request->server->limits, length, request->factor, expects_continue, charged, address_charged);
     if (verdict != CMHD_ADMITTED) return verdict;
     if (length <= request->server->config.max_body_bytes) request->declared = length;
-    start_body(request);
+    start_body(request, request->server->config.max_body_bytes);
     return CMHD_ADMITTED;
 }
 
-cmhd_admission cmhd_request_admit_stream(cmhd_request *request) {
+cmhd_admission cmhd_request_admit_stream(cmhd_request *request, uint64_t max_body) {
     request->streamed = true;
-    start_body(request);
+    request->stream_max_body = max_body;
+    start_body(request, max_body);
     return CMHD_ADMITTED;
 }
 

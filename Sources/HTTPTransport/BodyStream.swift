@@ -20,6 +20,15 @@ public protocol BodyStream: AnyObject, Sendable {
     func finish(control: StreamControl, answer: @escaping @Sendable (HTTPResponse) -> Void)
     /// The exchange ended without an answer: drop all work and memory.
     func cancel()
+    /// The most body bytes this consumer reads (as sent, before any content coding is undone);
+    /// nil for the transport's `--max-body-bytes`. A stream that bounds itself (JSON Lines:
+    /// `--max-stream-bytes`) is not cut by the limit meant for bodies held whole.
+    var maxBodyBytes: UInt64? { get }
+}
+
+extension BodyStream {
+    /// The transport's limit.
+    public var maxBodyBytes: UInt64? { nil }
 }
 
 /// What a `BodyStream` may ask of the transport for its exchange, from any thread.

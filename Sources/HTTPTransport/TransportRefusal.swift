@@ -6,8 +6,9 @@ public enum TransportRefusal: Sendable, Equatable {
     case malformedFraming(String)
     /// 501: a transfer coding the transport does not implement (only `chunked` is).
     case unsupportedTransferCoding(String)
-    /// 413: the body is declared (or grew) larger than `limit`, the transport's
-    /// `ServerConfiguration.maxBodyBytes`: the one place that limit lives.
+    /// 413: the body is declared (or grew) larger than `limit`: the transport's
+    /// `ServerConfiguration.maxBodyBytes`, the one place that limit lives, or a streamed body's
+    /// own (`BodyStream.maxBodyBytes`).
     case bodyTooLarge(limit: UInt64)
     /// 413: the body's memory charge is more than the whole budget: it can never be taken.
     case neverFits

@@ -43,9 +43,12 @@ enum ExchangePhases {
         switch exchange.resolution.admission {
         case .answer(let response):
             return response
-        case .stream:
-            if tooLarge { return application.refuse(exchange.head, .bodyTooLarge(limit: server.maxBodyBytes)) }
-            _ = cmhd_request_admit_stream(request)
+        case .stream(let consumer):
+            let limit = consumer.maxBodyBytes ?? server.maxBodyBytes
+            if exchange.head.contentLength.map({ $0 > limit }) ?? false {
+                return application.refuse(exchange.head, .bodyTooLarge(limit: limit))
+            }
+            _ = cmhd_request_admit_stream(request, limit)
             return nil
         case .buffer(let memoryPerByte, _):
             if tooLarge { return application.refuse(exchange.head, .bodyTooLarge(limit: server.maxBodyBytes)) }
@@ -80,7 +83,8 @@ enum ExchangePhases {
             }
         case .CMHD_BODY_TOO_LARGE:
             exchange.stream?.cancel()
-            response = application.refuse(exchange.head, .bodyTooLarge(limit: server.maxBodyBytes))
+            let limit = exchange.stream?.consumer.maxBodyBytes ?? server.maxBodyBytes
+            response = application.refuse(exchange.head, .bodyTooLarge(limit: limit))
         case .CMHD_BODY_OVER_BUDGET:
             exchange.stream?.cancel()
             response = application.refuse(exchange.head, .overBudget)

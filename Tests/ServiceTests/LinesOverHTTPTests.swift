@@ -201,6 +201,24 @@ import Testing
         #expect(answer.details.first?.contains("line 12") == true, "\(answer.details)")
     }
 
+    /// --max-body-bytes bounds bodies held whole, not streams; --max-stream-bytes bounds these.
+    @Test func streamsAreBoundedByMaxStreamBytesNotMaxBodyBytes() throws {
+        let service = try ServiceProcess.start(extraArguments: [
+            "--max-body-bytes", "1000", "--max-stream-bytes", "20000",
+        ])
+        defer { service.stop() }
+        let body = Array(Self.samples(200).lines.joined(separator: "\n").utf8)  // about 9 KB
+        #expect(try Self.stream(port: service.port, "/cce/lines", body).json["n"]?.int == 200)
+        #expect(try Self.stream(port: service.port, "/cce/lines", body, piece: 1000).json["n"]?.int == 200)
+        let long = Array(Self.samples(600).lines.joined(separator: "\n").utf8)  // about 27 KB
+        for piece in [nil, 1000] {
+            let answer = try Self.stream(port: service.port, "/cce/lines", long, piece: piece)
+            #expect(answer.status == 413)
+            #expect(answer.json["detail"]?.string?.contains("--max-stream-bytes") == true, "\(answer.text)")
+        }
+        #expect(try Self.chargeReturnsToZero(service.port))
+    }
+
     @Test func aLineOverMaxLineBytesIsA413() throws {
         let service = try ServiceProcess.start(extraArguments: ["--max-line-bytes", "100"])
         defer { service.stop() }

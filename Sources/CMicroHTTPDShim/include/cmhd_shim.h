@@ -111,7 +111,8 @@ cmhd_framing cmhd_request_framing(const cmhd_request *request);
 // CMHD_BODY_OVER_BUDGET). A streamed one is handed over chunk by chunk (CHUNK phases); its
 // consumer charges what it holds (cmhd_request_charge). Nothing ever waits for budget.
 cmhd_admission cmhd_request_admit(cmhd_request *request, uint64_t factor);
-cmhd_admission cmhd_request_admit_stream(cmhd_request *request);
+// A streamed body is read up to `max_body` bytes (past it, read and dropped, then 413).
+cmhd_admission cmhd_request_admit_stream(cmhd_request *request, uint64_t max_body);
 
 // CHUNK phase: the bytes offered (at most 32 KiB), and how many leading bytes were taken. Fewer
 // than offered pauses the connection until cmhd_request_resume; the rest is offered again.

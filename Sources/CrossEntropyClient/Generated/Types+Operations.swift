@@ -992,7 +992,8 @@ public enum Operations {
                 }
             }
             /// A line longer than --max-line-bytes (inflated, for gzip), pointer `/lines/<i>`, or a stream
-            /// longer than --max-stream-bytes; answered after the last byte
+            /// longer than --max-stream-bytes (as sent, and inflated); answered after the last byte, or at
+            /// the headers for a declared Content-Length past it. --max-body-bytes does not apply
             ///
             ///
             /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)/responses/413`.
@@ -1417,7 +1418,8 @@ public enum Operations {
                 }
             }
             /// A line longer than --max-line-bytes (inflated, for gzip), pointer `/lines/<i>`, or a stream
-            /// longer than --max-stream-bytes; answered after the last byte
+            /// longer than --max-stream-bytes (as sent, and inflated); answered after the last byte, or at
+            /// the headers for a declared Content-Length past it. --max-body-bytes does not apply
             ///
             ///
             /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)/responses/413`.

@@ -39,7 +39,13 @@ public struct ScoringApplication: HTTPApplication {
                         "Transfer-Encoding '\(ClientText.cut(coding))' is not implemented; send the body as is, or with exactly 'Transfer-Encoding: chunked'"
                 ))
         case .bodyTooLarge(let limit):
-            .problem(Problem(.bodyTooLarge, detail: "the body is larger than \(limit) bytes (--max-body-bytes)"))
+            // A JSON Lines stream is bounded by its own flag (its consumer's limit), not the body's.
+            .problem(
+                Problem(
+                    .bodyTooLarge,
+                    detail:
+                        "the body is larger than \(limit) bytes (\(ServiceRoute.streamsLines(head.path) ? "--max-stream-bytes" : "--max-body-bytes"))"
+                ))
         case .neverFits:
             .problem(
                 Problem(

@@ -1786,7 +1786,8 @@ enum OpenAPIDocument {
             LineTooLarge:
               description: |
                 A line longer than --max-line-bytes (inflated, for gzip), pointer `/lines/<i>`, or a stream
-                longer than --max-stream-bytes; answered after the last byte
+                longer than --max-stream-bytes (as sent, and inflated); answered after the last byte, or at
+                the headers for a declared Content-Length past it. --max-body-bytes does not apply
               headers:
                 X-Request-Id:
                   $ref: '#/components/headers/RequestId'

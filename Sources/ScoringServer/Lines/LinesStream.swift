@@ -168,6 +168,10 @@ public final class LinesStream: BodyStream {
         mergeQueue.async { self.mergeReady() }
     }
 
+    /// `--max-stream-bytes` bounds the bytes as sent too (inflated ones are bounded as they are
+    /// framed), not `--max-body-bytes`: a stream has no whole body to hold.
+    public var maxBodyBytes: UInt64? { limits.maxStreamBytes }
+
     public func cancel() {
         state.withLock { state in
             state.cancelled = true

@@ -25,6 +25,11 @@ public enum ServiceRoute: String, CaseIterable, Sendable {
         }
     }
 
+    /// Whether `path` is a JSON Lines route (bounded by --max-stream-bytes, not --max-body-bytes).
+    public static func streamsLines(_ path: String) -> Bool {
+        path == ServiceRoute.cceLines.path || path == ServiceRoute.bceLines.path
+    }
+
     /// The metric label of requests to a path that is no route.
     public static let unmatchedLabel = "unmatched"
 
