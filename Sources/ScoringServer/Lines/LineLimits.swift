@@ -15,14 +15,16 @@ public struct LineLimits: Sendable, Equatable {
     public var batchBytes: Int
     /// Batches decoding at once (beyond them, the stream is paused).
     public var batchesInFlight: Int
-    /// Memory charged per byte of a batch while it is decoded: what decoded sample lines of
-    /// one-digit numbers hold per line byte (the JSON path's factor for bodies is the same order).
+    /// Memory charged per byte of a batch while it is decoded: (peak − idle RSS) / the bytes in
+    /// flight, measured for sample lines of two one-digit numbers (the worst per byte) once the
+    /// window is full, 19.0x, rounded up (`bench/memory-factors.py BINARY 4 lines`; RELIABILITY.md,
+    /// "Memory per body byte", which also records the growth with stream length it does not bound).
     public var memoryPerBatchByte: UInt64
 
     /// The service's defaults: 1 MiB lines, 1 TiB streams, 256 KiB batches, cores + 1 in flight.
     public init(
         maxLineBytes: Int = 1 << 20, maxStreamBytes: UInt64 = 1 << 40, batchBytes: Int = 256 << 10,
-        batchesInFlight: Int = LineLimits.cores + 1, memoryPerBatchByte: UInt64 = 26
+        batchesInFlight: Int = LineLimits.cores + 1, memoryPerBatchByte: UInt64 = 20
     ) {
         self.maxLineBytes = maxLineBytes
         self.maxStreamBytes = maxStreamBytes
