@@ -78,4 +78,13 @@ import Testing
             #expect(isClose(IncompleteBeta.regularized(x, a: a, b: b), p, relative: 1e-13), "\(a) \(b) \(p)")
         }
     }
+
+    /// A confidence within 2⁻⁵³ of 1 still has a finite critical value: 1 − (1 − c)/2 rounds to
+    /// 1 there, so the tail 1 − c is used as it is (an interval, not a missing one).
+    @Test func confidencesNextToOneKeepAFiniteCriticalValue() {
+        let c = 1.0.nextDown  // 0.9999999999999999
+        let t = StudentT.twoSidedCritical(confidence: c, degreesOfFreedom: 99_999)
+        #expect(t.isFinite && t > 8)
+        #expect(isClose(StudentT.twoSidedPValue(t, degreesOfFreedom: 99_999), 1 - c, relative: 1e-9))
+    }
 }

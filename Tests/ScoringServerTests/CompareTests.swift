@@ -15,6 +15,26 @@ import Testing
         harness.post("/compare", "{\(members)}")
     }
 
+    /// `model` names the candidate: its answer echoes it, the baseline's does not.
+    @Test func theModelNamesTheCandidateOnly() {
+        let answer = compare(
+            #""loss":"cce","labels":[0,1,2,1],"baseline":\#(worse),"candidate":\#(better),"model":"cand-1""#)
+        #expect(answer.status == 200)
+        #expect(answer.json["candidate"]?["model"]?.string == "cand-1")
+        #expect(answer.json["baseline"]?["model"] == nil)
+    }
+
+    /// A confidence next to 1 (1 − (1 − c)/2 rounds to 1) still gives an interval and a verdict
+    /// that follows the p-value.
+    @Test func aConfidenceNextToOneKeepsTheInterval() {
+        let answer = compare(
+            #""loss":"cce","labels":[0,1,2,1],"baseline":\#(worse),"candidate":\#(better),"confidence":0.9999999999999999"#
+        )
+        #expect(answer.status == 200)
+        #expect(answer.json["difference"]?["interval"]?.doubles?.count == 2)
+        #expect(answer.json["candidate"]?["interval"]?.doubles?.count == 2)
+    }
+
     @Test func eachModelIsAnsweredAsCceWouldAnswerIt() throws {
         let answer = compare(#""loss":"cce","labels":[0,1,2,1],"baseline":\#(worse),"candidate":\#(better)"#)
         #expect(answer.status == 200)

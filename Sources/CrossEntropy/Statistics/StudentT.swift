@@ -72,8 +72,17 @@ public enum StudentT {
     /// interval in standard errors. 0 < confidence < 1.
     public static func twoSidedCritical(confidence: Double, degreesOfFreedom nu: Double) -> Double {
         guard confidence > 0, confidence < 1 else { return .nan }
-        // The quantile at p = 1 − (1 − c)/2 as float64 rounds it, as scipy's t.interval does.
-        return quantile(1 - (1 - confidence) / 2, degreesOfFreedom: nu)
+        // The quantile at p = 1 − (1 − c)/2 as float64 rounds it, as scipy's t.interval does;
+        // when that rounds to 1 (c within 2⁻⁵³ of 1), from the two-sided tail 1 − c itself.
+        let p = 1 - (1 - confidence) / 2
+        if p < 1 { return quantile(p, degreesOfFreedom: nu) }
+        return upperQuantile(twoSidedTail: 1 - confidence, degreesOfFreedom: nu)
+    }
+
+    /// The t > 0 with P(|T| > t) = tail, 0 < tail < 1.
+    private static func upperQuantile(twoSidedTail tail: Double, degreesOfFreedom nu: Double) -> Double {
+        let (x, y) = IncompleteBeta.inverse(p: tail, q: 1 - tail, a: nu / 2, b: 0.5)
+        return (nu * (y / x)).squareRoot()
     }
 
     /// The p-quantile: the t with P(T ≤ t) = p, 0 < p < 1.
@@ -81,9 +90,7 @@ public enum StudentT {
         guard nu > 0, p > 0, p < 1 else { return .nan }
         if p == 0.5 { return 0 }
         // Two-sided tail mass 2·min(p, 1 − p); exact for p ≥ 1/2 (Sterbenz), and for p < 1/2.
-        let tail = p < 0.5 ? 2 * p : 2 * (1 - p)
-        let (x, y) = IncompleteBeta.inverse(p: tail, q: 1 - tail, a: nu / 2, b: 0.5)
-        let t = (nu * (y / x)).squareRoot()
+        let t = upperQuantile(twoSidedTail: p < 0.5 ? 2 * p : 2 * (1 - p), degreesOfFreedom: nu)
         return p < 0.5 ? -t : t
     }
 }

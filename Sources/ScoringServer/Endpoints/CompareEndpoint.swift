@@ -29,7 +29,7 @@ struct CompareEndpoint: Sendable {
             object.member("verdict", comparison.verdict.rawValue)
         }
         metrics.recordScored(tally, samples: Scorer.samples(candidate), loss: kind, model: candidate.answer.model)
-        return .json(json.bytes)
+        return .json(json.bytes, summary: ScoredRequest(candidate))
     }
 
     /// The loss and both jobs, or a 422: first what is wrong with the body as a comparison
@@ -80,7 +80,8 @@ struct CompareEndpoint: Sendable {
         }
         switch (outcomes[0], outcomes[1]) {
         case (.success(let baseline), .success(let candidate)):
-            return (kind, baseline, candidate)
+            // `model` names the candidate; the baseline is a reference and its answer names none.
+            return (kind, baseline.withoutModel, candidate)
         case (.failure(let problem), .success), (.success, .failure(let problem)):
             throw problem
         case (.failure(let first), .failure(let second)):

@@ -42,6 +42,18 @@ enum ScoringJob: Sendable {
     case categorical(predictions: Matrix, labels: CategoricalLabels, options: LossOptions, answer: AnswerOptions)
     case binary(predictions: Matrix, targets: Matrix, options: LossOptions, answer: AnswerOptions)
 
+    /// The same job with no `model` to echo (a /compare baseline).
+    var withoutModel: ScoringJob {
+        switch self {
+        case .categorical(let predictions, let labels, let options, var answer):
+            answer.model = nil
+            return .categorical(predictions: predictions, labels: labels, options: options, answer: answer)
+        case .binary(let predictions, let targets, let options, var answer):
+            answer.model = nil
+            return .binary(predictions: predictions, targets: targets, options: options, answer: answer)
+        }
+    }
+
     /// What the answer carries beside the loss.
     var answer: AnswerOptions {
         switch self {
