@@ -1,7 +1,6 @@
 import CrossEntropy
 import Dispatch
 import HTTPTransport
-import Synchronization
 
 /// The consumer of a JSON Lines body (`POST /cce/lines`, `POST /bce/lines`): lines are framed as
 /// the bytes arrive, cut into batches bounded in bytes, decoded on the worker pool (a bounded
@@ -62,7 +61,7 @@ public final class LinesStream: BodyStream {
     private let limits: LineLimits
     private let scoringLimits: ScoringLimits
     private let metrics: ServiceMetrics?
-    private let state: Mutex<State>
+    private let state: PThreadLocked<State>
     private let merge = Merge()
     private let mergeQueue = DispatchQueue(label: "lines.merge")
 
@@ -77,7 +76,7 @@ public final class LinesStream: BodyStream {
         self.metrics = metrics
         var initial = State(framer: LineFramer(maxLineBytes: limits.maxLineBytes), batch: Batch(sequence: 0))
         if gzip { initial.inflater = GzipInflater() }
-        state = Mutex(initial)
+        state = PThreadLocked(initial)
     }
 
     /// Bytes of the body framed so far (inflated, for gzip).
