@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "CrossEntropy", targets: ["CrossEntropy"]),
         .library(name: "ScoringServer", targets: ["ScoringServer"]),
         .library(name: "HTTPTransport", targets: ["HTTPTransport"]),
+        // The HTTP server on libmicrohttpd; the bench programs serve through it too.
+        .library(name: "MicroHTTPDServer", targets: ["MicroHTTPDServer"]),
         // A client for Swift callers, generated from openapi.yaml (scripts/generate-swift-client.sh).
         .library(name: "CrossEntropyClient", targets: ["CrossEntropyClient"]),
     ],
