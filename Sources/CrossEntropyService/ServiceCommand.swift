@@ -147,7 +147,7 @@ struct ServiceCommand: ParsableCommand {
             server = try HTTPServer(
                 configuration: settings.server,
                 application: ScoringApplication(
-                    router: router, observers: [metrics, AccessLog(logger: Logger(label: "access"))],
+                    router: router, observers: [metrics, AccessLog(sink: sink, level: settings.logLevel)],
                     logger: Logger(label: "handler"))
             )
         } catch {

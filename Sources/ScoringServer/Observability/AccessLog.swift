@@ -1,34 +1,38 @@
 import HTTPTransport
 import Logging
 
-/// One structured line per request at info level. Nothing from the request body is logged at
-/// info: error answers add their problem type there, and their detail only at debug level.
+/// One structured line per request at info level, in the JSON log format (`JSONLogHandler`'s
+/// line, logger `access`). Nothing from the request body is logged at info: error answers add
+/// their problem type there, and their detail only at debug level.
 ///
-/// The fields travel through swift-log as one metadata value that `JSONLogHandler` writes
-/// inline; building a dozen-entry metadata dictionary per request would cost more than
-/// decoding the request.
+/// The line is written straight into the log sink's buffer, not through swift-log: a metadata
+/// dictionary, a boxed value and a line of its own per request cost more than writing it.
 public struct AccessLog: ExchangeObserver {
-    private let logger: Logger
+    private let sink: LogSink
+    private let enabled: Bool
     private let includeDetail: Bool
 
-    /// Logs through `logger` (at info; problem details too when its level is debug or lower).
-    public init(logger: Logger) {
-        self.logger = logger
-        self.includeDetail = logger.logLevel <= .debug
+    /// Writes into `sink` when `level` is info or lower (problem details too at debug or lower).
+    public init(sink: LogSink, level: Logger.Level) {
+        self.sink = sink
+        self.enabled = level <= .info
+        self.includeDetail = level <= .debug
     }
 
-    /// Writes the exchange's line, unless the logger's level is above info.
+    /// Writes the exchange's line, unless the level is above info.
     public func observe(_ exchange: FinishedExchange) {
-        guard logger.logLevel <= .info else { return }
+        guard enabled else { return }
         let record = AccessRecord(exchange: exchange, includeDetail: includeDetail)
-        // An explicit source spares swift-log deriving one from #fileID on every call.
-        logger.info("request", metadata: ["access": .stringConvertible(record)], source: "access")
+        sink.writeLine { json in
+            JSONLogHandler.writeLine(to: &json, level: .info, message: "request", label: "access") {
+                record.writeFields(to: &$0)
+            }
+        }
     }
 }
 
-/// The access log fields of one exchange; `JSONLogHandler` writes them at the top level of
-/// the line (a cast to this concrete type is far cheaper than to a protocol).
-struct AccessRecord: CustomStringConvertible, Sendable {
+/// The access log fields of one exchange, written at the top level of its line.
+struct AccessRecord: Sendable {
     let exchange: FinishedExchange
     let includeDetail: Bool
 
@@ -36,10 +40,12 @@ struct AccessRecord: CustomStringConvertible, Sendable {
     /// when the transport knows it; a scored answer's `n`, `classes`, `convention` and `model`
     /// (when the request named one); an error answer's problem type (and its detail at debug).
     func writeFields(to line: inout JSONObjectWriter) {
-        let scored = exchange.scored
-        let failure = exchange.failure
+        // The answer is read out of the outcome once (each read copies it).
+        let answer: HTTPResponse? = if case .answered(let response) = exchange.outcome { response } else { nil }
+        let scored = answer?.scored
+        let failure = answer?.failure
         line.member("bytes_in", exchange.bytesIn)
-        line.member("bytes_out", exchange.bytesOut)
+        line.member("bytes_out", answer?.body.count ?? 0)
         if let scored { line.member("classes", scored.classes) }
         if let client = exchange.head.clientAddress { line.member("client", client) }
         if let closed = exchange.closed { line.member("closed", closed.rawValue) }
@@ -52,12 +58,6 @@ struct AccessRecord: CustomStringConvertible, Sendable {
         line.member("path", exchange.head.path)
         if let failure { line.member("problem", failure.kind) }
         line.member("request_id", exchange.requestID)
-        line.member("status", exchange.status)
-    }
-
-    /// For log handlers other than JSONLogHandler.
-    var description: String {
-        "\(exchange.head.method) \(exchange.head.path) \(exchange.status) \(exchange.bytesIn)B in \(exchange.bytesOut)B out "
-            + "\(Double(exchange.durationNanoseconds) / 1e6)ms id=\(exchange.requestID)"
+        line.member("status", answer?.status ?? 0)
     }
 }

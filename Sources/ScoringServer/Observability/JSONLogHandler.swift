@@ -32,27 +32,33 @@ public struct JSONLogHandler: LogHandler {
 
     /// Formats the event as one JSON line and hands it to the sink (errors are flushed at once).
     public func log(event: LogEvent) {
-        var json = JSONWriter(capacity: 320)
         var all = metadata
         if let extra = event.metadata {
             if all.isEmpty { all = extra } else { all.merge(extra) { $1 } }
         }
         let members = all.count > 1 ? all.sorted { $0.key < $1.key } : Array(all)
-        json.object { line in
-            line.member("timestamp") { $0.timestamp() }
-            line.member("level", event.level.rawValue)
-            line.member("message", event.message.description)
-            line.member("logger", label)
-            for (key, value) in members {
-                if case .stringConvertible(let convertible) = value, let inline = convertible as? AccessRecord {
-                    inline.writeFields(to: &line)
-                } else {
+        sink.writeLine(urgent: event.level >= .error) { json in
+            Self.writeLine(to: &json, level: event.level, message: event.message.description, label: label) { line in
+                for (key, value) in members {
                     line.member(named: key) { Self.write(value, to: &$0) }
                 }
             }
         }
-        json.append(UInt8(ascii: "\n"))
-        sink.write(json.bytes, urgent: event.level >= .error)
+    }
+
+    /// One line's object: timestamp, level, message, logger, then what `members` writes (in
+    /// name order). `AccessLog` writes its lines through this too, straight into the sink.
+    static func writeLine(
+        to json: inout JSONWriter, level: Logger.Level, message: String, label: String,
+        members: (inout JSONObjectWriter) -> Void
+    ) {
+        json.object { line in
+            line.member("timestamp") { $0.timestamp() }
+            line.member("level", level.rawValue)
+            line.member("message", message)
+            line.member("logger", label)
+            members(&line)
+        }
     }
 
     private static func write(_ value: Logger.Metadata.Value, to json: inout JSONWriter) {

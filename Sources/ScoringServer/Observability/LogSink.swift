@@ -30,6 +30,20 @@ public final class LogSink: Sendable {
         if full || urgent { flush() }
     }
 
+    /// Appends one whole line that `write` writes straight into the buffer (no line of its own
+    /// to allocate and copy); `urgent` writes it out at once.
+    func writeLine(urgent: Bool = false, _ write: (inout JSONWriter) -> Void) {
+        let full = buffer.withLock { pending in
+            var json = JSONWriter(continuing: pending)
+            pending = []  // the writer holds the only reference: appending copies nothing
+            write(&json)
+            json.append(UInt8(ascii: "\n"))
+            pending = json.takeBytes()
+            return pending.count >= flushThreshold
+        }
+        if full || urgent { flush() }
+    }
+
     /// Writes out everything buffered; call before the process exits.
     public func flush() {
         let pending = buffer.withLock { pending in
