@@ -127,13 +127,28 @@ bool cmhd_add_header(cmhd_request *request, const char *name, const char *value)
     return MHD_add_response_header(request->response, name, value) == MHD_YES;
 }
 
+void cmhd_format_ipv4(uint32_t network_order, char *buffer) {
+    const unsigned char *octets = (const unsigned char *)&network_order;
+    char *out = buffer;
+    for (int index = 0; index < 4; index++) {
+        unsigned value = octets[index];
+        if (value >= 100) *out++ = (char)('0' + value / 100);
+        if (value >= 10) *out++ = (char)('0' + value / 10 % 10);
+        *out++ = (char)('0' + value % 10);
+        *out++ = index < 3 ? '.' : '\0';
+    }
+}
+
 bool cmhd_request_client_address(const cmhd_request *request, char *buffer, size_t size) {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(request->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (info == NULL || info->client_addr == NULL || size == 0) return false;
     const struct sockaddr *address = info->client_addr;
-    const void *bytes = address->sa_family == AF_INET6
-                            ? (const void *)&((const struct sockaddr_in6 *)address)->sin6_addr
-                            : (const void *)&((const struct sockaddr_in *)address)->sin_addr;
-    return inet_ntop(address->sa_family == AF_INET6 ? AF_INET6 : AF_INET, bytes, buffer, (socklen_t)size) != NULL;
+    if (address->sa_family == AF_INET6) {
+        const void *bytes = &((const struct sockaddr_in6 *)address)->sin6_addr;
+        return inet_ntop(AF_INET6, bytes, buffer, (socklen_t)size) != NULL;
+    }
+    if (size < INET_ADDRSTRLEN) return false;
+    cmhd_format_ipv4(((const struct sockaddr_in *)address)->sin_addr.s_addr, buffer);
+    return true;
 }

@@ -76,6 +76,9 @@ const char *cmhd_request_header(const cmhd_request *request, const char *name);
 // false when the library cannot give it.
 #define CMHD_ADDRESS_TEXT 46
 bool cmhd_request_client_address(const cmhd_request *request, char *buffer, size_t size);
+// An IPv4 address (network byte order) as dotted decimal into `buffer` (16 bytes with the NUL),
+// written by hand: glibc's inet_ntop formats it with sprintf, a visible share of a small request.
+void cmhd_format_ipv4(uint32_t network_order, char *buffer);
 // The application's object for the request (Swift's exchange), set at HEADERS, taken back at ENDED.
 void cmhd_request_set_exchange(cmhd_request *request, void *exchange);
 void *cmhd_request_exchange(const cmhd_request *request);
