@@ -30,6 +30,14 @@ extension UnkeyedDecodingContainer {
         }
     }
 
+    /// Whether the next element is an array, without consuming it. Probing rows this way costs
+    /// nothing when they are rows (the common case): a failed probe throws, and a thrown
+    /// DecodingError costs more than decoding a small body's numbers.
+    func nextIsArray() -> Bool {
+        var probe = self
+        return (try? probe.nestedUnkeyedContainer()) != nil
+    }
+
     /// Whether the next element is a number (valid or not), without consuming it.
     func nextIsNumber() -> Bool {
         var probe = self

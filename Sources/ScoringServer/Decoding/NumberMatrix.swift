@@ -29,8 +29,9 @@ struct NumberMatrix: Decodable, Sendable {
     init(from decoder: any Decoder) throws {
         if var outer = try? decoder.unkeyedContainer() {
             // A first element that is a number (even one out of range, reported from there)
-            // means a flat column; anything else is read as rows and reported from there.
-            if !outer.isAtEnd && outer.nextIsNumber() {
+            // means a flat column; anything else is read as rows and reported from there. Rows
+            // are probed first: they are the common case, and their probe does not throw.
+            if !outer.isAtEnd && !outer.nextIsArray() && outer.nextIsNumber() {
                 try decodeColumn(&outer, decoder: decoder)
             } else {
                 try decodeRows(&outer, decoder: decoder)
