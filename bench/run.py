@@ -14,9 +14,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "out")
 DURATION = int(os.environ.get("DURATION", "8"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "64"))
-LARGE_REPEATS = int(os.environ.get("LARGE_REPEATS", "4"))
+LARGE_REPEATS = int(os.environ.get("LARGE_REPEATS", "5"))
+ROUNDS = int(os.environ.get("ROUNDS", "5"))
 CORES = os.cpu_count() or 2
-OURS = sys.argv[1]
+OURS = os.path.abspath(sys.argv[1])
+FLOOR = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port():
@@ -62,6 +65,18 @@ class Server:
                 pass
         return peak / 1024
 
+    def cpu_seconds(self):
+        """User + system CPU of the server's processes so far (uvicorn's workers included)."""
+        total = 0
+        for pid in self.pids():
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            except OSError:
+                pass
+        return total / TICKS
+
     def stop(self):
         os.killpg(self.process.pid, signal.SIGTERM)
         try:
@@ -81,6 +96,11 @@ def ceiling():
     return Server("ceiling (C)", [os.path.join(OUT, "ceiling"), str(port), "2"], port)
 
 
+def floor():
+    port = free_port()
+    return Server("decoder floor", [FLOOR, str(port), "2"], port)
+
+
 def go_peer():
     port = free_port()
     return Server("Go peer", [os.path.join(OUT, "peer_go"), "-port", str(port)], port,
@@ -96,6 +116,7 @@ def peer():
 
 def wrk(server, payload):
     lua = os.path.join(OUT, f"{payload}.lua")
+    cpu_before = server.cpu_seconds()
     text = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "-s", lua, server.url("/")],
         capture_output=True, text=True, timeout=DURATION + 60,
@@ -108,11 +129,13 @@ def wrk(server, payload):
         value, unit = float(match.group(1)), match.group(2)
         return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
+    cpu = server.cpu_seconds() - cpu_before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    requests = int(re.search(r"(\d+) requests in", text).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     if non2xx:
         raise RuntimeError(f"{server.name} answered {non2xx.group(1)} errors on {payload}")
-    return {"rps": rps, "p50": latency(50), "p99": latency(99)}
+    return {"rps": rps, "p50": latency(50), "p99": latency(99), "cpu_us": cpu * 1e6 / max(requests, 1)}
 
 
 def large(server, payload, path="/cce", repeats=1):
@@ -198,48 +221,63 @@ def best_of_rounds(servers, measure, rounds=2):
     return best
 
 
+def median_of_rounds(servers, measure, rounds=ROUNDS):
+    """Alternates the servers round by round (the machine's speed drifts) and keeps the median
+    of each figure for each server."""
+    runs = {}
+    for _ in range(rounds):
+        for server in servers:
+            runs.setdefault(server.name, []).append(measure(server))
+    return {name: {key: sorted(run[key] for run in results)[len(results) // 2] for key in results[0]}
+            for name, results in runs.items()}
+
+
 def main():
     print(f"machine: {CORES} cores, {os.uname().sysname} {os.uname().release}; wrk -t2 -c{CONNECTIONS} -d{DURATION}s")
-    print("each figure is the best of 2 alternating rounds; the servers run one at a time")
+    print(f"each figure is the median of {ROUNDS} alternating rounds; the servers run one at a time")
     print()
-    servers = [ceiling(), ours(), go_peer(), peer()]
+    names = ["ceiling (C)"] + (["decoder floor"] if FLOOR else []) + ["ours (THREADS=2)", "Go peer", "FastAPI peer"]
+    servers = [ceiling()] + ([floor()] if FLOOR else []) + [ours(), go_peer(), peer()]
     try:
-        results = {payload: best_of_rounds(servers, lambda server: wrk(server, payload)) for payload in ("small", "medium")}
+        results = {payload: median_of_rounds(servers, lambda server: wrk(server, payload)) for payload in ("small", "medium")}
     finally:
         for server in servers:
             server.stop()
 
     print("## Requests per second (keep-alive, 64 connections)")
     print()
-    row("payload", "server", "rps", "p50 ms", "p99 ms", "ours / ceiling", "ours / Go", "ours / FastAPI")
-    row(*["---"] * 8)
+    others = [name for name in names if not name.startswith("ours")]
+    row("payload", "server", "rps", "p50 ms", "p99 ms", "server CPU µs / request",
+        *[f"ours / {name.split(' (')[0]}" for name in others])
+    row(*["---"] * (6 + len(others)))
     for payload in ("small", "medium"):
         mine = results[payload]["ours (THREADS=2)"]
-        for name in ("ceiling (C)", "ours (THREADS=2)", "Go peer", "FastAPI peer"):
+        for name in names:
             r = results[payload][name]
-            ratios = ("", "", "")
+            ratios = [""] * len(others)
             if name.startswith("ours"):
-                c, g, p = (results[payload][other] for other in ("ceiling (C)", "Go peer", "FastAPI peer"))
-                ratios = (f"{mine['rps'] / c['rps']:.2f}x rps, {mine['p99'] / c['p99']:.2f}x p99",
-                          f"{mine['rps'] / g['rps']:.2f}x rps", f"{mine['rps'] / p['rps']:.1f}x rps")
-            row(payload, name, f"{r['rps']:,.0f}", f"{r['p50']:.2f}", f"{r['p99']:.2f}", *ratios)
+                ratios = [f"{mine['rps'] / results[payload][other]['rps']:.2f}x rps, "
+                          f"{mine['p99'] / results[payload][other]['p99']:.2f}x p99, "
+                          f"{mine['cpu_us'] / results[payload][other]['cpu_us']:.2f}x CPU" for other in others]
+            row(payload, name, f"{r['rps']:,.0f}", f"{r['p50']:.2f}", f"{r['p99']:.2f}", f"{r['cpu_us']:.1f}", *ratios)
     print()
 
     print("## Large bodies (one request at a time; median of alternating requests)")
     print()
     row("payload", "server", "body MB", "s / request", "MB/s", "peak RSS MB", "RSS / body", "(peak - idle) / body",
-        "ours / peer")
-    row(*["---"] * 9)
+        "ours / FastAPI", "ours / Go")
+    row(*["---"] * 10)
     times = {}
-    servers = [ours(), peer()]
+    servers = [ours(), peer(), go_peer()]
     try:
         for payload in ("large", "large-base64", "wide"):
             for _ in range(LARGE_REPEATS):
                 for server in servers:
-                    if server.name == "FastAPI peer" and payload == "large-base64":
-                        continue  # the peer takes nested arrays only
+                    if server.name != "ours (THREADS=2)" and payload == "large-base64":
+                        continue  # the peers take nested arrays only
                     times.setdefault((server.name, payload), []).append(large(server, payload, repeats=1))
         peer_rss = servers[1].peak_rss_mb()
+        go_rss = servers[2].peak_rss_mb()
     finally:
         for server in servers:
             server.stop()
@@ -257,22 +295,26 @@ def main():
         finally:
             fresh.stop()
         r = median("ours (THREADS=2)", payload)
-        base = median("FastAPI peer", "large" if payload.startswith("large") else payload)
+        matching = "large" if payload.startswith("large") else payload
+        base, go = median("FastAPI peer", matching), median("Go peer", matching)
         row(payload, "ours", f"{r['mb']:.1f}", f"{r['seconds']:.3f}", f"{r['mbps']:.0f}", f"{rss:.0f}",
             f"{rss / r['mb']:.1f}x", f"{(rss - idle) / r['mb']:.1f}x",
-            f"{r['mbps'] / base['mbps']:.2f}x MB/s, {base['seconds'] / r['seconds']:.2f}x matrices/s")
-    for payload in ("large", "wide"):
-        b = median("FastAPI peer", payload)
-        row(payload, "FastAPI peer", f"{b['mb']:.1f}", f"{b['seconds']:.3f}", f"{b['mbps']:.0f}", f"{peer_rss:.0f}",
-            f"{peer_rss / b['mb']:.1f}x", "", "")
+            f"{r['mbps'] / base['mbps']:.2f}x MB/s, {base['seconds'] / r['seconds']:.2f}x matrices/s",
+            f"{r['mbps'] / go['mbps']:.2f}x MB/s, {go['seconds'] / r['seconds']:.2f}x matrices/s")
+    for name, rss in (("FastAPI peer", peer_rss), ("Go peer", go_rss)):
+        for payload in ("large", "wide"):
+            b = median(name, payload)
+            row(payload, name, f"{b['mb']:.1f}", f"{b['seconds']:.3f}", f"{b['mbps']:.0f}", f"{rss:.0f}",
+                f"{rss / b['mb']:.1f}x", "", "", "")
     print()
 
     print("## 64 clients sending the large body at once (each retries after a 503)")
     print()
     row("MEMORY_BUDGET_BYTES", "seconds until all 64 answered", "refusals on the way", "peak RSS MB")
     row(*["---"] * 4)
-    # The budget must hold one largest body times the largest decoding factor: 32 MiB bodies here.
-    for budget in ("2147483648", "1073741824"):
+    # The budget must hold one largest body times the largest memory factor (40, /batch): 32 MiB
+    # bodies here, so 1.25 GiB at least.
+    for budget in ("2147483648", "1342177280"):
         server = ours(2, MAX_BODY_BYTES="33554432", MEMORY_BUDGET_BYTES=budget)
         try:
             seconds, refusals = crowd(server, "large")

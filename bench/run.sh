@@ -18,4 +18,5 @@ swift build -c release --product cross-entropy-service >/dev/null
 (cd bench/peer_go && go build -o ../out/peer_go main.go)
 cc -O2 -o bench/out/ceiling bench/ceiling.c $(pkg-config --cflags --libs libmicrohttpd)
 python3 bench/payloads.py bench/out >/dev/null
-exec python3 bench/run.py "$(swift build -c release --show-bin-path)/cross-entropy-service"
+floor=$(bench/floor.sh)
+exec python3 bench/run.py "$(swift build -c release --show-bin-path)/cross-entropy-service" "$floor"
