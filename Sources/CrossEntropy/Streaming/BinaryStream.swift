@@ -11,12 +11,9 @@ public struct BinaryStream: Sendable {
     /// Whether per-sample losses and measures are kept (`per_sample`).
     public let keepsLosses: Bool
     private var rows = RowStream()
-    private var total = ScaledSum()
-    private var weight = ScaledSum()
-    private var unweightedTotal = ScaledSum()
+    private var totals: StreamTotals
     private var classTotals: [ScaledSum]
     private var chunk: BinaryChunkTotals
-    private var moments = RatioMoments()
     private var accuracyDefined = true
     private var correct = CompensatedSum()
     private var accuracyTotal = CompensatedSum()
@@ -25,10 +22,6 @@ public struct BinaryStream: Sendable {
     /// The targets of the first sample of positive weight, and whether a later one differs.
     private var reference: [Double]?
     private var targetsVary = false
-    private let documentMeasure: Bool
-    private var measureTotal = ScaledSum()
-    private var losses: [Double] = []
-    private var measureLosses: [Double] = []
 
     /// An empty stream of `classes` columns scored with `options` (sample weights ignored).
     public init(classes: Int, options: LossOptions, keepsLosses: Bool) {
@@ -38,7 +31,7 @@ public struct BinaryStream: Sendable {
         classTotals = [ScaledSum](repeating: ScaledSum(), count: classes)
         chunk = BinaryChunkTotals(classes: classes)
         priorSums = [CompensatedSum](repeating: CompensatedSum(), count: classes)
-        documentMeasure = BandMeasure.isDocumentMeasure(options)
+        totals = StreamTotals(options: options, keepsLosses: keepsLosses)
     }
 
     /// Samples added so far.
@@ -66,19 +59,16 @@ public struct BinaryStream: Sendable {
         }
         self.rows = rows
         var measureParts: (significands: [Double], exponents: [Int])?
-        if !documentMeasure {
+        if !totals.documentMeasure {
             let parts = binaryParts(
                 predictions: predictions, targets: targets, options: BandMeasure.documentOptions(options))
             measureParts = (parts.significands, parts.exponents)
         }
         for i in 0..<n {
             let s = options.sampleWeight(i)
-            total.add(significands[i], times: s, exponent: exponents[i])
-            unweightedTotal.add(significands[i], times: 1, exponent: exponents[i])
-            weight.add(s)
-            if let measureParts {
-                measureTotal.add(measureParts.significands[i], times: s, exponent: measureParts.exponents[i])
-            }
+            totals.add(
+                significands[i], exponent: exponents[i], weight: s,
+                measure: measureParts.map { ($0.significands[i], $0.exponents[i]) })
             priorTotal.add(s)
             for j in 0..<classes {
                 let y = targets[i, j]
@@ -112,11 +102,8 @@ public struct BinaryStream: Sendable {
         let pieceResult = BinaryLoss(
             losses: pieceLosses, classLosses: [Double](repeating: 0, count: classes), sum: 0, mean: 0,
             weightedMean: 0, meanPerElement: 0)
-        moments.merge(LossTerms.binary(pieceResult, options: options))
-        if keepsLosses {
-            losses += pieceLosses
-            measureLosses += measures
-        }
+        totals.endPiece(
+            losses: pieceLosses, measures: measures, moments: LossTerms.binary(pieceResult, options: options))
         return (pieceLosses, measures)
     }
 
@@ -133,17 +120,17 @@ public struct BinaryStream: Sendable {
             let totals = chunk.totals()
             for j in 0..<classes { classTotals[j].add(totals[j]) }
         }
-        let weightedMean = ScaledSum.ratio(total, weight)
+        let weightedMean = totals.weightedMean
         let meanPerElement = weightedMean / Double(max(classes, 1))
-        var sum = total.value
+        var sum = totals.total.value
         let mean: Double
         switch options.convention {
         case .document, .sklearn: mean = weightedMean
         case .pytorch: mean = meanPerElement
         case .keras:
             let columns = Double(max(classes, 1))
-            sum = ScaledSum.ratio(total, ScaledSum(columns))
-            mean = ScaledSum.ratio(total, ScaledSum(columns * Double(max(count, 1))))
+            sum = ScaledSum.ratio(totals.total, ScaledSum(columns))
+            mean = ScaledSum.ratio(totals.total, ScaledSum(columns * Double(max(count, 1))))
         }
         let accuracy = accuracyDefined && accuracyTotal.value > 0 ? correct.value / accuracyTotal.value : nil
         var entropy: Double?
@@ -152,25 +139,10 @@ public struct BinaryStream: Sendable {
             entropy = NormalizedEntropy.binary(loss: weightedMean, prior: prior, options: options)
         }
         let loss = BinaryLoss(
-            losses: losses, classLosses: classTotals.map { ScaledSum.ratio($0, weight) }, sum: sum, mean: mean,
-            weightedMean: weightedMean, meanPerElement: meanPerElement)
-        let measure =
-            documentMeasure
-            ? BandMeasure(losses: losses, mean: weightedMean, base: options.base)
-            : BandMeasure(losses: measureLosses, mean: ScaledSum.ratio(measureTotal, weight), base: .two)
+            losses: totals.losses, classLosses: classTotals.map { ScaledSum.ratio($0, totals.weight) }, sum: sum,
+            mean: mean, weightedMean: weightedMean, meanPerElement: meanPerElement)
         return BinaryStreamResult(
-            loss: loss, count: count, accuracy: accuracy, normalizedEntropy: entropy, moments: moments,
-            measure: measure, unweightedSumIsFinite: unweightedTotal.value.isFinite)
+            loss: loss, count: count, accuracy: accuracy, normalizedEntropy: entropy, moments: totals.moments,
+            measure: totals.measure(base: options.base), unweightedSumIsFinite: totals.unweightedSumIsFinite)
     }
-}
-
-/// What a `BinaryStream` found (see `CategoricalStreamResult`).
-public struct BinaryStreamResult: Sendable {
-    public let loss: BinaryLoss
-    public let count: Int
-    public let accuracy: Double?
-    public let normalizedEntropy: Double?
-    public let moments: RatioMoments
-    public let measure: BandMeasure
-    public let unweightedSumIsFinite: Bool
 }

@@ -14,11 +14,8 @@ public struct CategoricalStream: Sendable {
     public let keepsLosses: Bool
     private var rows = RowStream()
     private var indexLabels: Bool?
-    private var total = ScaledSum()
-    private var weight = ScaledSum()
-    private var unweightedTotal = ScaledSum()
+    private var totals: StreamTotals
     private var divisor = ScaledSum()
-    private var moments = RatioMoments()
     private var accuracyDefined = true
     private var chunkCorrect = CompensatedSum()
     private var chunkTotal = CompensatedSum()
@@ -27,10 +24,6 @@ public struct CategoricalStream: Sendable {
     private var priorSums: [CompensatedSum]
     private var priorTotal = CompensatedSum()
     private var inUse: [Bool]
-    private let documentMeasure: Bool
-    private var measureTotal = ScaledSum()
-    private var losses: [Double] = []
-    private var measureLosses: [Double] = []
 
     /// An empty stream of `classes` columns scored with `options` (sample weights ignored).
     public init(classes: Int, options: LossOptions, keepsLosses: Bool) {
@@ -39,7 +32,7 @@ public struct CategoricalStream: Sendable {
         self.keepsLosses = keepsLosses
         priorSums = [CompensatedSum](repeating: CompensatedSum(), count: classes)
         inUse = [Bool](repeating: false, count: classes)
-        documentMeasure = BandMeasure.isDocumentMeasure(options)
+        totals = StreamTotals(options: options, keepsLosses: keepsLosses)
     }
 
     /// Samples added so far.
@@ -59,7 +52,7 @@ public struct CategoricalStream: Sendable {
         let pieceLosses = significands.indices.map { positiveZero(scaled(significands[$0], by: exponents[$0])) }
         var measures = pieceLosses
         var measureParts: (significands: [Double], exponents: [Int])?
-        if !documentMeasure {
+        if !totals.documentMeasure {
             let parts = categoricalSampleParts(
                 predictions: predictions, labels: labels, options: BandMeasure.documentOptions(options))
             measureParts = parts
@@ -70,12 +63,9 @@ public struct CategoricalStream: Sendable {
         let classWeights = options.classWeights
         for i in significands.indices {
             let s = options.sampleWeight(i)
-            total.add(significands[i], times: s, exponent: exponents[i])
-            unweightedTotal.add(significands[i], times: 1, exponent: exponents[i])
-            weight.add(s)
-            if let measureParts {
-                measureTotal.add(measureParts.significands[i], times: s, exponent: measureParts.exponents[i])
-            }
+            totals.add(
+                significands[i], exponent: exponents[i], weight: s,
+                measure: measureParts.map { ($0.significands[i], $0.exponents[i]) })
             switch labels {
             case .indices(let indices):
                 let y = indices[i]
@@ -103,11 +93,9 @@ public struct CategoricalStream: Sendable {
         }
         self.rows = rows
         let pieceResult = CategoricalLoss(losses: pieceLosses, sum: 0, mean: 0, weightedMean: 0)
-        moments.merge(LossTerms.categorical(pieceResult, labels: labels, options: options))
-        if keepsLosses {
-            losses += pieceLosses
-            measureLosses += measures
-        }
+        totals.endPiece(
+            losses: pieceLosses, measures: measures,
+            moments: LossTerms.categorical(pieceResult, labels: labels, options: options))
         return (pieceLosses, measures)
     }
 
@@ -120,13 +108,15 @@ public struct CategoricalStream: Sendable {
 
     /// The figures of the set so far.
     public func result() -> CategoricalStreamResult {
-        let weightedMean = ScaledSum.ratio(total, weight)
+        let weightedMean = totals.weightedMean
         let mean: Double
         switch options.convention {
         case .document, .sklearn: mean = weightedMean
-        case .keras: mean = ScaledSum.ratio(total, ScaledSum(Double(count)))
+        case .keras: mean = ScaledSum.ratio(totals.total, ScaledSum(Double(count)))
         case .pytorch:
-            mean = indexLabels == true && options.classWeights != nil ? ScaledSum.ratio(total, divisor) : weightedMean
+            mean =
+                indexLabels == true && options.classWeights != nil
+                ? ScaledSum.ratio(totals.total, divisor) : weightedMean
         }
         var accuracy: Double?
         if accuracyDefined {
@@ -145,28 +135,10 @@ public struct CategoricalStream: Sendable {
         let (entropyOptions, classScale) = scalingClassWeights(options, labels: labelsForScale)
         let entropy = NormalizedEntropy.categorical(
             loss: classScale.down(weightedMean), prior: prior, classes: classes, options: entropyOptions)
-        let loss = CategoricalLoss(losses: losses, sum: total.value, mean: mean, weightedMean: weightedMean)
-        let measure =
-            documentMeasure
-            ? BandMeasure(losses: losses, mean: weightedMean, base: options.base)
-            : BandMeasure(losses: measureLosses, mean: ScaledSum.ratio(measureTotal, weight), base: .two)
+        let loss = CategoricalLoss(
+            losses: totals.losses, sum: totals.total.value, mean: mean, weightedMean: weightedMean)
         return CategoricalStreamResult(
-            loss: loss, count: count, accuracy: accuracy, normalizedEntropy: entropy, moments: moments,
-            measure: measure, unweightedSumIsFinite: unweightedTotal.value.isFinite)
+            loss: loss, count: count, accuracy: accuracy, normalizedEntropy: entropy, moments: totals.moments,
+            measure: totals.measure(base: options.base), unweightedSumIsFinite: totals.unweightedSumIsFinite)
     }
-}
-
-/// What a `CategoricalStream` found: the loss (per-sample losses when kept), the figures beside
-/// it, and the band measure.
-public struct CategoricalStreamResult: Sendable {
-    public let loss: CategoricalLoss
-    /// Samples.
-    public let count: Int
-    public let accuracy: Double?
-    public let normalizedEntropy: Double?
-    public let moments: RatioMoments
-    public let measure: BandMeasure
-    /// Whether Σ Lᵢ without sample weights is finite (the sample weights are then what makes a
-    /// sum overflow).
-    public let unweightedSumIsFinite: Bool
 }
