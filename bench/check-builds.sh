@@ -9,7 +9,7 @@ bench/router.sh --check
 bench/floor.sh . debug >/dev/null && echo "bench/floor: builds"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-swiftc -typecheck bench/jsondecoder.swift && echo "bench/jsondecoder.swift: builds"
+bench/jsondecoder.sh --check
 cc -O2 -Wall -Werror -o "$out/ceiling" bench/ceiling.c $(pkg-config --cflags --libs libmicrohttpd) && echo "bench/ceiling.c: builds"
 if command -v go >/dev/null; then
     (cd bench/peer_go && go vet main.go && go build -o "$out/peer_go" main.go) && echo "bench/peer_go: builds"

@@ -1,9 +1,15 @@
 // What Foundation's JSONDecoder costs on its own, outside the service (figures quoted in
 // BENCHMARKS.md): the time to decode the small body with two Decodable shapes, the memory one
-// large decode holds above its body, and how two decodes on two threads scale against a pure
-// compute loop. Built and run by bench/jsondecoder.sh; reads bench/out/{small,large}.json.
+// large decode holds above its body, how two decodes on two threads scale against a pure
+// compute loop, and the JSON Lines floor: the large matrix as sample lines, decoded and validated
+// by the service's own line decoder (`LineDecoder`, `LineValue`, `JSONBody`: imported, not
+// copied, so the floor follows the service) in batches on two threads, with no HTTP. Built
+// against the package and run by bench/jsondecoder.sh; reads bench/out/{small,large}.json and
+// bench/out/large.ndjson.
 import Dispatch
 import FoundationEssentials
+@testable import ScoringServer
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -88,29 +94,9 @@ struct ByEnum: Decodable {
     }
 }
 
+/// `--lines`: the JSON Lines figures alone (bench/lines.py takes the floor in its own run).
+let onlyLines = CommandLine.arguments.contains("--lines")
 let decoder = JSONDecoder()
-let small = read("bench/out/small.json")
-func microseconds<T: Decodable>(_ type: T.Type) -> Double {
-    for _ in 0..<20_000 { _ = try! decoder.decode(type, from: small) }
-    let runs = 200_000
-    let start = now()
-    for _ in 0..<runs { _ = try! decoder.decode(type, from: small) }
-    return (now() - start) / Double(runs) * 1e6
-}
-for round in 1...3 {
-    let byName = microseconds(ByName.self)
-    let byEnum = microseconds(ByEnum.self)
-    print("small body, round \(round): members by name \(byName) µs, fixed coding keys \(byEnum) µs")
-}
-
-let large = read("bench/out/large.json")
-let before = statusKilobytes("VmHWM:")
-let decoded = try! decoder.decode(ByName.self, from: large)
-let after = statusKilobytes("VmHWM:")
-print(
-    "large body \(large.count / 1_000_000) MB, \(decoded.predictions?.values.count ?? 0) values: high-water +\((after - before) / 1024) MB for the decode"
-)
-
 @inline(never) func spin(_ seed: Double) -> Double {
     var x = seed
     for _ in 0..<200_000_000 { x = x * 1.000_000_1 + 1e-9 }
@@ -121,12 +107,161 @@ func seconds(threads: Int, _ work: @escaping @Sendable () -> Void) -> Double {
     DispatchQueue.concurrentPerform(iterations: threads) { _ in work() }
     return now() - start
 }
-for round in 1...4 {
-    let decodeOne = seconds(threads: 1) { _ = try! decoder.decode(ByName.self, from: large) }
-    let decodeTwo = seconds(threads: 2) { _ = try! decoder.decode(ByName.self, from: large) }
-    let spinOne = seconds(threads: 1) { _ = spin(1) }
-    let spinTwo = seconds(threads: 2) { _ = spin(1) }
+if !onlyLines {
+    let small = read("bench/out/small.json")
+    func microseconds<T: Decodable>(_ type: T.Type) -> Double {
+        for _ in 0..<20_000 { _ = try! decoder.decode(type, from: small) }
+        let runs = 200_000
+        let start = now()
+        for _ in 0..<runs { _ = try! decoder.decode(type, from: small) }
+        return (now() - start) / Double(runs) * 1e6
+    }
+    for round in 1...3 {
+        let byName = microseconds(ByName.self)
+        let byEnum = microseconds(ByEnum.self)
+        print("small body, round \(round): members by name \(byName) µs, fixed coding keys \(byEnum) µs")
+    }
+
+    let large = read("bench/out/large.json")
+    let before = statusKilobytes("VmHWM:")
+    let decoded = try! decoder.decode(ByName.self, from: large)
+    let after = statusKilobytes("VmHWM:")
     print(
-        "round \(round): two large decodes on two threads scale \(2 * decodeOne / decodeTwo)x; a compute loop \(2 * spinOne / spinTwo)x"
+        "large body \(large.count / 1_000_000) MB, \(decoded.predictions?.values.count ?? 0) values: high-water +\((after - before) / 1024) MB for the decode"
+    )
+
+    for round in 1...4 {
+        let decodeOne = seconds(threads: 1) { _ = try! decoder.decode(ByName.self, from: large) }
+        let decodeTwo = seconds(threads: 2) { _ = try! decoder.decode(ByName.self, from: large) }
+        let spinOne = seconds(threads: 1) { _ = spin(1) }
+        let spinTwo = seconds(threads: 2) { _ = spin(1) }
+        print(
+            "round \(round): two large decodes on two threads scale \(2 * decodeOne / decodeTwo)x; a compute loop \(2 * spinOne / spinTwo)x"
+        )
+    }
+}
+
+// JSON Lines: the large matrix as 10,000 sample lines, framed as the stream frames them (one
+// byte array a line) and cut into batches of `LineLimits.default.batchBytes` as it cuts them.
+let ndjson = read("bench/out/large.ndjson")
+let lines: [[UInt8]] = ndjson.split(separator: UInt8(ascii: "\n")).map { Array($0) }
+var batches: [[[UInt8]]] = [[]]
+var batchBytes = 0
+for line in lines {
+    batches[batches.count - 1].append(line)
+    batchBytes += line.count
+    if batchBytes >= LineLimits.default.batchBytes {
+        batches.append([])
+        batchBytes = 0
+    }
+}
+if batches.last?.isEmpty ?? false { batches.removeLast() }
+guard case .success(let lineOptions) = LineOptions.parse(query: nil, kind: .cce) else { fatalError("options") }
+let lineDecoder = LineDecoder(kind: .cce, options: lineOptions, limits: .default)
+
+/// Decodes and validates one batch as a stream's worker does; the count of lines decoded.
+func decodeBatch(_ batch: [[UInt8]], first index: Int) -> Int {
+    var decoded = 0
+    for (offset, line) in batch.enumerated() {
+        let result = line.withUnsafeBytes { lineDecoder.decode($0, index: index + offset) }
+        guard case .success = result else { fatalError("line \(index + offset + 1) did not decode: \(result)") }
+        decoded += 1
+    }
+    return decoded
+}
+let firstIndex = batches.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+
+/// Seconds to decode every batch on `threads` threads, each taking the next batch in turn.
+func linesSeconds(threads: Int) -> Double {
+    let next = Atomic<Int>(0)
+    let total = Atomic<Int>(0)
+    let start = now()
+    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+        while true {
+            let b = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard b < batches.count else { break }
+            total.wrappingAdd(decodeBatch(batches[b], first: firstIndex[b]), ordering: .relaxed)
+        }
+    }
+    let seconds = now() - start
+    guard total.load(ordering: .relaxed) == lines.count else { fatalError("lines lost") }
+    return seconds
+}
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+let megabytes = Double(ndjson.count) / 1e6
+print(
+    "JSON Lines: \(lines.count) sample lines of 100 probabilities, \(megabytes) MB, \(batches.count) batches of ~\(LineLimits.default.batchBytes >> 10) KiB"
+)
+var one: [Double] = []
+var two: [Double] = []
+for _ in 1...5 {
+    one.append(linesSeconds(threads: 1))
+    two.append(linesSeconds(threads: 2))
+}
+for (threads, seconds) in [(1, median(one)), (2, median(two))] {
+    print(
+        "JSON Lines floor, \(threads) thread(s), median of 5: \(Int(Double(lines.count) / seconds)) lines/s, \(megabytes / seconds) MB/s (LineDecoder.decode per line, no HTTP)"
     )
 }
+
+// One decode per line against one decode of a batch's lines wrapped as a JSON array (`[a,b,...]`,
+// the copy that builds it included), one thread, JSONBody.decode alone (no validation).
+func singleValues(_ batch: [[UInt8]]) -> Int {
+    var count = 0
+    for line in batch {
+        guard (try? line.withUnsafeBytes({ try JSONBody.decode(LineValue.self, from: $0) })) != nil else {
+            fatalError("line")
+        }
+        count += 1
+    }
+    return count
+}
+func wrappedArray(_ batch: [[UInt8]]) -> Int {
+    var array: [UInt8] = []
+    array.reserveCapacity(batch.reduce(2) { $0 + $1.count + 1 })
+    array.append(UInt8(ascii: "["))
+    for (i, line) in batch.enumerated() {
+        if i > 0 { array.append(UInt8(ascii: ",")) }
+        array.append(contentsOf: line)
+    }
+    array.append(UInt8(ascii: "]"))
+    guard let values = try? array.withUnsafeBytes({ try JSONBody.decode([LineValue].self, from: $0) }) else {
+        fatalError("array")
+    }
+    return values.count
+}
+func seconds(_ decode: ([[UInt8]]) -> Int) -> Double {
+    let start = now()
+    let count = batches.reduce(0) { $0 + decode($1) }
+    guard count == lines.count else { fatalError("lines lost") }
+    return now() - start
+}
+var single: [Double] = []
+var wrapped: [Double] = []
+for _ in 1...5 {
+    single.append(seconds(singleValues))
+    wrapped.append(seconds(wrappedArray))
+}
+print(
+    "JSON Lines, one thread, median of 5: one decode per line \(megabytes / median(single)) MB/s, each batch as one [LineValue] array \(megabytes / median(wrapped)) MB/s (array / per line \(median(single) / median(wrapped))x)"
+)
+
+// The stream's framer alone (LineFramer, which the transport's thread runs): the body in chunks
+// of 32 KiB, as libmicrohttpd hands them over.
+func framingSeconds() -> Double {
+    var framer = LineFramer(maxLineBytes: LineLimits.default.maxLineBytes)
+    var framed = 0
+    let start = now()
+    ndjson.withUnsafeBytes { body in
+        var offset = 0
+        while offset < body.count {
+            let end = min(offset + 32_768, body.count)
+            framer.feed(UnsafeRawBufferPointer(rebasing: body[offset..<end])) { _ in framed += 1 }
+            offset = end
+        }
+    }
+    framer.finish { _ in framed += 1 }
+    guard framed == lines.count else { fatalError("framed \(framed) lines") }
+    return now() - start
+}
+print("JSON Lines framer alone, median of 5: \(megabytes / median((1...5).map { _ in framingSeconds() })) MB/s")

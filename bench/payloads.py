@@ -4,6 +4,7 @@ small   the document's 1x3 example                       (/cce)
 medium  64 samples x 10 classes, index labels            (/cce)
 large   10,000 x 100 full-precision probabilities (1M)   (/cce)
 large-base64  the same matrix as a float64 base64 tensor (/cce)
+large.ndjson  the large matrix as JSON Lines sample lines  (/cce/lines)
 wide    8 x 50,000 logits                                (/cce)
 batch   64 jobs of 500 x 10                              (/batch)
 and one wrk Lua script per body.
@@ -58,6 +59,13 @@ write(
     },
     "/cce",
 )
+# The same matrix and labels as JSON Lines, one sample a line (the numbers written as in large.json).
+ndjson = "".join(
+    json.dumps({"prediction": row, "label": label}, separators=(",", ":")) + "\n"
+    for row, label in zip(large.tolist(), large_labels)
+)
+(out / "large.ndjson").write_text(ndjson)
+print(f"large.ndjson: {len(ndjson):,} bytes")
 write(
     "wide",
     {"predictions": (rng.normal(size=(8, 50_000)) * 5).tolist(), "labels": rng.integers(50_000, size=8).tolist(),

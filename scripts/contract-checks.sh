@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The contract as real callers' tools see it, each run with the real tool:
 #   1. PyYAML safe_load of openapi.yaml (YAML 1.1), block style, no description cut short;
-#   2. openapi-python-client generates a client with --fail-on-warning (its config maps the one
-#      media type it cannot type, the YAML body of GET /openapi.yaml, to text), and a program
-#      drives the live binary through it: /cce, /bce, /batch (a CCE and a BCE job, each parsed as
-#      its own result type), /compare (the README's comparison) and /bands;
+#   2. openapi-python-client generates a client with --fail-on-warning (its config maps the
+#      media types it cannot type: the YAML body of GET /openapi.yaml to text, the JSON Lines
+#      bodies to bytes), and a program drives the live binary through it: /cce, /bce, /batch (a
+#      CCE and a BCE job, each parsed as its own result type), /compare (the README's
+#      comparison), /cce/lines (a generator, equal to /cce; a bad line's pointer), /bce/lines and
+#      /bands;
 #   3. openapi-generator's python generator (spec validation on) and its client scoring the
 #      README's PyTorch example and a `convention: sklearn` request (nats), and comparing two
 #      identical models (/compare, p-value 1);

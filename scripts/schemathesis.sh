@@ -5,7 +5,8 @@
 # schema-violating requests rejected. (Schema-valid requests may still get 422: the rules a
 # schema cannot say, such as rows summing to 1, are checked by the service.) The checks and the
 # one per-operation exception (/batch answers a broken job in its own entry) are in
-# scripts/schemathesis.toml. The JSON Lines routes' bodies are sent through the NDJSON
+# scripts/schemathesis.toml. The JSON Lines routes' bodies are generated from their contentSchema
+# (the array of lines) and sent through the NDJSON
 # serializer of scripts/schemathesis_hooks.py.
 # Usage: scripts/schemathesis.sh PATH_TO_BINARY
 set -euo pipefail

@@ -884,6 +884,18 @@ extension Components {
                 ])
             }
         }
+        /// The bytes of a /cce/lines stream, JSON Lines (sent as they are, so clients take a file or
+        /// a generator); `contentSchema` describes the lines.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/CategoricalStream`.
+        public typealias CategoricalStream = Swift.String
+        /// The bytes of a /bce/lines stream, JSON Lines (sent as they are, so clients take a file or
+        /// a generator); `contentSchema` describes the lines.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/BinaryStream`.
+        public typealias BinaryStream = Swift.String
         /// - Remark: Generated from `#/components/schemas/CategoricalLines`.
         @frozen public enum CategoricalLinesPayload: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/CategoricalLines/case1`.

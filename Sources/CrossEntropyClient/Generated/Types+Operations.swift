@@ -724,9 +724,10 @@ public enum Operations {
     /// with the data fields of a /cce body (`predictions`, `labels`, optional `sample_weights`)
     /// in any form /cce accepts, base64 tensors included; they may be mixed, and all must agree
     /// on the class count and label form. Lines end in `\n` or `\r\n`; the last may lack one;
-    /// blank lines are skipped; a JSON value may not span lines. The request body is described
-    /// as the array of its lines: each item is sent as one line. Options are query parameters
-    /// (the body's field names and rules, weights as comma-separated numbers), checked at the
+    /// blank lines are skipped; a JSON value may not span lines. The request body is the stream's
+    /// bytes (a file or a generator, as a client sends them); its `contentSchema`,
+    /// CategoricalLines, describes its lines as an array, one item a line. Options are query
+    /// parameters (the body's field names and rules, weights as comma-separated numbers), checked at the
     /// headers: a bad one is refused before the body is read. `per_sample` defaults to false
     /// here. `Content-Encoding: gzip` is accepted (concatenated members too).
     ///

@@ -209,9 +209,10 @@ enum OpenAPIDocument {
                 with the data fields of a /cce body (`predictions`, `labels`, optional `sample_weights`)
                 in any form /cce accepts, base64 tensors included; they may be mixed, and all must agree
                 on the class count and label form. Lines end in `\n` or `\r\n`; the last may lack one;
-                blank lines are skipped; a JSON value may not span lines. The request body is described
-                as the array of its lines: each item is sent as one line. Options are query parameters
-                (the body's field names and rules, weights as comma-separated numbers), checked at the
+                blank lines are skipped; a JSON value may not span lines. The request body is the stream's
+                bytes (a file or a generator, as a client sends them); its `contentSchema`,
+                CategoricalLines, describes its lines as an array, one item a line. Options are query
+                parameters (the body's field names and rules, weights as comma-separated numbers), checked at the
                 headers: a bad one is refused before the body is read. `per_sample` defaults to false
                 here. `Content-Encoding: gzip` is accepted (concatenated members too).
 
@@ -234,10 +235,10 @@ enum OpenAPIDocument {
                 content:
                   application/x-ndjson:
                     schema:
-                      $ref: '#/components/schemas/CategoricalLines'
+                      $ref: '#/components/schemas/CategoricalStream'
                   application/jsonl:
                     schema:
-                      $ref: '#/components/schemas/CategoricalLines'
+                      $ref: '#/components/schemas/CategoricalStream'
               responses:
                 '200':
                   description: The loss, as /cce gives it for the same samples
@@ -287,10 +288,10 @@ enum OpenAPIDocument {
                 content:
                   application/x-ndjson:
                     schema:
-                      $ref: '#/components/schemas/BinaryLines'
+                      $ref: '#/components/schemas/BinaryStream'
                   application/jsonl:
                     schema:
-                      $ref: '#/components/schemas/BinaryLines'
+                      $ref: '#/components/schemas/BinaryStream'
               responses:
                 '200':
                   description: The loss, as /bce gives it for the same samples
@@ -900,6 +901,24 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/Convention'
                 model:
                   $ref: '#/components/schemas/Model'
+            CategoricalStream:
+              description: |
+                The bytes of a /cce/lines stream, JSON Lines (sent as they are, so clients take a file or
+                a generator); `contentSchema` describes the lines.
+              type: string
+              format: binary
+              contentMediaType: application/x-ndjson
+              contentSchema:
+                $ref: '#/components/schemas/CategoricalLines'
+            BinaryStream:
+              description: |
+                The bytes of a /bce/lines stream, JSON Lines (sent as they are, so clients take a file or
+                a generator); `contentSchema` describes the lines.
+              type: string
+              format: binary
+              contentMediaType: application/x-ndjson
+              contentSchema:
+                $ref: '#/components/schemas/BinaryLines'
             CategoricalLines:
               description: A /cce/lines stream as the array of its lines; each item is one line, sample or block.
               type: array
