@@ -230,7 +230,9 @@ import Testing
     }
 
     /// The answer comes at the headers: the declared body is never sent.
-    @Test(arguments: ["convention=torch", "per_sample=yes", "label_smoothing=x", "colour=red"])
+    @Test(arguments: [
+        "convention=torch", "per_sample=yes", "label_smoothing=x", "colour=red", "class_weights=1&class_weights=2",
+    ])
     func aBadQueryOptionIsRefusedAtTheHeaders(query: String) throws {
         let connection = try HTTPConnection(port: ServiceProcess.shared.port, timeoutSeconds: 10)
         try connection.send(
@@ -239,6 +241,19 @@ import Testing
         let answer = try connection.readResponse()
         #expect(answer.status == 422 || answer.status == 400, "\(answer.status) \(answer.text)")
         #expect(answer.contentType == "application/problem+json")
+    }
+
+    /// Clients that serialize arrays as repeated parameters would otherwise be scored with the
+    /// last value alone.
+    @Test func aRepeatedQueryOptionIsRefusedNamingIt() throws {
+        let answer = try Self.stream(
+            port: ServiceProcess.shared.port, "/cce/lines?class_weights=1,2,3&base=2&class_weights=1",
+            Array(#"{"prediction":[0.2,0.7,0.1],"label":1}"#.utf8))
+        #expect(answer.status == 422)
+        #expect(
+            answer.text.contains(
+                #""pointer":"/class_weights","detail":"query parameter 'class_weights' occurs more than once; send it once, its numbers comma-separated (class_weights=1,2,3)""#
+            ), "\(answer.text)")
     }
 
     @Test func aJSONMediaTypeIsRefusedAtTheHeaders() throws {

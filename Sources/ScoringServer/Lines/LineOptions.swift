@@ -18,6 +18,7 @@ struct LineOptions: Sendable {
     static func parse(query: String?, kind: LossKind) -> Result<LineOptions, Problem> {
         var request = emptyRequest()
         var problems = ValidationProblems()
+        var seen: Set<ScoringField> = []
         for pair in (query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = decode(parts[0])
@@ -30,6 +31,17 @@ struct LineOptions: Sendable {
                         pointer: pointer,
                         detail: "unknown query parameter '\(ClientText.cut(name))'; these routes take \(known)",
                         isUnknownField: true))
+                continue
+            }
+            // A repeated option is refused rather than one of its values kept: clients that
+            // serialize arrays as repeated parameters (class_weights=1&class_weights=2) would
+            // otherwise be scored with the last value alone.
+            guard seen.insert(field).inserted else {
+                let example = field == .classWeights || field == .positiveWeights ? " (\(name)=1,2,3)" : ""
+                problems.add(
+                    pointer,
+                    "query parameter '\(name)' occurs more than once; send it once\(example.isEmpty ? "" : ", its numbers comma-separated" + example)"
+                )
                 continue
             }
             func number() -> Double? {
