@@ -8,18 +8,6 @@ struct JSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
-    /// Appends to `bytes` (written before) instead of a new buffer: no copy when they are unique.
-    init(continuing bytes: consuming [UInt8]) {
-        self.bytes = bytes
-    }
-
-    /// The bytes written, leaving the writer empty (no copy).
-    mutating func takeBytes() -> [UInt8] {
-        let taken = bytes
-        bytes = []
-        return taken
-    }
-
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }

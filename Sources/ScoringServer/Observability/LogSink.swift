@@ -30,18 +30,14 @@ public final class LogSink: Sendable {
         if full || urgent { flush() }
     }
 
-    /// Appends one whole line that `write` writes straight into the buffer (no line of its own
-    /// to allocate and copy); `urgent` writes it out at once.
+    /// Appends one whole line that `write` writes (then a newline); `urgent` writes it out at once.
+    /// The line is formatted before the lock is taken: formatting under it made the pool threads
+    /// spin on each other (0.8% of a small request's CPU), more than the line's own buffer costs.
     func writeLine(urgent: Bool = false, _ write: (inout JSONWriter) -> Void) {
-        let full = buffer.withLock { pending in
-            var json = JSONWriter(continuing: pending)
-            pending = []  // the writer holds the only reference: appending copies nothing
-            write(&json)
-            json.append(UInt8(ascii: "\n"))
-            pending = json.takeBytes()
-            return pending.count >= flushThreshold
-        }
-        if full || urgent { flush() }
+        var json = JSONWriter(capacity: 384)
+        write(&json)
+        json.append(UInt8(ascii: "\n"))
+        self.write(json.bytes, urgent: urgent)
     }
 
     /// Writes out everything buffered; call before the process exits.
