@@ -14,10 +14,10 @@ import Testing
         var start = 0
         while start < bytes.count {
             let end = min(bytes.count, start + chunk)
-            bytes[start..<end].withUnsafeBytes { framer.feed($0) { lines.append($0) } }
+            bytes[start..<end].withUnsafeBytes { framer.feed($0) { lines.append(LineFramer.Line($0)) } }
             start = end
         }
-        framer.finish { lines.append($0) }
+        framer.finish { lines.append(LineFramer.Line($0)) }
         return lines
     }
 
@@ -73,5 +73,20 @@ import Testing
         #expect(problem.status == 400)
         #expect(problem.detail.hasPrefix("line 1: "))
         #expect(problem.errors.allSatisfy { $0.pointer.hasPrefix("/lines/0") })
+    }
+}
+
+extension LineFramer {
+    /// A framed line with its bytes copied out, to compare.
+    enum Line: Equatable {
+        case text(index: Int, bytes: [UInt8])
+        case tooLong(index: Int)
+
+        init(_ piece: Piece) {
+            switch piece {
+            case .text(let index, let bytes): self = .text(index: index, bytes: Array(bytes))
+            case .tooLong(let index): self = .tooLong(index: index)
+            }
+        }
     }
 }
