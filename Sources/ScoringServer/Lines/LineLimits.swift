@@ -18,7 +18,7 @@ public struct LineLimits: Sendable, Equatable {
     /// Memory charged per byte of a batch while it is decoded: (peak − idle RSS) / the bytes in
     /// flight, measured for sample lines of two one-digit numbers (the worst per byte) once the
     /// window is full, 19.0x, rounded up (`bench/memory-factors.py BINARY 4 lines`; RELIABILITY.md,
-    /// "Memory per body byte", which also records the growth with stream length it does not bound).
+    /// "Memory per body byte"). The bytes held before decoding are charged apart, at factor 1.
     public var memoryPerBatchByte: UInt64
     /// Bytes framed per chunk the transport offers (inflated, for gzip); the rest of the chunk
     /// is offered again after the connection's other work. It bounds the inflated bytes one
