@@ -16,6 +16,7 @@ struct LineBatch: Sendable {
     private var entries: [Entry] = []
     /// Bytes reserved at the first line (nothing is allocated before it).
     private let reserve: Int
+    private static let slack = 16 << 10
 
     /// An empty batch that takes room for `capacity` bytes at its first line.
     init(capacity: Int = 0) {
@@ -33,7 +34,8 @@ struct LineBatch: Sendable {
     mutating func append(_ piece: LineFramer.Piece) {
         switch piece {
         case .text(let index, let line):
-            if bytes.capacity == 0 { bytes.reserveCapacity(max(reserve, line.count)) }
+            // Room for the line that fills the batch past `reserve` too, when it is short.
+            if bytes.capacity == 0 { bytes.reserveCapacity(max(reserve + Self.slack, line.count)) }
             bytes.append(contentsOf: line)
             entries.append(Entry(index: index, end: bytes.count))
         case .tooLong(let index):
