@@ -14,10 +14,10 @@ import Testing
         var start = 0
         while start < bytes.count {
             let end = min(bytes.count, start + chunk)
-            bytes[start..<end].withUnsafeBytes { framer.feed($0) { lines.append($0) } }
+            bytes[start..<end].withUnsafeBytes { framer.feed($0) { lines.append(LineFramer.Line($0)) } }
             start = end
         }
-        framer.finish { lines.append($0) }
+        framer.finish { lines.append(LineFramer.Line($0)) }
         return lines
     }
 
@@ -59,6 +59,34 @@ import Testing
         }
     }
 
+    @Test func aBatchGivesBackItsLinesInOrderAndIsReusedEmptied() {
+        var batch = LineBatch(capacity: 16)
+        var framer = LineFramer(maxLineBytes: 8)
+        for round in 0..<2 {
+            Array("ab\n\n123456789\r\n{}\r\nlast".utf8).withUnsafeBytes { framer.feed($0) { batch.append($0) } }
+            framer.finish { batch.append($0) }
+            var lines: [LineFramer.Line] = []
+            batch.visit {
+                lines.append(LineFramer.Line($0))
+                return true
+            }
+            let base = round * 5
+            #expect(
+                lines == [
+                    text(base, "ab"), .tooLong(index: base + 2), text(base + 3, "{}"), text(base + 4, "last"),
+                ])
+            #expect(batch.byteCount == 8 && batch.count == 4)
+            var first: [LineFramer.Line] = []
+            batch.visit {
+                first.append(LineFramer.Line($0))
+                return false
+            }
+            #expect(first == [text(base, "ab")])
+            batch.removeAll()
+            #expect(batch.isEmpty && batch.byteCount == 0)
+        }
+    }
+
     @Test func twoObjectsOnOneLineAreOneLineThatIsNotJSON() throws {
         let lines = frame("{\"a\":1} {\"b\":2}\n", chunk: 4)
         #expect(lines == [text(0, "{\"a\":1} {\"b\":2}")])
@@ -73,5 +101,20 @@ import Testing
         #expect(problem.status == 400)
         #expect(problem.detail.hasPrefix("line 1: "))
         #expect(problem.errors.allSatisfy { $0.pointer.hasPrefix("/lines/0") })
+    }
+}
+
+extension LineFramer {
+    /// A framed line with its bytes copied out, to compare.
+    enum Line: Equatable {
+        case text(index: Int, bytes: [UInt8])
+        case tooLong(index: Int)
+
+        init(_ piece: Piece) {
+            switch piece {
+            case .text(let index, let bytes): self = .text(index: index, bytes: Array(bytes))
+            case .tooLong(let index): self = .tooLong(index: index)
+            }
+        }
     }
 }

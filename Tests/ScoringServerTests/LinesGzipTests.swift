@@ -1,5 +1,7 @@
 import CZlib
+import Dispatch
 import Foundation
+import HTTPTransport
 import TestSupport
 import Testing
 
@@ -30,12 +32,58 @@ import Testing
         return Array(output[..<produced])
     }
 
-    private static func stream(gzip: Bool = true, maxLineBytes: Int = 1 << 20) throws -> LinesStream {
+    private static func stream(
+        gzip: Bool = true, maxLineBytes: Int = 1 << 20, bytesPerTake: Int = 1 << 20
+    ) throws -> LinesStream {
         let options = try LineOptions.parse(query: nil, kind: .cce).get()
         return LinesStream(
             kind: .cce, options: options,
-            limits: LineLimits(maxLineBytes: maxLineBytes, batchBytes: 4096, batchesInFlight: 3),
+            limits: LineLimits(
+                maxLineBytes: maxLineBytes, batchBytes: 4096, batchesInFlight: 3, bytesPerTake: bytesPerTake),
             scoringLimits: .default, metrics: nil, gzip: gzip)
+    }
+
+    /// Offers `body` in `chunk`-byte pieces as the transport does (the rest of a piece again
+    /// after a partial take), recording the bytes each call inflated and framed.
+    private static func inflatedPerTake(
+        _ stream: LinesStream, _ body: [UInt8], chunk: Int, control: TestStreamControl
+    ) throws -> (response: HTTPResponse, most: UInt64, calls: Int) {
+        var offset = 0
+        var most: UInt64 = 0
+        var calls = 0
+        while offset < body.count {
+            let end = min(body.count, offset + chunk)
+            let before = stream.framedBytes
+            let took = body.withUnsafeBytes {
+                stream.take(UnsafeRawBufferPointer(rebasing: $0[offset..<end]), control: control.control)
+            }
+            calls += 1
+            most = max(most, stream.framedBytes - before)
+            if took < end - offset {
+                #expect(control.resumed.wait(timeout: .now() + 60) == .success)
+            }
+            offset += took
+        }
+        let response = try #require(drive(stream, [], chunks: [1], control: control))
+        return (response, most, calls)
+    }
+
+    @Test func aBombOfBlankLinesIsInflatedAPiecePerChunkTakenAndHoldsNothing() throws {
+        // 8 MiB of blank lines gzip to about 8 KB (1,000 to 1).
+        let blank = [UInt8](repeating: UInt8(ascii: "\n"), count: 8 << 20)
+        let bomb = Self.gzip(blank)
+        #expect(bomb.count < 16 << 10)
+        let control = TestStreamControl()
+        let perTake = 64 << 10
+        let stream = try Self.stream(bytesPerTake: perTake)
+        let (response, most, calls) = try Self.inflatedPerTake(stream, bomb, chunk: 32768, control: control)
+        #expect(response.status == 422)  // no lines
+        #expect(stream.framedBytes == UInt64(blank.count))
+        #expect(most <= UInt64(perTake + GzipInflater.pieceBytes))
+        #expect(calls >= blank.count / (perTake + GzipInflater.pieceBytes))
+        // Nothing but the bytes one call may add is ever charged: blank lines are not held.
+        #expect(control.peakCharge <= UInt64(perTake + GzipInflater.pieceBytes))
+        #expect(control.chargedNow == 0)
     }
 
     @Test func severalMembersEqualTheJSONPath() throws {
@@ -72,8 +120,12 @@ import Testing
         let bomb = Self.gzip(Array("{\"prediction\":[0.5,0.5],\"label\":0}\n".utf8)) + Self.gzip(zeros)
         #expect(bomb.count < 64 << 10)
         let stream = try Self.stream()
-        let response = try #require(drive(stream, bomb, chunks: [32768], control: TestStreamControl()))
+        let control = TestStreamControl()
+        let response = try #require(drive(stream, bomb, chunks: [32768], control: control))
         #expect(response.status == 413)
+        // One line at the limit, one open batch, and what one call may add.
+        #expect(control.peakCharge <= UInt64((1 << 20) + 4096 + (1 << 20) + GzipInflater.pieceBytes))
+        #expect(control.chargedNow == 0)
         #expect(JSONValue.parse(response.body).problemPointers == ["/lines/1"])
         // One line's worth and one piece, not 8 MiB.
         #expect(stream.framedBytes <= UInt64((1 << 20) + 2 * GzipInflater.pieceBytes))

@@ -10,6 +10,8 @@ import Testing
 final class TestStreamControl: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var charged: UInt64 = 0
+    /// The most charged at once.
+    private(set) var peak: UInt64 = 0
     private(set) var refusals = 0
     let budget: UInt64
     let resumed = DispatchSemaphore(value: 0)
@@ -27,6 +29,7 @@ final class TestStreamControl: @unchecked Sendable {
                     return false
                 }
                 self.charged += bytes
+                self.peak = max(self.peak, self.charged)
                 return true
             },
             release: { bytes in
@@ -40,6 +43,12 @@ final class TestStreamControl: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return charged
+    }
+
+    var peakCharge: UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return peak
     }
 }
 
@@ -288,6 +297,28 @@ struct SplitMix: RandomNumberGenerator {
                 try Self.stream("/cce/lines", query: "per_sample=true"),
                 Array(Self.sampleLines(samples, binary: false).utf8), chunks: [100], control: control))
         Self.expectSame(JSONValue.parse(response.body), json.json, "per_sample")
+    }
+
+    @Test func theUnfinishedLineIsChargedAsItIsHeld() throws {
+        let stream = try Self.stream("/cce/lines", query: nil)
+        let control = TestStreamControl()
+        let line = Array(
+            "{\"prediction\":[\(Array(repeating: "0.002", count: 499).joined(separator: ",")),0.002],\"label\":0}".utf8)
+        var offset = 0
+        while offset + 1000 < line.count {
+            let took = line.withUnsafeBytes {
+                stream.take(UnsafeRawBufferPointer(rebasing: $0[offset..<offset + 1000]), control: control.control)
+            }
+            #expect(took == 1000)
+            offset += took
+            // The line so far is held, and charged at factor 1.
+            #expect(control.chargedNow >= UInt64(offset), "\(offset) bytes held")
+        }
+        let rest = Array(line[offset...]) + Array("\n".utf8)
+        let response = try #require(drive(stream, rest, chunks: [1 << 20], control: control))
+        #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self).prefix(300))")
+        #expect(JSONValue.parse(response.body)["n"]?.int == 1)
+        #expect(control.chargedNow == 0)
     }
 
     // MARK: - Errors

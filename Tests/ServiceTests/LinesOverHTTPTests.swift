@@ -180,6 +180,21 @@ import Testing
         Self.expectSameAnswer(answer, json, "gzip")
     }
 
+    /// A small gzip body that inflates to 8 MiB: of blank lines (no line: 422) or of one line
+    /// (over --max-line-bytes: 413, its rest not inflated); nothing is left charged.
+    @Test func gzipBombsAreAnsweredAndHoldNothing() throws {
+        let port = ServiceProcess.shared.port
+        let blank = Self.gzip([UInt8](repeating: UInt8(ascii: "\n"), count: 8 << 20))
+        let oneLine = Self.gzip([UInt8](repeating: UInt8(ascii: "7"), count: 8 << 20))
+        #expect(blank.count < 16 << 10 && oneLine.count < 16 << 10)
+        let empty = try Self.stream(port: port, "/cce/lines", blank, headers: [("Content-Encoding", "gzip")])
+        #expect(empty.status == 422, "\(empty.text)")
+        let long = try Self.stream(port: port, "/cce/lines", oneLine, headers: [("Content-Encoding", "gzip")])
+        #expect(long.status == 413, "\(long.text)")
+        #expect(long.details.first?.contains("line 1") == true, "\(long.details)")
+        #expect(try Self.chargeReturnsToZero(port))
+    }
+
     @Test(arguments: [0, 2500, 4999])
     func aBadLineIsNamedByNumber(bad: Int) throws {
         let port = ServiceProcess.shared.port

@@ -2,8 +2,8 @@ import CZlib
 
 /// Inflates a gzip-coded body as it arrives (zlib), concatenated members included (what
 /// `cat a.gz b.gz` and pigz write). Output is handed on in pieces of at most `pieceBytes`, so
-/// nothing but one piece is held whatever the ratio: what bounds the inflated bytes is their
-/// consumer (the framer holds at most one line).
+/// nothing but one piece is held whatever the ratio, and a call stops after a limit of output
+/// (`LinesStream` takes `LineLimits.bytesPerTake` per chunk offered, the rest offered again).
 /// Used only under its stream's lock (one `take` at a time), hence unchecked.
 final class GzipInflater: @unchecked Sendable {
     /// Bytes of one piece of output.
@@ -29,18 +29,24 @@ final class GzipInflater: @unchecked Sendable {
         stream.deallocate()
     }
 
-    /// Inflates `input`, calling `emit` with each piece; `emit` returns false to stop (the rest
-    /// of the input is then not inflated). Throws the 400 of data that is not gzip.
-    func inflate(_ input: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer) -> Bool) throws(Problem) {
+    /// Inflates `input` until about `limit` bytes are made (at most `limit` + `pieceBytes` - 1),
+    /// calling `emit` with each piece; `emit` returns false to stop (the rest of the input is
+    /// then not inflated). Returns the bytes of `input` consumed: fewer than its count when the
+    /// limit or `emit` stopped it (zlib keeps what it has read; the caller offers the rest
+    /// again). Throws the 400 of data that is not gzip.
+    func inflate(
+        _ input: UnsafeRawBufferPointer, limit: Int = .max, _ emit: (UnsafeRawBufferPointer) -> Bool
+    ) throws(Problem) -> Int {
         guard ready else { throw Self.problem("zlib could not start") }
-        guard let base = input.baseAddress, !input.isEmpty else { return }
+        guard let base = input.baseAddress, !input.isEmpty else { return input.count }
         stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = uInt(input.count)
         defer {
             stream.pointee.next_in = nil
             stream.pointee.avail_in = 0
         }
-        while stream.pointee.avail_in > 0 {
+        var made = 0
+        while stream.pointee.avail_in > 0 && made < limit {
             if betweenMembers {
                 guard inflateReset(stream) == Z_OK else { throw Self.problem("zlib could not restart") }
                 betweenMembers = false
@@ -60,12 +66,14 @@ final class GzipInflater: @unchecked Sendable {
                 throw Self.problem("the body is not valid gzip (\(ClientText.cut(message)))")
             }
             if produced > 0 {
+                made += produced
                 let keepGoing = output.withUnsafeBytes { emit(UnsafeRawBufferPointer(rebasing: $0[..<produced])) }
-                if !keepGoing { return }
+                if !keepGoing { break }
             } else if status == Z_BUF_ERROR {
-                break  // no progress possible: wait for more input
+                return input.count  // no progress possible: wait for more input
             }
         }
+        return input.count - Int(stream.pointee.avail_in)
     }
 
     /// Whether the body ended where a member ends (a cut member is a 400).

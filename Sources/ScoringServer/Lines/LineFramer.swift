@@ -3,11 +3,15 @@
 /// skipped but counted, so line numbers are the ones an editor shows. A line longer than
 /// `maxLineBytes` is not held: its bytes are dropped as they come and the line is reported once,
 /// as `.tooLong`, when its end (or the end of the stream) arrives.
+///
+/// A line is handed on as borrowed bytes (valid only during the call), straight from the chunk
+/// when it lies whole inside one: only the unfinished line at a chunk's end is copied here, so
+/// framing allocates nothing per line (the consumer copies lines into its batch's one buffer).
 struct LineFramer: Sendable {
-    /// One framed line.
-    enum Line: Equatable, Sendable {
+    /// One framed line, its bytes borrowed for the duration of the call that hands it on.
+    enum Piece {
         /// A non-blank line's bytes (without `\n` or `\r\n`), at 0-based index `index`.
-        case text(index: Int, bytes: [UInt8])
+        case text(index: Int, bytes: UnsafeRawBufferPointer)
         /// A line over the limit, at 0-based index `index`.
         case tooLong(index: Int)
     }
@@ -24,8 +28,11 @@ struct LineFramer: Sendable {
         self.maxLineBytes = max(maxLineBytes, 1)
     }
 
+    /// Bytes held for the current (unfinished) line.
+    var heldBytes: Int { pending.count }
+
     /// Frames `bytes`, calling `emit` for each complete line in order.
-    mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (Line) -> Void) {
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (Piece) -> Void) {
         var start = 0
         let count = bytes.count
         while start < count {
@@ -34,15 +41,20 @@ struct LineFramer: Sendable {
                 append(rest)
                 return
             }
-            append(UnsafeRawBufferPointer(rebasing: rest[..<offset]))
-            endLine(emit)
+            let line = UnsafeRawBufferPointer(rebasing: rest[..<offset])
+            if pending.isEmpty && !overflowing {
+                end(line, emit)  // the whole line is in this chunk: not copied
+            } else {
+                append(line)
+                endPending(emit)
+            }
             start += offset + 1
         }
     }
 
     /// The stream ended: the last line, if it lacked a `\n`.
-    mutating func finish(_ emit: (Line) -> Void) {
-        if overflowing || !pending.isEmpty { endLine(emit) }
+    mutating func finish(_ emit: (Piece) -> Void) {
+        if overflowing || !pending.isEmpty { endPending(emit) }
     }
 
     private mutating func append(_ bytes: UnsafeRawBufferPointer) {
@@ -56,23 +68,35 @@ struct LineFramer: Sendable {
         pending.append(contentsOf: bytes)
     }
 
-    private mutating func endLine(_ emit: (Line) -> Void) {
-        defer {
-            lineIndex += 1
-            overflowing = false
-            pending.removeAll(keepingCapacity: pending.count <= 65_536)
-        }
+    private mutating func endPending(_ emit: (Piece) -> Void) {
         if overflowing {
             emit(.tooLong(index: lineIndex))
-            return
+            overflowing = false
+        } else {
+            let (index, maxLineBytes) = (lineIndex, self.maxLineBytes)
+            pending.withUnsafeBytes { line in Self.end(line, index: index, maxLineBytes: maxLineBytes, emit) }
         }
-        if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
-        if pending.count > maxLineBytes {
-            emit(.tooLong(index: lineIndex))
+        lineIndex += 1
+        pending.removeAll(keepingCapacity: pending.capacity <= 65_536)
+    }
+
+    private mutating func end(_ line: UnsafeRawBufferPointer, _ emit: (Piece) -> Void) {
+        Self.end(line, index: lineIndex, maxLineBytes: maxLineBytes, emit)
+        lineIndex += 1
+    }
+
+    /// Hands on complete line `index` (its `\n` already dropped) unless it is blank.
+    private static func end(
+        _ whole: UnsafeRawBufferPointer, index: Int, maxLineBytes: Int, _ emit: (Piece) -> Void
+    ) {
+        var line = whole
+        if line.last == UInt8(ascii: "\r") { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+        if line.count > maxLineBytes {
+            emit(.tooLong(index: index))
             return
         }
         // Blank: nothing but spaces and tabs.
-        if pending.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return }
-        emit(.text(index: lineIndex, bytes: pending))
+        if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return }
+        emit(.text(index: index, bytes: line))
     }
 }

@@ -18,19 +18,26 @@ public struct LineLimits: Sendable, Equatable {
     /// Memory charged per byte of a batch while it is decoded: (peak − idle RSS) / the bytes in
     /// flight, measured for sample lines of two one-digit numbers (the worst per byte) once the
     /// window is full, 19.0x, rounded up (`bench/memory-factors.py BINARY 4 lines`; RELIABILITY.md,
-    /// "Memory per body byte", which also records the growth with stream length it does not bound).
+    /// "Memory per body byte"). The bytes held before decoding are charged apart, at factor 1.
     public var memoryPerBatchByte: UInt64
+    /// Bytes framed per chunk the transport offers (inflated, for gzip); the rest of the chunk
+    /// is offered again after the connection's other work. It bounds the inflated bytes one
+    /// compressed chunk can make at once (a gzip bomb's 32 KiB chunk inflates to 33 MB), so a
+    /// stream inflates at most this many bytes per chunk taken.
+    public var bytesPerTake: Int
 
-    /// The service's defaults: 1 MiB lines, 1 TiB streams, 256 KiB batches, cores + 1 in flight.
+    /// The service's defaults: 1 MiB lines, 1 TiB streams, 256 KiB batches, cores + 1 in flight,
+    /// 1 MiB framed per chunk taken.
     public init(
         maxLineBytes: Int = 1 << 20, maxStreamBytes: UInt64 = 1 << 40, batchBytes: Int = 256 << 10,
-        batchesInFlight: Int = LineLimits.cores + 1, memoryPerBatchByte: UInt64 = 20
+        batchesInFlight: Int = LineLimits.cores + 1, memoryPerBatchByte: UInt64 = 20, bytesPerTake: Int = 1 << 20
     ) {
         self.maxLineBytes = maxLineBytes
         self.maxStreamBytes = maxStreamBytes
         self.batchBytes = batchBytes
         self.batchesInFlight = batchesInFlight
         self.memoryPerBatchByte = memoryPerBatchByte
+        self.bytesPerTake = max(bytesPerTake, 1)
     }
 
     /// The service's defaults.

@@ -8,12 +8,18 @@ import HTTPTransport
 /// order into a `CategoricalStream` or `BinaryStream`, so the answer is the JSON path's for the
 /// same samples. The first failing line (the lowest, whatever order batches finish in) stops
 /// scoring; the rest of the body is read and dropped, and answered at the end.
+///
+/// Memory: the bytes held before decoding (the unfinished line, the open batch, full batches
+/// waiting for the window) are charged at factor 1 as they are held, each batch at
+/// `memoryPerBatchByte` while it decodes. A batch is one buffer (`LineBatch`), reused for later
+/// batches; one `take` frames at most `LineLimits.bytesPerTake` bytes (inflated, for gzip), so
+/// a highly compressed chunk is inflated a piece per call, between the connection's other work.
 public final class LinesStream: BodyStream {
     private struct Batch: Sendable {
         var sequence: Int
-        var lines: [LineFramer.Line] = []
-        var bytes = 0
+        var lines: LineBatch
         var charged: UInt64 = 0
+        var bytes: Int { lines.byteCount }
     }
 
     private enum Decoded: Sendable {
@@ -42,6 +48,10 @@ public final class LinesStream: BodyStream {
         var answered = false
         /// Budget refusals in a row with nothing of this stream decoding.
         var refusals = 0
+        /// Charged at factor 1 for the bytes held before decoding (`heldBytes`), or ahead of them.
+        var heldCharge: UInt64 = 0
+        /// The buffers of decoded batches, for the next batches.
+        var spare: [LineBatch] = []
         /// Inflates a gzip-coded body (nil for identity).
         var inflater: GzipInflater?
         /// A line of the inflated body is over the limit: the stream fails there, so the rest is
@@ -74,7 +84,9 @@ public final class LinesStream: BodyStream {
         self.limits = limits
         self.scoringLimits = scoringLimits
         self.metrics = metrics
-        var initial = State(framer: LineFramer(maxLineBytes: limits.maxLineBytes), batch: Batch(sequence: 0))
+        var initial = State(
+            framer: LineFramer(maxLineBytes: limits.maxLineBytes),
+            batch: Batch(sequence: 0, lines: LineBatch(capacity: limits.batchBytes)))
         if gzip { initial.inflater = GzipInflater() }
         state = PThreadLocked(initial)
     }
@@ -82,15 +94,30 @@ public final class LinesStream: BodyStream {
     /// Bytes of the body framed so far (inflated, for gzip).
     var framedBytes: UInt64 { state.withLock { $0.taken } }
 
-    public func take(_ bytes: UnsafeRawBufferPointer, control: StreamControl) -> Int {
+    public func take(_ offered: UnsafeRawBufferPointer, control: StreamControl) -> Int {
         var toDecode: [Batch] = []
         let taken = state.withLock { state -> Int in
             state.control = control
-            if state.stopped || state.cancelled { return bytes.count }  // read and dropped
+            if state.stopped || state.cancelled { return offered.count }  // read and dropped
             if !state.waiting.isEmpty || state.inFlight >= limits.batchesInFlight {
                 state.paused = true
                 return 0
             }
+            // At most `bytesPerTake` bytes are framed per call (inflated ones, for gzip), and no
+            // more than the budget can take at factor 1 beside the bytes held: they are charged
+            // ahead, as what this call can add to the bytes held.
+            let gzipPiece = state.inflater == nil ? 0 : GzipInflater.pieceBytes
+            var perTake = state.inflater == nil ? min(offered.count, limits.bytesPerTake) : limits.bytesPerTake
+            let held = heldBytes(state)
+            while !chargeHeld(&state, upTo: UInt64(held + perTake + gzipPiece), control: control) {
+                guard perTake > Self.leastTake else {
+                    state.paused = true
+                    refused(&state, what: "\(held + perTake + gzipPiece) bytes of lines")
+                    return state.stopped ? offered.count : 0
+                }
+                perTake = max(Self.leastTake, perTake / 4)
+            }
+            state.refusals = 0
             var full: [Batch] = []
             let batchBytes = limits.batchBytes
             let maxStreamBytes = limits.maxStreamBytes
@@ -107,33 +134,80 @@ public final class LinesStream: BodyStream {
                 }
                 state.framer.feed(piece) { line in
                     state.batch.lines.append(line)
-                    if case .text(_, let text) = line { state.batch.bytes += text.count }
                     if state.batch.bytes >= batchBytes {
+                        var lines = state.spare.popLast() ?? LineBatch(capacity: batchBytes)
+                        lines.removeAll()
+                        let next = Batch(sequence: state.batch.sequence + 1, lines: lines)
                         full.append(state.batch)
-                        state.batch = Batch(sequence: state.batch.sequence + 1)
+                        state.batch = next
                     }
                 }
                 if state.inflater != nil && state.framer.overflowing { state.inflateStopped = true }
                 return !state.inflateStopped
             }
+            var consumed = offered.count
             if let inflater = state.inflater {
-                guard !state.inflateStopped else { return bytes.count }
+                guard !state.inflateStopped else { return offered.count }
                 do throws(Problem) {
-                    try inflater.inflate(bytes, frame)
+                    consumed = try inflater.inflate(offered, limit: perTake, frame)
                 } catch {
                     stop(&state, error)
-                    return bytes.count
+                    return offered.count
                 }
+                if state.inflateStopped { consumed = offered.count }  // the rest is dropped
             } else {
-                _ = frame(bytes)
+                consumed = min(offered.count, perTake)
+                _ = frame(UnsafeRawBufferPointer(rebasing: offered[..<consumed]))
             }
-            if state.stopped { return bytes.count }
+            if state.stopped { return offered.count }
             state.waiting += full
             toDecode = admitWaiting(&state, control: control)
-            return bytes.count
+            settleHeld(&state)
+            if consumed < offered.count && state.waiting.isEmpty {
+                control.resume()  // more of this chunk at the next call, after the connection's other work
+            }
+            if consumed < offered.count { state.paused = true }
+            return consumed
         }
         for batch in toDecode { decode(batch) }
         return taken
+    }
+
+    /// Bytes held before decoding: the unfinished line, the open batch, the batches waiting.
+    private func heldBytes(_ state: State) -> Int {
+        if state.stopped { return 0 }
+        return state.framer.heldBytes + state.batch.bytes + state.waiting.reduce(0) { $0 + $1.bytes }
+    }
+
+    /// The fewest bytes a call frames when the budget is short (the rest waits for room).
+    private static let leastTake = 4096
+
+    /// Charges the bytes held up to `bytes` at factor 1; false when the budget cannot take them now.
+    private func chargeHeld(_ state: inout State, upTo bytes: UInt64, control: StreamControl) -> Bool {
+        guard bytes > state.heldCharge else { return true }
+        guard control.charge(bytes - state.heldCharge) else { return false }
+        state.heldCharge = bytes
+        return true
+    }
+
+    /// Gives back the factor-1 charge beyond the bytes held now.
+    private func settleHeld(_ state: inout State) {
+        let held = UInt64(heldBytes(state))
+        guard state.heldCharge > held else { return }
+        state.control?.release(state.heldCharge - held)
+        state.heldCharge = held
+    }
+
+    /// The budget refused this stream: with nothing of it decoding to resume it, ask again
+    /// shortly, for at most `maxRefusals` tries (a charge larger than the whole budget never fits).
+    private func refused(_ state: inout State, what: String) {
+        guard state.inFlight == 0 else { return }
+        state.refusals += 1
+        if state.refusals > Self.maxRefusals {
+            stop(&state, Problem(.overloaded, detail: "the memory budget cannot take \(what); retry later"))
+            return
+        }
+        retryLater()
     }
 
     public func finish(control: StreamControl, answer: @escaping @Sendable (HTTPResponse) -> Void) {
@@ -156,12 +230,14 @@ public final class LinesStream: BodyStream {
                 state.waiting = []
                 if !state.batch.lines.isEmpty || state.dispatched == 0 {
                     let last = state.batch
-                    state.batch = Batch(sequence: last.sequence + 1)
+                    state.batch = Batch(sequence: last.sequence + 1, lines: LineBatch())
                     toDecode.append(last)
                     state.dispatched += 1
                     state.inFlight += 1
                 }
             }
+            state.spare = []
+            settleHeld(&state)
         }
         for batch in toDecode { decode(batch) }
         mergeQueue.async { self.mergeReady() }
@@ -185,22 +261,7 @@ public final class LinesStream: BodyStream {
             let charge = UInt64(batch.bytes) * limits.memoryPerBatchByte
             guard state.inFlight < limits.batchesInFlight, control.charge(charge) else {
                 state.paused = true
-                // Nothing of this stream is decoding to resume it: ask the budget again shortly,
-                // for at most `maxRefusals` tries (a batch larger than the whole budget never fits).
-                if state.inFlight == 0 {
-                    state.refusals += 1
-                    if state.refusals > Self.maxRefusals {
-                        stop(
-                            &state,
-                            Problem(
-                                .overloaded,
-                                detail:
-                                    "the memory budget cannot take a batch of \(batch.bytes) bytes of lines; retry later"
-                            ))
-                        break
-                    }
-                    retryLater()
-                }
+                refused(&state, what: "a batch of \(batch.bytes) bytes of lines")
                 break
             }
             state.waiting.removeFirst()
@@ -210,6 +271,7 @@ public final class LinesStream: BodyStream {
             state.inFlight += 1
             dispatched.append(batch)
         }
+        settleHeld(&state)
         return dispatched
     }
 
@@ -240,7 +302,7 @@ public final class LinesStream: BodyStream {
         DispatchQueue.global().async {
             var decoded: [Decoded] = []
             decoded.reserveCapacity(batch.lines.count)
-            for line in batch.lines {
+            batch.lines.visit { line in
                 switch line {
                 case .tooLong(let index):
                     let detail = "line \(index + 1) is over --max-line-bytes (\(self.limits.maxLineBytes) bytes)"
@@ -250,13 +312,13 @@ public final class LinesStream: BodyStream {
                                 .bodyTooLarge, detail: detail,
                                 errors: [Problem.Detail(pointer: "/lines/\(index)", detail: detail)])))
                 case .text(let index, let bytes):
-                    let result = bytes.withUnsafeBytes { self.decoder.decode($0, index: index) }
-                    switch result {
+                    switch self.decoder.decode(bytes, index: index) {
                     case .success(let job): decoded.append(.job(index: index, job))
                     case .failure(let problem): decoded.append(.problem(problem))
                     }
                 }
-                if case .problem = decoded.last { break }  // the lines after it are higher
+                if case .problem = decoded.last { return false }  // the lines after it are higher
+                return true
             }
             let lines = decoded
             self.mergeQueue.async {
@@ -275,6 +337,8 @@ public final class LinesStream: BodyStream {
         state.withLock { state in
             state.inFlight -= 1
             if batch.charged > 0 { state.control?.release(batch.charged) }
+            // Kept for a later batch (emptied when it is taken, once nothing else refers to it).
+            if !state.stopped && state.spare.count < limits.batchesInFlight { state.spare.append(batch.lines) }
             if let control = state.control, !state.stopped {
                 toDecode = admitWaiting(&state, control: control)
             }
@@ -356,5 +420,7 @@ public final class LinesStream: BodyStream {
         state.stopped = true
         if state.outcome == nil { state.outcome = .problem(problem) }
         state.waiting = []
+        state.spare = []
+        settleHeld(&state)
     }
 }
