@@ -5,11 +5,18 @@ import CrossEntropy
 /// where each sample's band is computed anyway, so the matrix is not gone over again.
 /// One tally per job, filled by the one thread scoring it.
 final class ScoringTally {
-    private(set) var samplesByBand: [String: Int] = [:]
+    /// A handful of bands at most: a scan costs less than hashing band names.
+    private(set) var samplesByBand: [(band: String, count: Int)] = []
     private(set) var lossBits: Double?
 
     func record<Band>(_ counts: BandCounts<Band>) {
-        for (band, count) in zip(counts.bands, counts.counts) { samplesByBand[band.rawValue, default: 0] += count }
+        for (band, count) in zip(counts.bands, counts.counts) {
+            if let i = samplesByBand.firstIndex(where: { $0.band == band.rawValue }) {
+                samplesByBand[i].count += count
+            } else {
+                samplesByBand.append((band.rawValue, count))
+            }
+        }
     }
 
     func record(loss: Double, base: LogBase) {

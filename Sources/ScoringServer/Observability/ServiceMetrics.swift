@@ -59,34 +59,41 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
         let byStatus: [Int: Counter]
     }
 
-    /// The model-quality handles of one `model` label value: samples, samples by band and the
-    /// answer loss, each by loss.
-    private struct QualitySeries: Sendable {
-        let samples: [LossKind: Counter]
-        let samplesByBand: [LossKind: [String: Counter]]
-        let answerLoss: [LossKind: ValueHistogram]
+    /// The model-quality handles of one `model` label value and one loss: samples, samples by
+    /// band (a handful: a scan of the names costs less than hashing them) and the answer loss.
+    private struct LossSeries: Sendable {
+        let samples: Counter
+        let byBand: [(band: String, counter: Counter)]
+        let answerLoss: ValueHistogram
 
-        init(model: String, registry: PrometheusCollectorRegistry) {
-            var samples: [LossKind: Counter] = [:]
-            var samplesByBand: [LossKind: [String: Counter]] = [:]
-            var answerLoss: [LossKind: ValueHistogram] = [:]
-            for kind in LossKind.allCases {
-                samples[kind] = registry.makeCounter(
-                    descriptor: MetricFamily.samplesScored.descriptor,
-                    labels: [("loss", kind.rawValue), ("model", model)])
-                for band in ServiceMetrics.bands[kind] ?? [] {
-                    samplesByBand[kind, default: [:]][band] = registry.makeCounter(
+        init(kind: LossKind, model: String, registry: PrometheusCollectorRegistry) {
+            samples = registry.makeCounter(
+                descriptor: MetricFamily.samplesScored.descriptor, labels: [("loss", kind.rawValue), ("model", model)])
+            byBand = (ServiceMetrics.bands[kind] ?? []).map { band in
+                (
+                    band,
+                    registry.makeCounter(
                         descriptor: MetricFamily.samplesByBand.descriptor,
                         labels: [("loss", kind.rawValue), ("band", band), ("model", model)])
-                }
-                answerLoss[kind] = registry.makeValueHistogram(
-                    descriptor: MetricFamily.answerLoss.descriptor,
-                    labels: [("loss", kind.rawValue), ("model", model)], buckets: ServiceMetrics.lossBitBuckets)
+                )
             }
-            self.samples = samples
-            self.samplesByBand = samplesByBand
-            self.answerLoss = answerLoss
+            answerLoss = registry.makeValueHistogram(
+                descriptor: MetricFamily.answerLoss.descriptor, labels: [("loss", kind.rawValue), ("model", model)],
+                buckets: ServiceMetrics.lossBitBuckets)
         }
+    }
+
+    /// The model-quality handles of one `model` label value, for each loss.
+    private struct QualitySeries: Sendable {
+        let cce: LossSeries
+        let bce: LossSeries
+
+        init(model: String, registry: PrometheusCollectorRegistry) {
+            cce = LossSeries(kind: .cce, model: model, registry: registry)
+            bce = LossSeries(kind: .bce, model: model, registry: registry)
+        }
+
+        subscript(kind: LossKind) -> LossSeries { kind == .cce ? cce : bce }
     }
 
     /// Makes every handle up front in `registry`, the model-quality ones for each of
@@ -156,13 +163,13 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     /// Counts one answer's (one batch job's) samples, in all and by band, and its loss in bits,
     /// under its model's label (`other` for a name not allowed at start-up, `none` for no name).
     func recordScored(_ tally: ScoringTally, samples count: Int, loss: LossKind, model: String?) {
-        let series = model.map { quality[$0] ?? unlistedQuality } ?? absentQuality
-        series.samples[loss]?.increment(by: Int64(count))
+        let series = (model.map { quality[$0] ?? unlistedQuality } ?? absentQuality)[loss]
+        series.samples.increment(by: Int64(count))
         for (band, bandCount) in tally.samplesByBand {
-            series.samplesByBand[loss]?[band]?.increment(by: Int64(bandCount))
+            series.byBand.first { $0.band == band }?.counter.increment(by: Int64(bandCount))
         }
         if let bits = tally.lossBits, !bits.isNaN {
-            series.answerLoss[loss]?.record(Swift.min(bits, Self.lossBitsCap))
+            series.answerLoss.record(Swift.min(bits, Self.lossBitsCap))
         }
     }
 
