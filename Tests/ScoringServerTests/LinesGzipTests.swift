@@ -33,13 +33,15 @@ import Testing
     }
 
     private static func stream(
-        gzip: Bool = true, maxLineBytes: Int = 1 << 20, bytesPerTake: Int = 1 << 20
+        gzip: Bool = true, maxLineBytes: Int = 1 << 20, bytesPerTake: Int = 1 << 20,
+        inflatedBytesPerSecond: Int = 128 << 20
     ) throws -> LinesStream {
         let options = try LineOptions.parse(query: nil, kind: .cce).get()
         return LinesStream(
             kind: .cce, options: options,
             limits: LineLimits(
-                maxLineBytes: maxLineBytes, batchBytes: 4096, batchesInFlight: 3, bytesPerTake: bytesPerTake),
+                maxLineBytes: maxLineBytes, batchBytes: 4096, batchesInFlight: 3, bytesPerTake: bytesPerTake,
+                inflatedBytesPerSecond: inflatedBytesPerSecond),
             scoringLimits: .default, metrics: nil, gzip: gzip)
     }
 
@@ -83,6 +85,22 @@ import Testing
         #expect(calls >= blank.count / (perTake + GzipInflater.pieceBytes))
         // Nothing but the bytes one call may add is ever charged: blank lines are not held.
         #expect(control.peakCharge <= UInt64(perTake + GzipInflater.pieceBytes))
+        #expect(control.chargedNow == 0)
+    }
+
+    /// The inflate rate: 4 MiB of blank lines at 1 MiB a second cannot be framed in less than the
+    /// three seconds that follow the first (a lower bound only: a slow machine takes longer).
+    @Test func inflatingIsBoundedPerSecond() throws {
+        let blank = [UInt8](repeating: UInt8(ascii: "\n"), count: 4 << 20)
+        let control = TestStreamControl()
+        let stream = try Self.stream(bytesPerTake: 64 << 10, inflatedBytesPerSecond: 1 << 20)
+        let started = DispatchTime.now().uptimeNanoseconds
+        let (response, most, _) = try Self.inflatedPerTake(stream, Self.gzip(blank), chunk: 32768, control: control)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        #expect(response.status == 422)  // no lines
+        #expect(stream.framedBytes == UInt64(blank.count))
+        #expect(seconds >= 2.9, "\(seconds) s")
+        #expect(most <= UInt64((64 << 10) + GzipInflater.pieceBytes))
         #expect(control.chargedNow == 0)
     }
 

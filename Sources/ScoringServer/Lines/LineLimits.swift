@@ -25,12 +25,19 @@ public struct LineLimits: Sendable, Equatable {
     /// compressed chunk can make at once (a gzip bomb's 32 KiB chunk inflates to 33 MB), so a
     /// stream inflates at most this many bytes per chunk taken.
     public var bytesPerTake: Int
+    /// Bytes a gzip-coded stream may inflate per second; past them it is paused until the next
+    /// second. It bounds how fast one connection turns compressed bytes into work (logs compress
+    /// past 100x, and a few MB of gzip can inflate to GBs of valid lines), not the ratio. The
+    /// default, 128 MiB/s, is above what the service decodes on 2 cores (about 110 MB/s of
+    /// gzipped lines; BENCHMARKS.md, "JSON Lines"), so it does not slow a real log there.
+    public var inflatedBytesPerSecond: Int
 
     /// The service's defaults: 1 MiB lines, 1 TiB streams, 256 KiB batches, cores + 1 in flight,
-    /// 1 MiB framed per chunk taken.
+    /// 1 MiB framed per chunk taken, 128 MiB inflated per second.
     public init(
         maxLineBytes: Int = 1 << 20, maxStreamBytes: UInt64 = 1 << 40, batchBytes: Int = 256 << 10,
-        batchesInFlight: Int = LineLimits.cores + 1, memoryPerBatchByte: UInt64 = 20, bytesPerTake: Int = 1 << 20
+        batchesInFlight: Int = LineLimits.cores + 1, memoryPerBatchByte: UInt64 = 20, bytesPerTake: Int = 1 << 20,
+        inflatedBytesPerSecond: Int = 128 << 20
     ) {
         self.maxLineBytes = maxLineBytes
         self.maxStreamBytes = maxStreamBytes
@@ -38,6 +45,7 @@ public struct LineLimits: Sendable, Equatable {
         self.batchesInFlight = batchesInFlight
         self.memoryPerBatchByte = memoryPerBatchByte
         self.bytesPerTake = max(bytesPerTake, 1)
+        self.inflatedBytesPerSecond = max(inflatedBytesPerSecond, 1)
     }
 
     /// The service's defaults.

@@ -57,6 +57,12 @@ public final class LinesStream: BodyStream {
         /// A line of the inflated body is over the limit: the stream fails there, so the rest is
         /// not inflated (a gzip bomb costs one line's worth).
         var inflateStopped = false
+        /// The current second of inflating (uptime nanoseconds) and the bytes inflated in it
+        /// (`LineLimits.inflatedBytesPerSecond`).
+        var inflateSecond: UInt64 = 0
+        var inflatedThisSecond = 0
+        /// Paused for the inflate rate, until the next second.
+        var rateHeld = false
     }
 
     /// What only the merge queue touches.
@@ -108,6 +114,10 @@ public final class LinesStream: BodyStream {
             // ahead, as what this call can add to the bytes held.
             let gzipPiece = state.inflater == nil ? 0 : GzipInflater.pieceBytes
             var perTake = state.inflater == nil ? min(offered.count, limits.bytesPerTake) : limits.bytesPerTake
+            if state.inflater != nil && !state.inflateStopped {
+                guard let allowed = inflateAllowance(&state, control: control) else { return 0 }
+                perTake = min(perTake, allowed)
+            }
             let held = heldBytes(state)
             while !chargeHeld(&state, upTo: UInt64(held + perTake + gzipPiece), control: control) {
                 guard perTake > Self.leastTake else {
@@ -124,6 +134,7 @@ public final class LinesStream: BodyStream {
             /// Frames a piece of the (inflated) body; false to stop inflating.
             func frame(_ piece: UnsafeRawBufferPointer) -> Bool {
                 state.taken += UInt64(piece.count)
+                state.inflatedThisSecond += piece.count
                 if state.taken > maxStreamBytes {
                     stop(
                         &state,
@@ -171,6 +182,37 @@ public final class LinesStream: BodyStream {
         }
         for batch in toDecode { decode(batch) }
         return taken
+    }
+
+    /// What the inflate rate lets this call inflate, or nil when this second's bytes are spent:
+    /// the stream is then paused and resumed at the next second (the server's pause, which the
+    /// slow-body rules do not count).
+    private func inflateAllowance(_ state: inout State, control: StreamControl) -> Int? {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if now &- state.inflateSecond >= 1_000_000_000 {
+            state.inflateSecond = now
+            state.inflatedThisSecond = 0
+        }
+        let allowed = limits.inflatedBytesPerSecond - state.inflatedThisSecond
+        if allowed > 0 { return allowed }
+        state.paused = true
+        if !state.rateHeld {
+            state.rateHeld = true
+            let wait = 1_000_000_000 - (now &- state.inflateSecond)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(wait))) { self.rateResume() }
+        }
+        return nil
+    }
+
+    /// The next second of inflating: resume the stream unless it ended meanwhile.
+    private func rateResume() {
+        let control = state.withLock { state -> StreamControl? in
+            state.rateHeld = false
+            guard !state.cancelled, state.paused else { return nil }
+            state.paused = false
+            return state.control
+        }
+        control?.resume()
     }
 
     /// Bytes held before decoding: the unfinished line, the open batch, the batches waiting.
