@@ -111,7 +111,9 @@ enum ExchangePhases {
         exchange.stream?.end()
         if !cmhd_request_answered(request) {
             exchange.stream?.cancel()  // the client left, the body was cut, or the server stopped
-            exchange.report(.closed(closeReason(request)), bytesIn: 0, to: server.application)
+            var received = 0  // the body bytes taken before the close
+            _ = cmhd_request_body(request, &received)
+            exchange.report(.closed(closeReason(request)), bytesIn: received, to: server.application)
         }
     }
 

@@ -31,6 +31,10 @@ import Testing
         #expect(waited >= 1 && waited < 6)
         let metrics = try httpRequest(port: service.port, "GET", "/metrics").text
         #expect(metrics.contains(#"cross_entropy_requests_rejected_total{reason="slow_body"} 1"#))
+        // The access line counts the bytes that came before the cut.
+        Thread.sleep(forTimeInterval: 0.3)  // the log sink writes every 100 ms
+        let line = service.outputLines.first { $0.contains(#""closed":"slow_body""#) }
+        #expect(line?.contains(#""bytes_in":14,"#) == true, "\(line ?? "no access line")")
     }
 
     @Test func aBodyBelowTheMinimumRateIsClosed() throws {
