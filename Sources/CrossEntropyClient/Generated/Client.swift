@@ -691,7 +691,8 @@ public struct Client: APIProtocol {
     /// An error in a line stops scoring; the rest of the upload is read and dropped, and the
     /// answer after the last byte names the lowest failing line: pointer `/lines/<i>/...`
     /// (0-based line index, then the pointer inside that line) and a detail saying `line N`
-    /// (1-based). A query option's problem points at `/<parameter name>`.
+    /// (1-based). A query option's problem points at `/<parameter name>`, also one found at a
+    /// line (weights whose count does not match the line's classes; its detail says the line).
     ///
     ///
     /// - Remark: HTTP `POST /cce/lines`.

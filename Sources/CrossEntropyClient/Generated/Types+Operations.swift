@@ -734,7 +734,8 @@ public enum Operations {
     /// An error in a line stops scoring; the rest of the upload is read and dropped, and the
     /// answer after the last byte names the lowest failing line: pointer `/lines/<i>/...`
     /// (0-based line index, then the pointer inside that line) and a detail saying `line N`
-    /// (1-based). A query option's problem points at `/<parameter name>`.
+    /// (1-based). A query option's problem points at `/<parameter name>`, also one found at a
+    /// line (weights whose count does not match the line's classes; its detail says the line).
     ///
     ///
     /// - Remark: HTTP `POST /cce/lines`.
@@ -1018,7 +1019,7 @@ public enum Operations {
                     }
                 }
             }
-            /// Content-Type is not application/x-ndjson or application/jsonl, or a Content-Encoding other than identity or gzip
+            /// Content-Type is not application/x-ndjson or application/jsonl, its charset is not UTF-8, or a Content-Encoding other than identity or gzip
             ///
             /// - Remark: Generated from `#/paths//cce/lines/post(categoricalCrossEntropyLines)/responses/415`.
             ///
@@ -1444,7 +1445,7 @@ public enum Operations {
                     }
                 }
             }
-            /// Content-Type is not application/x-ndjson or application/jsonl, or a Content-Encoding other than identity or gzip
+            /// Content-Type is not application/x-ndjson or application/jsonl, its charset is not UTF-8, or a Content-Encoding other than identity or gzip
             ///
             /// - Remark: Generated from `#/paths//bce/lines/post(binaryCrossEntropyLines)/responses/415`.
             ///

@@ -219,7 +219,8 @@ enum OpenAPIDocument {
                 An error in a line stops scoring; the rest of the upload is read and dropped, and the
                 answer after the last byte names the lowest failing line: pointer `/lines/<i>/...`
                 (0-based line index, then the pointer inside that line) and a detail saying `line N`
-                (1-based). A query option's problem points at `/<parameter name>`.
+                (1-based). A query option's problem points at `/<parameter name>`, also one found at a
+                line (weights whose count does not match the line's classes; its detail says the line).
               parameters:
                 - $ref: '#/components/parameters/LinesBase'
                 - $ref: '#/components/parameters/LinesInput'
@@ -1815,7 +1816,7 @@ enum OpenAPIDocument {
                   schema:
                     $ref: '#/components/schemas/Problem'
             UnsupportedStreamType:
-              description: Content-Type is not application/x-ndjson or application/jsonl, or a Content-Encoding other than identity or gzip
+              description: Content-Type is not application/x-ndjson or application/jsonl, its charset is not UTF-8, or a Content-Encoding other than identity or gzip
               headers:
                 X-Request-Id:
                   $ref: '#/components/headers/RequestId'

@@ -14,6 +14,36 @@ struct LineOptions: Sendable {
         .positiveWeights, .model,
     ]
 
+    /// A query value as a number by the body's rules: JSON's number syntax (no hex, `inf` or
+    /// `+`), within float64's range (a nonzero value that rounds to 0, like 1e-400, is refused
+    /// as the body refuses it).
+    static func number<Text: StringProtocol>(_ text: Text) -> Double? {
+        var digits = text.utf8[...]
+        if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+        let integer = digits.prefix { $0 >= 0x30 && $0 <= 0x39 }
+        guard !integer.isEmpty, integer.count == 1 || integer.first != UInt8(ascii: "0") else { return nil }
+        var rest = digits.dropFirst(integer.count)
+        if rest.first == UInt8(ascii: ".") {
+            let fraction = rest.dropFirst().prefix { $0 >= 0x30 && $0 <= 0x39 }
+            guard !fraction.isEmpty else { return nil }
+            rest = rest.dropFirst(1 + fraction.count)
+        }
+        if let e = rest.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+            rest = rest.dropFirst()
+            if let sign = rest.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { rest = rest.dropFirst() }
+            let exponent = rest.prefix { $0 >= 0x30 && $0 <= 0x39 }
+            guard !exponent.isEmpty else { return nil }
+            rest = rest.dropFirst(exponent.count)
+        }
+        guard rest.isEmpty, let value = Double(String(text)), value.isFinite else { return nil }
+        // Underflow: digits that are not all zero read as 0.
+        if value == 0 && text.utf8.contains(where: { $0 >= 0x31 && $0 <= 0x39 }) {
+            let mantissa = text.utf8.prefix { $0 != UInt8(ascii: "e") && $0 != UInt8(ascii: "E") }
+            if mantissa.contains(where: { $0 >= 0x31 && $0 <= 0x39 }) { return nil }
+        }
+        return value
+    }
+
     /// Parses and checks `query` (the part after `?`, undecoded; nil or "" for none).
     static func parse(query: String?, kind: LossKind) -> Result<LineOptions, Problem> {
         var request = emptyRequest()
@@ -45,8 +75,9 @@ struct LineOptions: Sendable {
                 continue
             }
             func number() -> Double? {
-                guard let number = Double(value), number.isFinite else {
-                    problems.add(pointer, "\(name) must be a number; got '\(ClientText.cut(value))'")
+                guard let number = Self.number(value) else {
+                    problems.add(
+                        pointer, "\(name) must be a number in float64's range; got '\(ClientText.cut(value))'")
                     return nil
                 }
                 return number
@@ -54,7 +85,7 @@ struct LineOptions: Sendable {
             func numbers() -> [Double]? {
                 var values: [Double] = []
                 for (i, item) in value.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
-                    guard let number = Double(item), number.isFinite else {
+                    guard let number = Self.number(item) else {
                         problems.add(
                             pointer + "/\(i)",
                             "\(name) must be comma-separated numbers; got '\(ClientText.cut(String(item)))'")
@@ -65,7 +96,7 @@ struct LineOptions: Sendable {
                 return values
             }
             switch field {
-            case .base: request.base = Double(value).map { BaseField.number($0) } ?? .name(value)
+            case .base: request.base = Self.number(value).map { BaseField.number($0) } ?? .name(value)
             case .input: request.input = value
             case .model: request.model = value
             case .convention: request.convention = value

@@ -125,16 +125,39 @@ struct LineDecoder: Sendable {
     }
 
     /// `problem` with its pointers under `prefix` (a sample line's fields named as the line
-    /// names them) and "line N: " before its details.
+    /// names them) and "line N: " before its details. A member the line does not know keeps its
+    /// own name; a query option's problem (a weight count that does not match the line's
+    /// classes) points at the option, as one found at the headers does.
     static func located(_ problem: Problem, prefix: String, index: Int, sample: Bool) -> Problem {
         let line = "line \(index + 1): "
         let errors = problem.errors.map { detail in
-            Problem.Detail(
-                pointer: prefix + (sample ? samplePointer(detail.pointer) : detail.pointer),
-                detail: line + detail.detail, isUnknownField: detail.isUnknownField)
+            let pointer: String
+            if detail.isUnknownField {
+                pointer = prefix + detail.pointer
+            } else if isOption(detail.pointer) {
+                pointer = detail.pointer
+            } else {
+                pointer = prefix + (sample ? samplePointer(detail.pointer) : detail.pointer)
+            }
+            return Problem.Detail(
+                pointer: pointer,
+                detail: line + (sample && !detail.isUnknownField ? sampleNames(detail.detail) : detail.detail),
+                isUnknownField: detail.isUnknownField)
         }
         let errorsOrWhole = errors.isEmpty ? [Problem.Detail(pointer: prefix, detail: line + problem.detail)] : errors
         return Problem(problem.type, detail: line + problem.detail, errors: errorsOrWhole)
+    }
+
+    /// Whether `pointer` is at a query option (`/class_weights`, `/class_weights/2`, …).
+    private static func isOption(_ pointer: String) -> Bool {
+        LineOptions.names.contains { pointer == "/" + $0.rawValue || pointer.hasPrefix("/" + $0.rawValue + "/") }
+    }
+
+    /// A detail in a sample line's words: 'labels' → 'label', and so on.
+    private static func sampleNames(_ detail: String) -> String {
+        detail.replacing("'predictions'", with: "'prediction'")
+            .replacing("'labels'", with: "'label'")
+            .replacing("'sample_weights'", with: "'weight'")
     }
 
     /// "/predictions/0/3" → "/prediction/3", "/labels/0" → "/label", "/sample_weights/0" → "/weight".

@@ -39,6 +39,7 @@ public struct LinesEndpoint: Sendable {
                     .unsupportedMediaType,
                     detail: "\(head.path) takes JSON Lines: Content-Type application/x-ndjson or application/jsonl"))
         }
+        if let refusal = MediaTypeRules.charsetRefusal(head.contentType ?? "") { return .failure(refusal) }
         let coding = head.contentEncoding.map { $0.trimmingSpaces.lowercased() } ?? "identity"
         guard coding == "identity" || coding == "gzip" || coding == "x-gzip" else {
             return .failure(

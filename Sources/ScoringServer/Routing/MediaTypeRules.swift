@@ -23,15 +23,15 @@ enum MediaTypeRules {
             }
             return .problem(Problem(.unsupportedMediaType, detail: detail))
         }
-        if let charset = charset(of: contentType), charset != "utf-8" && charset != "utf8" {
-            return .problem(
-                Problem(
-                    .unsupportedMediaType,
-                    detail:
-                        "charset '\(ClientText.cut(charset))' is not accepted; JSON bodies are UTF-8 (RFC 8259 §8.1)")
-            )
-        }
-        return nil
+        return charsetRefusal(contentType).map { .problem($0) }
+    }
+
+    /// The 415 for a charset parameter other than UTF-8 (JSON and JSON Lines are UTF-8), or nil.
+    static func charsetRefusal(_ contentType: String) -> Problem? {
+        guard let charset = charset(of: contentType), charset != "utf-8" && charset != "utf8" else { return nil }
+        return Problem(
+            .unsupportedMediaType,
+            detail: "charset '\(ClientText.cut(charset))' is not accepted; JSON bodies are UTF-8 (RFC 8259 §8.1)")
     }
 
     /// The 415 for a body in UTF-16 or UTF-32, which JSONDecoder would otherwise read: JSON text

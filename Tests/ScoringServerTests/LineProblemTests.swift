@@ -1,0 +1,65 @@
+import HTTPTransport
+import TestSupport
+import Testing
+
+@testable import ScoringServer
+
+/// What a bad line or option says, and where it points (found by the outside tester).
+@Suite struct LineProblemTests {
+    private func problem(_ line: String, query: String? = nil) throws -> Problem? {
+        let options = try LineOptions.parse(query: query, kind: .cce).get()
+        let decoder = LineDecoder(kind: .cce, options: options, limits: .default)
+        let bytes = Array(line.utf8)
+        let result = bytes.withUnsafeBytes { decoder.decode($0, index: 0) }
+        if case .failure(let problem) = result { return problem }
+        return nil
+    }
+
+    @Test func anUnknownMemberIsNamedAsItIsSpelled() throws {
+        let sample = try #require(try problem(#"{"prediction":[0.2,0.7,0.1],"label":1,"sample_weights":[1]}"#))
+        #expect(sample.errors.map(\.pointer) == ["/lines/0/sample_weights"])
+        // A block line with a sample's name is read as a sample: its block names are unknown there.
+        let block = try #require(try problem(#"{"predictions":[[0.2,0.7,0.1]],"labels":[1],"weight":1}"#))
+        #expect(Set(block.errors.map(\.pointer)) == ["/lines/0/predictions", "/lines/0/labels"])
+    }
+
+    @Test func aSampleLineIsTalkedAboutInItsOwnNames() throws {
+        let missing = try #require(try problem(#"{"prediction":[0.2,0.7,0.1]}"#))
+        #expect(missing.errors.first?.pointer == "/lines/0/label")
+        #expect(missing.errors.first?.detail.contains("'label'") == true, "\(missing.errors)")
+        #expect(missing.errors.first?.detail.contains("'labels'") == false)
+    }
+
+    @Test func aQueryOptionThatDoesNotFitTheLinePointsAtTheOption() throws {
+        let mismatch = try #require(try problem(#"{"prediction":[0.2,0.7,0.1],"label":1}"#, query: "class_weights=1,2"))
+        #expect(mismatch.errors.map(\.pointer) == ["/class_weights"])
+        #expect(mismatch.errors.first?.detail.hasPrefix("line 1: ") == true)
+    }
+
+    @Test func queryNumbersFollowTheBodysRules() {
+        for accepted in ["0", "-0", "1", "0.5", "1e-3", "2E+2", "-1.25e10", "1e-300", "0.0e5"] {
+            #expect(LineOptions.number(accepted) != nil, "\(accepted)")
+        }
+        for refused in [
+            "0x2", "0x0.1p0", "1e-400", "inf", "nan", "+1", ".5", "5.", "01", "1e", "", "-", "1,2", "1e999",
+        ] {
+            #expect(LineOptions.number(refused) == nil, "\(refused)")
+        }
+        guard case .failure(let problem) = LineOptions.parse(query: "class_weights=0x2,1,1", kind: .cce) else {
+            Issue.record("hex weights accepted")
+            return
+        }
+        #expect(problem.errors.map(\.pointer) == ["/class_weights/0"])
+    }
+
+    @Test func aStreamInAnotherCharsetIsRefusedAtTheHeaders() throws {
+        let endpoint = try #require(LinesEndpoint(path: "/cce/lines", metrics: nil))
+        let head = RequestHead(
+            method: "POST", path: "/cce/lines", contentType: "application/x-ndjson; charset=latin1", contentLength: 10)
+        guard case .failure(let problem) = endpoint.admit(head, query: nil) else {
+            Issue.record("latin1 admitted")
+            return
+        }
+        #expect(problem.status == 415)
+    }
+}
