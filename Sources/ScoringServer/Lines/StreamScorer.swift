@@ -64,7 +64,7 @@ struct StreamScorer {
         }
         if answerOptions.perSample, count + rows > limits.maxSamples {
             throw Problem.limit(
-                "/lines/\(index)", line + "per_sample answers: the samples", actual: count + rows,
+                "/lines/\(index)", line + "with per_sample, the count of samples", actual: count + rows,
                 limit: limits.maxSamples, flag: "--max-samples")
         }
         switch (loss, job) {
