@@ -363,5 +363,9 @@ import Testing
         #expect(service.waitForExit() == 0)
         #expect(Date().timeIntervalSince(started) < 5)
         #expect(connection.readUntilClosed().isEmpty)
+        // Its access line says it was closed without an answer, with the bytes that came.
+        let line = service.outputLines.first { $0.contains(#""path":"/cce/lines""#) }
+        #expect(line?.contains(#""closed":"aborted""#) == true, "\(line ?? "no access line")")
+        #expect(line?.contains(#""status":0"#) == true)
     }
 }

@@ -63,10 +63,10 @@ public struct ScoringApplication: HTTPApplication {
         }
     }
 
-    /// Hands answered exchanges and refusing closes (slow bodies, the library's own refusals)
-    /// to the observers; client aborts are not counted (nothing was refused).
+    /// Hands every finished exchange to the observers: the access log has a line for each (a
+    /// close without an answer says why), and the metrics count refusing closes (slow bodies,
+    /// the library's own refusals) but not a client leaving or a drain's end (nothing refused).
     public func finished(_ exchange: FinishedExchange) {
-        if let closed = exchange.closed, !closed.isRefusal { return }  // the client left: nothing to count
         for observer in observers { observer.observe(exchange) }
     }
 }

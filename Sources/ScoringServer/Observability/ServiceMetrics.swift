@@ -145,7 +145,7 @@ public final class ServiceMetrics: ExchangeObserver, Sendable {
     /// reason if any. A few atomic increments.
     public func observe(_ exchange: FinishedExchange) {
         if let closed = exchange.closed {  // no answer: a rejection, not a request answered
-            rejections[closed.rawValue]?.increment()
+            if closed.isRefusal { rejections[closed.rawValue]?.increment() }  // a client leaving is not one
             return
         }
         // Every route label and status is made up front; anything else would be a bug, and is
