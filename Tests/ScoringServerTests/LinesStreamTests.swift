@@ -321,6 +321,37 @@ struct SplitMix: RandomNumberGenerator {
         #expect(control.chargedNow == 0)
     }
 
+    /// A stream that stalls after some batches were decoded keeps their buffers for reuse: they
+    /// are charged while kept (else stalled streams would hold memory the budget cannot see),
+    /// and given back when the stream ends.
+    @Test func buffersKeptForReuseAreCharged() throws {
+        let stream = try Self.stream("/cce/lines", query: nil)
+        let control = TestStreamControl()
+        let line = "{\"prediction\":[0.2,0.7,0.1],\"label\":1}\n"
+        let lines = Array(String(repeating: line, count: 3 * 4096 / line.utf8.count + 8).utf8)  // 3 batches and a few lines
+        var offset = 0
+        while offset < lines.count {
+            let end = min(lines.count, offset + 4096)
+            let took = lines.withUnsafeBytes {
+                stream.take(UnsafeRawBufferPointer(rebasing: $0[offset..<end]), control: control.control)
+            }
+            if took < end - offset { #expect(control.resumed.wait(timeout: .now() + 10) == .success) }
+            offset += took
+        }
+        // Wait for the decoded batches to give back their decoding charge (bytes × 26).
+        var settled = false
+        for _ in 0..<200 where !settled {
+            settled = control.chargedNow < 4096 * 26
+            if !settled { Thread.sleep(forTimeInterval: 0.01) }
+        }
+        #expect(settled)
+        // The open batch's few lines, and the kept buffers (each at least a batch's bytes).
+        #expect(control.chargedNow >= 2 * 4096, "\(control.chargedNow)")
+        let response = try #require(drive(stream, [], chunks: [1], control: control))
+        #expect(response.status == 200)
+        #expect(control.chargedNow == 0)
+    }
+
     // MARK: - Errors
 
     private func failing(_ lines: [String], chunks: [Int] = [5000]) throws -> (status: Int, json: JSONValue) {

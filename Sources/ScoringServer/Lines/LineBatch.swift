@@ -14,17 +14,21 @@ struct LineBatch: Sendable {
 
     private var bytes: [UInt8] = []
     private var entries: [Entry] = []
-    /// Bytes reserved at the first line (nothing is allocated before it).
+    /// The most room taken ahead of the lines: a full batch and the line that fills it fit
+    /// without a last regrow.
     private let reserve: Int
     private static let slack = 16 << 10
 
-    /// An empty batch that takes room for `capacity` bytes at its first line.
+    /// An empty batch that grows to room for `capacity` bytes (nothing is allocated before its
+    /// first line).
     init(capacity: Int = 0) {
         reserve = capacity
     }
 
     /// Bytes of the lines held.
     var byteCount: Int { bytes.count }
+    /// Bytes the batch's buffers take (what a kept batch costs while it waits to be reused).
+    var memoryBytes: Int { bytes.capacity + entries.capacity * MemoryLayout<Entry>.stride }
     /// Whether the batch holds no line.
     var isEmpty: Bool { entries.isEmpty }
     /// Lines held.
@@ -34,8 +38,13 @@ struct LineBatch: Sendable {
     mutating func append(_ piece: LineFramer.Piece) {
         switch piece {
         case .text(let index, let line):
-            // Room for the line that fills the batch past `reserve` too, when it is short.
-            if bytes.capacity == 0 { bytes.reserveCapacity(max(reserve + Self.slack, line.count)) }
+            // Room grows by doubling, never past `reserve` and the slack (unless one line needs
+            // more): a batch holding a few short lines takes a few bytes, not a whole batch's
+            // room, since the stream charges the bytes its lines hold.
+            let needed = bytes.count + line.count
+            if needed > bytes.capacity {
+                bytes.reserveCapacity(max(needed, min(2 * bytes.capacity, reserve + Self.slack)))
+            }
             bytes.append(contentsOf: line)
             entries.append(Entry(index: index, end: bytes.count))
         case .tooLong(let index):

@@ -50,8 +50,10 @@ public final class LinesStream: BodyStream {
         var refusals = 0
         /// Charged at factor 1 for the bytes held before decoding (`heldBytes`), or ahead of them.
         var heldCharge: UInt64 = 0
-        /// The buffers of decoded batches, for the next batches.
+        /// The buffers of decoded batches, for the next batches, and their charge (their
+        /// room, at factor 1: a stream that stalls must not keep memory the budget does not see).
         var spare: [LineBatch] = []
+        var spareCharge: UInt64 = 0
         /// Inflates a gzip-coded body (nil for identity).
         var inflater: GzipInflater?
         /// A line of the inflated body is over the limit: the stream fails there, so the rest is
@@ -118,8 +120,12 @@ public final class LinesStream: BodyStream {
                 guard let allowed = inflateAllowance(&state, control: control) else { return 0 }
                 perTake = min(perTake, allowed)
             }
-            let held = heldBytes(state)
+            var held = heldBytes(state)
             while !chargeHeld(&state, upTo: UInt64(held + perTake + gzipPiece), control: control) {
+                if freeSpares(&state) {
+                    held = heldBytes(state)
+                    continue
+                }
                 guard perTake > Self.leastTake else {
                     state.paused = true
                     refused(&state, what: "\(held + perTake + gzipPiece) bytes of lines")
@@ -146,7 +152,14 @@ public final class LinesStream: BodyStream {
                 state.framer.feed(piece) { line in
                     state.batch.lines.append(line)
                     if state.batch.bytes >= batchBytes {
-                        var lines = state.spare.popLast() ?? LineBatch(capacity: batchBytes)
+                        var lines = LineBatch(capacity: batchBytes)
+                        if let kept = state.spare.popLast() {
+                            // In use again: its lines are charged as held from now on.
+                            let cost = min(UInt64(kept.memoryBytes), state.spareCharge)
+                            state.control?.release(cost)
+                            state.spareCharge -= cost
+                            lines = kept
+                        }
                         lines.removeAll()
                         let next = Batch(sequence: state.batch.sequence + 1, lines: lines)
                         full.append(state.batch)
@@ -232,6 +245,16 @@ public final class LinesStream: BodyStream {
         return true
     }
 
+    /// Drops the buffers kept for reuse and gives back their charge, so that the budget they
+    /// took goes to lines; false when there were none.
+    private func freeSpares(_ state: inout State) -> Bool {
+        guard !state.spare.isEmpty else { return false }
+        state.spare = []
+        state.control?.release(state.spareCharge)
+        state.spareCharge = 0
+        return true
+    }
+
     /// Gives back the factor-1 charge beyond the bytes held now.
     private func settleHeld(_ state: inout State) {
         let held = UInt64(heldBytes(state))
@@ -278,7 +301,7 @@ public final class LinesStream: BodyStream {
                     state.inFlight += 1
                 }
             }
-            state.spare = []
+            _ = freeSpares(&state)
             settleHeld(&state)
         }
         for batch in toDecode { decode(batch) }
@@ -301,7 +324,9 @@ public final class LinesStream: BodyStream {
         var dispatched: [Batch] = []
         while var batch = state.waiting.first, !state.stopped {
             let charge = UInt64(batch.bytes) * limits.memoryPerBatchByte
-            guard state.inFlight < limits.batchesInFlight, control.charge(charge) else {
+            guard state.inFlight < limits.batchesInFlight,
+                control.charge(charge) || (freeSpares(&state) && control.charge(charge))
+            else {
                 state.paused = true
                 refused(&state, what: "a batch of \(batch.bytes) bytes of lines")
                 break
@@ -379,8 +404,16 @@ public final class LinesStream: BodyStream {
         state.withLock { state in
             state.inFlight -= 1
             if batch.charged > 0 { state.control?.release(batch.charged) }
-            // Kept for a later batch (emptied when it is taken, once nothing else refers to it).
-            if !state.stopped && state.spare.count < limits.batchesInFlight { state.spare.append(batch.lines) }
+            // Kept for a later batch (emptied when it is taken, once nothing else refers to it),
+            // charged as held: a stream that stalls after some batches must not hold buffers
+            // the budget does not see. Dropped when the budget cannot take it.
+            let keep = UInt64(batch.lines.memoryBytes)
+            if !state.stopped && !state.finished && state.spare.count < limits.batchesInFlight,
+                state.control?.charge(keep) == true
+            {
+                state.spareCharge += keep
+                state.spare.append(batch.lines)
+            }
             if let control = state.control, !state.stopped {
                 toDecode = admitWaiting(&state, control: control)
             }
@@ -462,7 +495,7 @@ public final class LinesStream: BodyStream {
         state.stopped = true
         if state.outcome == nil { state.outcome = .problem(problem) }
         state.waiting = []
-        state.spare = []
+        _ = freeSpares(&state)
         settleHeld(&state)
     }
 }
