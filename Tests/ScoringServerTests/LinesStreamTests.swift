@@ -328,7 +328,8 @@ struct SplitMix: RandomNumberGenerator {
         let stream = try Self.stream("/cce/lines", query: nil)
         let control = TestStreamControl()
         let line = "{\"prediction\":[0.2,0.7,0.1],\"label\":1}\n"
-        let lines = Array(String(repeating: line, count: 3 * 4096 / line.utf8.count + 8).utf8)  // 3 batches and a few lines
+        // Three batches and a few lines.
+        let lines = Array(String(repeating: line, count: 3 * 4096 / line.utf8.count + 8).utf8)
         var offset = 0
         while offset < lines.count {
             let end = min(lines.count, offset + 4096)
