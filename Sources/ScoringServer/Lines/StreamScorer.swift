@@ -38,7 +38,8 @@ struct StreamScorer {
     /// Adds the samples of line `index` (0-based), or throws a 422 when they disagree with the
     /// lines before (class count, label form) or a per-sample answer would pass --max-samples.
     mutating func add(_ job: ScoringJob, index: Int) throws(Problem) {
-        let line = "line \(index + 1): "
+        // Only an error says it: no string is built per line.
+        var line: String { "line \(index + 1): " }
         switch job {
         case .categorical(_, _, let options, _), .binary(_, _, let options, _):
             if options.sampleWeights != nil { weighted = true }
