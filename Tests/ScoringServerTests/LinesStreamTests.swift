@@ -219,6 +219,24 @@ struct SplitMix: RandomNumberGenerator {
             jsonOptions: #""convention":"pytorch","class_weights":[0.5,1,2]"#, chunkings: Self.chunkings)
     }
 
+    /// Lines without a weight weigh 1: runs of weighted and unweighted lines inside one batch
+    /// (the worker joins only lines that agree) answer as the JSON path with weights of 1 there.
+    @Test(arguments: ["/cce/lines", "/bce/lines"]) func weightedAndUnweightedLinesMix(path: String) throws {
+        let binary = path == "/bce/lines"
+        var samples = Samples(n: 3100, classes: 3, seed: 13, weighted: true, binary: binary)
+        var lines = ""
+        for i in samples.predictions.indices {
+            let weighted = i % 7 < 4
+            if !weighted { samples.weights?[i] = 1 }
+            lines += "{\"prediction\":\(Self.text(samples.predictions[i])),\"label\":"
+            lines += binary ? Self.text(samples.rows[i]) : "\(samples.indices[i])"
+            lines += weighted ? ",\"weight\":\(samples.weights?[i] ?? 1)}\n" : "}\n"
+        }
+        try compare(
+            path, samples: samples, binary: binary, query: "", jsonOptions: "", chunkings: Self.chunkings,
+            lines: lines)
+    }
+
     @Test func oneByteChunks() throws {
         let samples = Samples(n: 2100, classes: 3, seed: 3, weighted: true)
         try compare("/cce/lines", samples: samples, binary: false, query: "", jsonOptions: "", chunkings: [[1]])

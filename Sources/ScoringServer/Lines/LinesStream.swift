@@ -368,11 +368,16 @@ public final class LinesStream: BodyStream {
     private func decode(_ batch: Batch) {
         DispatchQueue.global().async {
             var decoded: [Decoded] = []
-            decoded.reserveCapacity(batch.lines.count)
+            var piece: LinePiece?
+            func endPiece() {
+                if let job = piece?.job, let index = piece?.index { decoded.append(.job(index: index, job)) }
+                piece = nil
+            }
             batch.lines.visit { line in
                 switch line {
                 case .tooLong(let index):
                     let detail = "line \(index + 1) is over --max-line-bytes (\(self.limits.maxLineBytes) bytes)"
+                    endPiece()
                     decoded.append(
                         .problem(
                             Problem(
@@ -380,13 +385,25 @@ public final class LinesStream: BodyStream {
                                 errors: [Problem.Detail(pointer: "/lines/\(index)", detail: detail)])))
                 case .text(let index, let bytes):
                     switch self.decoder.decode(bytes, index: index) {
-                    case .success(let job): decoded.append(.job(index: index, job))
-                    case .failure(let problem): decoded.append(.problem(problem))
+                    case .success(let job):
+                        guard LinePiece.canJoin(job) else {
+                            endPiece()
+                            decoded.append(.job(index: index, job))
+                            break
+                        }
+                        if piece?.join(job) != true {
+                            endPiece()
+                            piece = LinePiece(job, index: index)
+                        }
+                    case .failure(let problem):
+                        endPiece()
+                        decoded.append(.problem(problem))
                     }
                 }
                 if case .problem = decoded.last { return false }  // the lines after it are higher
                 return true
             }
+            endPiece()
             let lines = decoded
             self.mergeQueue.async {
                 self.merge.decoded[batch.sequence] = lines
