@@ -469,6 +469,24 @@ struct SplitMix: RandomNumberGenerator {
         #expect(JSONValue.parse(response.body).problemPointers == ["/lines/0/sample_weights"])
     }
 
+    /// Weights of 0 whose count does not match the rows are a count mismatch too (they trapped
+    /// the process: a line of zeros was validated unweighted, and scoring read past their end).
+    @Test(arguments: [
+        ("/cce/lines", #"{"predictions":[[0.5,0.5],[0.5,0.5]],"labels":[0,1],"sample_weights":[0]}"#),
+        ("/cce/lines", #"{"prediction":[0.5,0.5],"label":0,"weight":0}"# + "\n"
+            + #"{"predictions":[[0.5,0.5]],"labels":[1],"sample_weights":[0,0]}"#),
+        ("/bce/lines", #"{"predictions":[[0.5,0.5],[0.5,0.5]],"labels":[[0,1],[1,0]],"sample_weights":[0,0,0]}"#),
+    ])
+    func zeroWeightsOfTheWrongCountAreACountMismatch(path: String, lines: String) throws {
+        let control = TestStreamControl()
+        let response = try #require(
+            drive(try Self.stream(path, query: nil), Array(lines.utf8), chunks: [100], control: control))
+        #expect(response.status == 422)
+        let pointers = JSONValue.parse(response.body).problemPointers
+        #expect(pointers.count == 1 && pointers[0].hasSuffix("/sample_weights"), "\(pointers)")
+        #expect(control.chargedNow == 0)
+    }
+
     @Test func anEmptyStreamIs422() throws {
         let (status, json) = try failing(["", "  "])
         #expect(status == 422)

@@ -1,7 +1,9 @@
 // The decoder floor (bench/floor.sh builds it against one revision; not part of the package):
 // the service's own transport (HTTPServer on libmicrohttpd, the same threading) and its own
 // decode entry (DecodeFloor: JSONBody with the scoring body's Decodable types and the
-// duplicate-member check), answering a fixed body. Usage: DecodeFloor PORT [THREADS]
+// duplicate-member check), answering a fixed body. Usage: DecodeFloor PORT [THREADS], or with
+// the service's flags (`--host 127.0.0.1 --port PORT`, THREADS from the environment) so the
+// scripts that drive the service (bench/instructions.py) drive it too.
 import HTTPTransport
 import MicroHTTPDServer
 import ScoringServer
@@ -22,8 +24,15 @@ struct FloorApplication: HTTPApplication {
 }
 
 let arguments = CommandLine.arguments
-let port = arguments.count > 1 ? UInt16(arguments[1]) ?? 0 : 0
-let threads = arguments.count > 2 ? Int(arguments[2]) ?? 2 : 2
+let port: UInt16
+let threads: Int
+if let flag = arguments.firstIndex(of: "--port"), flag + 1 < arguments.count {
+    port = UInt16(arguments[flag + 1]) ?? 0
+    threads = getenv("THREADS").flatMap { Int(String(cString: $0)) } ?? 2
+} else {
+    port = arguments.count > 1 ? UInt16(arguments[1]) ?? 0 : 0
+    threads = arguments.count > 2 ? Int(arguments[2]) ?? 2 : 2
+}
 let server = try HTTPServer(
     configuration: ServerConfiguration(host: "127.0.0.1", port: port, threads: threads),
     application: FloorApplication())

@@ -100,12 +100,14 @@ struct LineDecoder: Sendable {
             request.sampleWeights = line.request.sampleWeights
             // Weights that are all 0 are fine on one line (a sample of weight 0 counts for
             // nothing): the rule that some weight be positive holds for the whole stream, and is
-            // checked at its end. Such a line is validated unweighted and keeps its zeros.
-            // An empty list is not "all 0": it is a count mismatch, left to the validator.
+            // checked at its end. Such a line is validated with weights of 1 in their place (so
+            // their count is checked as any weights' are: a short list would index past its
+            // end when scored) and keeps its zeros. An empty list is not "all 0": it is a count
+            // mismatch, left to the validator.
             let zeroWeights = line.request.sampleWeights.flatMap {
                 !$0.isEmpty && $0.allSatisfy { $0 == 0 } ? $0 : nil
             }
-            if zeroWeights != nil { request.sampleWeights = nil }
+            if let zeroWeights { request.sampleWeights = [Double](repeating: 1, count: zeroWeights.count) }
             var job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(
                 request, as: kind)
             if let zeroWeights {
