@@ -473,8 +473,11 @@ struct SplitMix: RandomNumberGenerator {
     /// the process: a line of zeros was validated unweighted, and scoring read past their end).
     @Test(arguments: [
         ("/cce/lines", #"{"predictions":[[0.5,0.5],[0.5,0.5]],"labels":[0,1],"sample_weights":[0]}"#),
-        ("/cce/lines", #"{"prediction":[0.5,0.5],"label":0,"weight":0}"# + "\n"
-            + #"{"predictions":[[0.5,0.5]],"labels":[1],"sample_weights":[0,0]}"#),
+        (
+            "/cce/lines",
+            #"{"prediction":[0.5,0.5],"label":0,"weight":0}"# + "\n"
+                + #"{"predictions":[[0.5,0.5]],"labels":[1],"sample_weights":[0,0]}"#
+        ),
         ("/bce/lines", #"{"predictions":[[0.5,0.5],[0.5,0.5]],"labels":[[0,1],[1,0]],"sample_weights":[0,0,0]}"#),
     ])
     func zeroWeightsOfTheWrongCountAreACountMismatch(path: String, lines: String) throws {
