@@ -105,7 +105,7 @@ import Testing
     @Test func randomStreamsAreAnsweredAndGiveBackTheirCharge() throws {
         var generator = Generator(random: SplitMix(state: 2026_12_04))
         var statuses: [Int: Int] = [:]
-        for _ in 0..<1500 {
+        for _ in 0..<(Int(ProcessInfo.processInfo.environment["PROPERTY_ROUNDS"] ?? "") ?? 1500) {
             let binary = generator.chance(50)
             let path = binary ? "/bce/lines" : "/cce/lines"
             let classes = 2 + generator.below(2)
