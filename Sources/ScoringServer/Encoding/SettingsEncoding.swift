@@ -7,6 +7,18 @@ enum SettingsEncoding {
         _ options: LossOptions, loss: LossKind, indexLabels: Bool, answer: AnswerOptions,
         to object: inout JSONObjectWriter
     ) {
+        if let written = DefaultSettings.written(options, loss: loss, indexLabels: indexLabels, answer: answer) {
+            object.member("settings") { $0.raw(written) }
+            return
+        }
+        writeObject(options, loss: loss, indexLabels: indexLabels, answer: answer, to: &object)
+    }
+
+    /// The object written member by member (what `DefaultSettings` keeps for the defaults).
+    static func writeObject(
+        _ options: LossOptions, loss: LossKind, indexLabels: Bool, answer: AnswerOptions,
+        to object: inout JSONObjectWriter
+    ) {
         let logits = options.predictionKind == .logits
         object.member("settings") { settings in
             settings.member("convention", options.convention.rawValue)
@@ -64,5 +76,62 @@ enum SettingsEncoding {
                 ? "mean over classes, then sample-weighted sum over samples / n (Keras 'sum_over_batch_size')"
                 : "mean over classes, then sum over samples / n (Keras 'sum_over_batch_size')"
         }
+    }
+}
+
+/// The `settings` object of each convention's defaults (no smoothing, weights, ignore_index or
+/// other confidence), written once by `SettingsEncoding` itself and then copied: most requests
+/// take the defaults, and writing the object was a third of writing a small answer.
+private enum DefaultSettings {
+    private struct Key: Hashable {
+        var loss: LossKind
+        var convention: Convention
+        var logits: Bool
+        var weighted: Bool
+        var indexLabels: Bool
+    }
+
+    private static let table: [Key: [UInt8]] = {
+        var table: [Key: [UInt8]] = [:]
+        for loss in LossKind.allCases {
+            for convention in Convention.allCases {
+                for logits in [false, true] {
+                    for weighted in [false, true] {
+                        for indexLabels in [false, true] {
+                            var options = LossOptions(
+                                convention: convention, predictionKind: logits ? .logits : .probabilities)
+                            if weighted { options.sampleWeights = [] }
+                            var json = JSONWriter(capacity: 512)
+                            json.object { object in
+                                SettingsEncoding.writeObject(
+                                    options, loss: loss, indexLabels: indexLabels, answer: AnswerOptions(),
+                                    to: &object)
+                            }
+                            // `{"settings":{…}}` → `{…}`: the member's value alone.
+                            let prefix = #"{"settings":"#.utf8.count
+                            let key = Key(
+                                loss: loss, convention: convention, logits: logits, weighted: weighted,
+                                indexLabels: indexLabels)
+                            table[key] = Array(json.bytes[prefix..<(json.bytes.count - 1)])
+                        }
+                    }
+                }
+            }
+        }
+        return table
+    }()
+
+    /// The written object when `options` and `answer` are a convention's defaults, else nil.
+    static func written(_ options: LossOptions, loss: LossKind, indexLabels: Bool, answer: AnswerOptions)
+        -> [UInt8]?
+    {
+        guard answer.ignoreIndex == nil, answer.confidence == AnswerOptions.defaultConfidence,
+            options.classWeights == nil, options.positiveWeights == nil, options.labelSmoothing == 0,
+            options.base == options.convention.defaultBase, options.clipping == options.convention.defaultClipping
+        else { return nil }
+        let key = Key(
+            loss: loss, convention: options.convention, logits: options.predictionKind == .logits,
+            weighted: options.sampleWeights != nil, indexLabels: indexLabels)
+        return table[key]
     }
 }
