@@ -49,7 +49,7 @@ import Testing
                 if binary || g.chance(3) {
                     return "[" + (0..<columns).map { _ in g.pick(["0", "1", "0.5"]) }.joined(separator: ",") + "]"
                 }
-                if g.chance(4) { return g.pick(["\(columns)", "-1", "1.5"]) }
+                if g.chance(6) { return g.pick(["\(columns)", "-1", "1.5", "-100"]) }
                 return "\(g.below(columns))"
             }
             let extra = chance(2) ? ",\"weights\":1" : ""

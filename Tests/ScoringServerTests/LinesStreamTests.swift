@@ -371,6 +371,80 @@ struct SplitMix: RandomNumberGenerator {
         #expect(control.chargedNow == 0)
     }
 
+    // MARK: - The set's rules, checked at the stream's end
+
+    /// The stream's answer and the JSON path's for the same samples (`lines` as sample and
+    /// block lines, `body` as one JSON body).
+    private func expectSameAnswer(_ path: String, query: String?, lines: [String], body: String) throws {
+        let json = RouterHarness().post(String(path.dropLast("/lines".count)), body)
+        for chunks in Self.chunkings {
+            let control = TestStreamControl()
+            let bytes = Array(lines.joined(separator: "\n").utf8)
+            let response = try #require(
+                drive(try Self.stream(path, query: query), bytes, chunks: chunks, control: control))
+            #expect(response.status == json.status, "\(String(decoding: response.body, as: UTF8.self).prefix(300))")
+            Self.expectSame(
+                JSONValue.parse(response.body), json.json, "\(path)?\(query ?? "") chunks \(chunks.prefix(3))")
+            #expect(control.chargedNow == 0)
+        }
+    }
+
+    /// A line whose labels are all PyTorch's ignore_index leaves nothing of its own to score,
+    /// which is fine while other lines have samples: the answer (with `ignored`, and with
+    /// `null` in the per-sample arrays where samples were left out) is the JSON path's.
+    @Test(arguments: [false, true]) func linesOfIgnoredLabelsAnswerAsTheJSONPath(perSample: Bool) throws {
+        let lines = [
+            #"{"prediction":[2,1,0.1],"label":0}"#,
+            #"{"predictions":[[0.5,2.5,0.3],[1,1,1]],"labels":[-100,-100]}"#,
+            #"{"prediction":[0.5,2.5,0.3],"label":2}"#,
+            #"{"prediction":[0.5,2.5,0.3],"label":-100}"#,
+            #"{"predictions":[[0.1,0.2,3],[1,2,3]],"labels":[1,-100]}"#,
+        ]
+        let body = """
+            {"convention":"pytorch","per_sample":\(perSample),"predictions":[[2,1,0.1],[0.5,2.5,0.3],[1,1,1],\
+            [0.5,2.5,0.3],[0.5,2.5,0.3],[0.1,0.2,3],[1,2,3]],"labels":[0,-100,-100,2,-100,1,-100]}
+            """
+        try expectSameAnswer(
+            "/cce/lines", query: "convention=pytorch" + (perSample ? "&per_sample=true" : ""), lines: lines, body: body)
+    }
+
+    /// Class weights of 0 for the classes one line labels are fine while other lines label a
+    /// class that weighs.
+    @Test(arguments: ["", "&convention=pytorch"]) func aLineWhoseClassesWeighNothingCounts(convention: String) throws {
+        // Probabilities for the document convention, logits for PyTorch's (its only input).
+        let rows = convention.isEmpty ? ["[0.2,0.7,0.1]", "[0.6,0.3,0.1]"] : ["[2,-1,0.5]", "[0.3,1.5,-2]"]
+        let lines = [#"{"prediction":\#(rows[0]),"label":0}"#, #"{"prediction":\#(rows[1]),"label":1}"#]
+        let body = """
+            {"class_weights":[0,1,1],"per_sample":false,"predictions":[\(rows[0]),\(rows[1])],"labels":[0,1]\
+            \(convention.isEmpty ? "" : ",\"convention\":\"pytorch\"")}
+            """
+        try expectSameAnswer("/cce/lines", query: "class_weights=0,1,1" + convention, lines: lines, body: body)
+    }
+
+    /// The same rules over the whole stream: nothing left after ignore_index, or no labelled
+    /// class that weighs, is a 422 at the end (the body's rules, pointing at the lines or at
+    /// the query option).
+    @Test func theSetsRulesAreCheckedAtTheEnd() throws {
+        let allIgnored = try #require(
+            drive(
+                try Self.stream("/cce/lines", query: "convention=pytorch"),
+                Array(
+                    (Self.goodLines(3).map { $0.replacing(#""label":1"#, with: #""label":-100"#) }
+                        .map { $0.replacing(#""label":0"#, with: #""label":-100"#) }).joined(separator: "\n").utf8),
+                chunks: [7], control: TestStreamControl()))
+        #expect(allIgnored.status == 422)
+        #expect(JSONValue.parse(allIgnored.body).problemPointers == ["/lines"])
+        #expect(
+            JSONValue.parse(allIgnored.body)["detail"]?.string?.contains("every label is ignore_index (-100)") == true)
+        let unweighted = try #require(
+            drive(
+                try Self.stream("/cce/lines", query: "class_weights=0,1"),
+                Array((0..<5).map { _ in #"{"prediction":[0.25,0.75],"label":0}"# }.joined(separator: "\n").utf8),
+                chunks: [9], control: TestStreamControl()))
+        #expect(unweighted.status == 422)
+        #expect(JSONValue.parse(unweighted.body).problemPointers == ["/class_weights"])
+    }
+
     // MARK: - Errors
 
     private func failing(_ lines: [String], chunks: [Int] = [5000]) throws -> (status: Int, json: JSONValue) {

@@ -23,6 +23,15 @@ public struct IgnoredSamples: Sendable, Equatable {
         self.total = labels.count
     }
 
+    /// Samples at `positions` (ascending, each in 0..<total) left out of `total`: the
+    /// positions of a set that arrived in pieces, each piece's offset added to its own.
+    public init(positions: [Int], total: Int) {
+        precondition(zip(positions, positions.dropFirst()).allSatisfy { $0 < $1 }, "ascending positions")
+        precondition(positions.allSatisfy { (0..<total).contains($0) }, "positions within the set")
+        self.positions = positions
+        self.total = total
+    }
+
     /// The number of samples left.
     public var keptCount: Int { total - positions.count }
 

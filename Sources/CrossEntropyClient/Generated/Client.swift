@@ -693,6 +693,9 @@ public struct Client: APIProtocol {
     /// (0-based line index, then the pointer inside that line) and a detail saying `line N`
     /// (1-based). A query option's problem points at `/<parameter name>`, also one found at a
     /// line (weights whose count does not match the line's classes; its detail says the line).
+    /// The rules about a whole set (some sample left after ignore_index, some sample weight
+    /// above 0, some labelled class weighing more than 0) apply to the whole stream and are
+    /// checked at its end: 422 at `/lines`, or at `/class_weights`.
     ///
     ///
     /// - Remark: HTTP `POST /cce/lines`.

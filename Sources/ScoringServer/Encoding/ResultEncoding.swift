@@ -51,7 +51,7 @@ enum ResultEncoding {
             writeCommon(
                 sum: result.sum, uncertainty: uncertainty, n: samples, classes: classes,
                 base: options.base, to: &object)
-            if let ignored = answer.ignored { object.member("ignored", ignored.positions.count) }
+            if let ignored = answer.ignoredTotal { object.member("ignored", ignored) }
             object.member("band", band(measure.mean).rawValue)
             writeEvaluation(evaluation, to: &object)
             if let model = answer.model { object.member("model", model) }

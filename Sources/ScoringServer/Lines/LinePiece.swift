@@ -24,6 +24,9 @@ struct LinePiece {
     private var labelIndices: [Int] = []
     private var labelValues: [Double] = []
     private var weights: [Double] = []
+    /// Samples `ignore_index` left out of the joined lines (only their count is kept: joined
+    /// lines have no per-sample answer).
+    private var ignored = 0
     private var joined = 0
 
     /// A piece that starts with line `index`'s job.
@@ -58,20 +61,24 @@ struct LinePiece {
         let matrix = Matrix(rows: rows, columns: columns, values: predictions)
         var options = self.options
         options.sampleWeights = weighted ? weights : nil
+        var answer = first.answer
+        answer.ignored = nil
+        answer.ignoredCount = ignored > 0 ? ignored : nil
         switch first {
-        case .categorical(_, let labels, _, let answer):
+        case .categorical(_, let labels, _, _):
             let joinedLabels: CategoricalLabels =
                 labels.isIndices
                 ? .indices(labelIndices)
                 : .distributions(Matrix(rows: rows, columns: columns, values: labelValues))
             return .categorical(predictions: matrix, labels: joinedLabels, options: options, answer: answer)
-        case .binary(_, _, _, let answer):
+        case .binary:
             let targets = Matrix(rows: rows, columns: columns, values: labelValues)
             return .binary(predictions: matrix, targets: targets, options: options, answer: answer)
         }
     }
 
     private mutating func append(_ job: ScoringJob) {
+        ignored += job.answer.ignoredTotal ?? 0
         switch job {
         case .categorical(let predictions, let labels, let options, _):
             self.predictions += predictions.values

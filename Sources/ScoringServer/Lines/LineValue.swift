@@ -98,28 +98,12 @@ struct LineDecoder: Sendable {
             request.predictions = line.request.predictions
             request.labels = line.request.labels
             request.sampleWeights = line.request.sampleWeights
-            // Weights that are all 0 are fine on one line (a sample of weight 0 counts for
-            // nothing): the rule that some weight be positive holds for the whole stream, and is
-            // checked at its end. Such a line is validated with weights of 1 in their place (so
-            // their count is checked as any weights' are: a short list would index past its
-            // end when scored) and keeps its zeros. An empty list is not "all 0": it is a count
-            // mismatch, left to the validator.
-            let zeroWeights = line.request.sampleWeights.flatMap {
-                !$0.isEmpty && $0.allSatisfy { $0 == 0 } ? $0 : nil
-            }
-            if let zeroWeights { request.sampleWeights = [Double](repeating: 1, count: zeroWeights.count) }
-            var job = try RequestValidator(pointerPrefix: "", context: .body, limits: limits).validate(
-                request, as: kind)
-            if let zeroWeights {
-                switch job {
-                case .categorical(let predictions, let labels, var options, let answer):
-                    options.sampleWeights = zeroWeights
-                    job = .categorical(predictions: predictions, labels: labels, options: options, answer: answer)
-                case .binary(let predictions, let targets, var options, let answer):
-                    options.sampleWeights = zeroWeights
-                    job = .binary(predictions: predictions, targets: targets, options: options, answer: answer)
-                }
-            }
+            // A line is a piece of the stream's set: the set's rules (some weight positive,
+            // some sample left after ignore_index, some labelled class weight not 0) are
+            // checked at the stream's end, where all lines are known (`StreamScorer`).
+            var validator = RequestValidator(pointerPrefix: "", context: .body, limits: limits)
+            validator.wholeSet = false
+            let job = try validator.validate(request, as: kind)
             return .success(job)
         } catch {
             return .failure(Self.located(error, prefix: prefix, index: index, sample: isSample))

@@ -4,14 +4,14 @@ import HTTPTransport
 /// Scores the validated lines of a stream in line order and writes the answer the JSON path
 /// writes for the same samples (`Scorer`, `ResultEncoding`).
 struct StreamScorer {
-    private enum Loss {
-        case categorical(CategoricalStream, indexLabels: Bool)
-        case binary(BinaryStream)
-    }
-
-    private var loss: Loss
+    // One stream or the other (no enum: a stream taken out of an enum to be added to is a
+    // second reference to its arrays, and each add copied them: per_sample streams took time
+    // quadratic in their length).
+    private var categorical: CategoricalStream?
+    private var binary: BinaryStream?
+    private let indexLabels: Bool
     private let options: LossOptions
-    private let answerOptions: AnswerOptions
+    private var answerOptions: AnswerOptions
     private let classes: Int
     private let limits: ScoringLimits
     private let tally = ScoringTally()
@@ -19,20 +19,29 @@ struct StreamScorer {
     private var weighted = false
     /// Whether some sample weighs more than 0 (else there is no loss to report).
     private var anyPositiveWeight = false
+    /// Whether some labelled class's weight counts (`OptionsValidator.classWeightsInUse`).
+    private var classWeightsInUse = false
+    /// Samples sent, those `ignore_index` left out included.
+    private var sent = 0
+    /// Samples `ignore_index` left out, and (for `per_sample`) where they were.
+    private var ignoredCount = 0
+    private var ignoredPositions: [Int] = []
 
     /// A scorer shaped by the first line: its classes, label form, options.
     init(first job: ScoringJob, limits: ScoringLimits) {
         self.limits = limits
         switch job {
         case .categorical(let predictions, let labels, let options, let answer):
-            loss = .categorical(
-                CategoricalStream(classes: predictions.columns, options: options, keepsLosses: answer.perSample),
-                indexLabels: labels.isIndices)
+            categorical = CategoricalStream(
+                classes: predictions.columns, options: options, keepsLosses: answer.perSample)
             (self.options, answerOptions, classes) = (options.withoutSampleWeights, answer, predictions.columns)
+            indexLabels = labels.isIndices
         case .binary(let predictions, _, let options, let answer):
-            loss = .binary(BinaryStream(classes: predictions.columns, options: options, keepsLosses: answer.perSample))
+            binary = BinaryStream(classes: predictions.columns, options: options, keepsLosses: answer.perSample)
             (self.options, answerOptions, classes) = (options.withoutSampleWeights, answer, predictions.columns)
+            indexLabels = false
         }
+        answerOptions.ignored = nil  // the first line's; the stream's are counted as lines come
     }
 
     /// Adds the samples of line `index` (0-based), or throws a 422 when they disagree with the
@@ -40,82 +49,92 @@ struct StreamScorer {
     mutating func add(_ job: ScoringJob, index: Int) throws(Problem) {
         // Only an error says it: no string is built per line.
         var line: String { "line \(index + 1): " }
+        let predictions: Matrix
+        let options: LossOptions
+        let answer: AnswerOptions
         switch job {
-        case .categorical(_, _, let options, _), .binary(_, _, let options, _):
-            if options.sampleWeights != nil { weighted = true }
-            if options.sampleWeights?.contains(where: { $0 > 0 }) ?? true { anyPositiveWeight = true }
+        case .categorical(let p, _, let o, let a), .binary(let p, _, let o, let a):
+            (predictions, options, answer) = (p, o, a)
         }
-        let rows: Int
-        switch job {
-        case .categorical(let predictions, _, _, _), .binary(let predictions, _, _, _): rows = predictions.rows
-        }
-        if case .categorical(let predictions, _, _, _) = job, predictions.columns != classes {
+        guard predictions.columns == classes else {
             throw Problem.validation([
                 Problem.Detail(
                     pointer: "/lines/\(index)",
                     detail: line + "\(predictions.columns) classes; the lines before have \(classes)")
             ])
         }
-        if case .binary(let predictions, _, _, _) = job, predictions.columns != classes {
-            throw Problem.validation([
-                Problem.Detail(
-                    pointer: "/lines/\(index)",
-                    detail: line + "\(predictions.columns) classes; the lines before have \(classes)")
-            ])
-        }
-        if answerOptions.perSample, count + rows > limits.maxSamples {
+        let lineSamples = predictions.rows + (answer.ignoredTotal ?? 0)
+        if answerOptions.perSample, sent + lineSamples > limits.maxSamples {
             throw Problem.limit(
-                "/lines/\(index)", line + "with per_sample, the count of samples", actual: count + rows,
+                "/lines/\(index)", line + "with per_sample, the count of samples", actual: sent + lineSamples,
                 limit: limits.maxSamples, flag: "--max-samples")
         }
-        switch (loss, job) {
-        case (.categorical(var stream, let indexLabels), .categorical(let predictions, let labels, let options, _)):
-            guard labels.isIndices == indexLabels else {
-                throw Problem.validation([
-                    Problem.Detail(
-                        pointer: "/lines/\(index)",
-                        detail: line
-                            + (indexLabels
-                                ? "labels are rows; the lines before give class indices"
-                                : "labels are class indices; the lines before give rows"))
-                ])
-            }
-            loss = .categorical(
-                CategoricalStream(classes: 1, options: LossOptions(), keepsLosses: false), indexLabels: false)
-            let (_, measures) = stream.add(
-                predictions: predictions, labels: labels, sampleWeights: options.sampleWeights)
+        if case .categorical(_, let labels, _, _) = job, labels.isIndices != indexLabels {
+            throw Problem.validation([
+                Problem.Detail(
+                    pointer: "/lines/\(index)",
+                    detail: line
+                        + (indexLabels
+                            ? "labels are rows; the lines before give class indices"
+                            : "labels are class indices; the lines before give rows"))
+            ])
+        }
+        if options.sampleWeights != nil { weighted = true }
+        if options.sampleWeights?.contains(where: { $0 > 0 }) ?? (predictions.rows > 0) { anyPositiveWeight = true }
+        ignoredCount += answer.ignoredTotal ?? 0
+        if answerOptions.perSample, let ignored = answer.ignored {
+            ignoredPositions += ignored.positions.map { sent + $0 }
+        }
+        sent += lineSamples
+        let base = BandMeasure.base(for: self.options)
+        switch job {
+        case .categorical(let predictions, let labels, let options, _):
+            if !classWeightsInUse { classWeightsInUse = OptionsValidator.classWeightsInUse(labels, options: options) }
+            guard
+                let (_, measures) = categorical?.add(
+                    predictions: predictions, labels: labels, sampleWeights: options.sampleWeights)
+            else { return }
             if !answerOptions.perSample {
-                let base = BandMeasure.base(for: self.options)
                 tally.record(
                     measures.reduce(into: BandCounts()) {
                         $0.add(CategoricalBand.of(loss: $1, classes: classes, base: base))
                     })
             }
-            loss = .categorical(stream, indexLabels: indexLabels)
-        case (.binary(var stream), .binary(let predictions, let targets, let options, _)):
-            loss = .binary(BinaryStream(classes: 1, options: LossOptions(), keepsLosses: false))
-            let (_, measures) = stream.add(
-                predictions: predictions, targets: targets, sampleWeights: options.sampleWeights)
+        case .binary(let predictions, let targets, let options, _):
+            guard
+                let (_, measures) = binary?.add(
+                    predictions: predictions, targets: targets, sampleWeights: options.sampleWeights)
+            else { return }
             if !answerOptions.perSample {
-                let base = BandMeasure.base(for: self.options)
                 tally.record(measures.reduce(into: BandCounts()) { $0.add(BinaryBand.of(loss: $1, base: base)) })
             }
-            loss = .binary(stream)
-        default:
-            break  // one route, one loss
         }
     }
 
     /// Samples scored so far.
-    var count: Int {
-        switch loss {
-        case .categorical(let stream, _): stream.count
-        case .binary(let stream): stream.count
-        }
-    }
+    var count: Int { categorical?.count ?? binary?.count ?? 0 }
 
     /// The 200 answer, or the 422 of a result beyond float64.
     func answer(metrics: ServiceMetrics?) -> HTTPResponse {
+        // The set's rules, which each line was validated without (`RequestValidator.wholeSet`),
+        // in the JSON path's order.
+        if count == 0, ignoredCount > 0, let ignoreIndex = answerOptions.ignoreIndex {
+            return .problem(
+                Problem.validation([
+                    Problem.Detail(
+                        pointer: "/lines",
+                        detail:
+                            "every label is ignore_index (\(ignoreIndex)): no sample is left to score (PyTorch's mean is NaN)"
+                    )
+                ]))
+        }
+        guard classWeightsInUse || categorical == nil else {
+            return .problem(
+                Problem.validation([
+                    Problem.Detail(
+                        pointer: "/" + ScoringField.classWeights.rawValue, detail: OptionsValidator.classWeightsUnused)
+                ]))
+        }
         guard anyPositiveWeight else {
             return .problem(
                 Problem.validation([
@@ -130,8 +149,16 @@ struct StreamScorer {
         // are not read there).
         var options = self.options
         if weighted { options.sampleWeights = [] }
-        switch loss {
-        case .categorical(let stream, let indexLabels):
+        var answerOptions = self.answerOptions
+        if ignoredCount > 0 {
+            // Positions are kept for per-sample answers only (bounded by --max-samples).
+            if perSample {
+                answerOptions.ignored = IgnoredSamples(positions: ignoredPositions, total: sent)
+            } else {
+                answerOptions.ignoredCount = ignoredCount
+            }
+        }
+        if let stream = categorical {
             let result = stream.result()
             guard OverflowDiagnosis.isWritable(result.loss, perSample: perSample) else {
                 return .problem(overflow(result.unweightedSumIsFinite, classWeightField: .classWeights))
@@ -146,7 +173,7 @@ struct StreamScorer {
                     result.moments, loss: result.loss.mean, confidence: answerOptions.confidence),
                 perClass: nil, answer: answerOptions, tally: tally, to: &json)
             metrics?.recordScored(tally, samples: result.count, loss: .cce, model: answerOptions.model)
-        case .binary(let stream):
+        } else if let stream = binary {
             let result = stream.result()
             guard OverflowDiagnosis.isWritable(result.loss, perSample: perSample) else {
                 return .problem(overflow(result.unweightedSumIsFinite, classWeightField: .positiveWeights))

@@ -4,6 +4,9 @@ import CrossEntropy
 /// yields the core library's `LossOptions`, or the problems found, each at its field.
 struct OptionsValidator {
     let pointer: FieldPointer
+    /// False for one piece of a set: "not all sample weights 0" is the set's rule
+    /// (`RequestValidator.wholeSet`).
+    var wholeSet = true
 
     // MARK: - Option names
 
@@ -145,8 +148,8 @@ struct OptionsValidator {
         }
         if let weights = request.sampleWeights {
             if checkWeights(weights, field: .sampleWeights, count: matrix.rows, what: "samples", &problems) {
-                if weights.allSatisfy({ $0 == 0 }) {
-                    problems.add(pointer(.sampleWeights), "sample_weights are all 0; at least one must be positive")
+                if wholeSet && weights.allSatisfy({ $0 == 0 }) {
+                    problems.add(pointer(.sampleWeights), Self.sampleWeightsAllZero)
                 } else {
                     options.sampleWeights = weights
                 }
@@ -174,29 +177,28 @@ struct OptionsValidator {
     /// Class weights that are 0 on every labelled class make every loss 0 whatever the prediction
     /// (and PyTorch's weighted mean divide by 0): Σ_i s_i Σ_j y_ij w_j must not be 0, as sample
     /// weights must not all be 0. Tested term by term, so tiny weights cannot round it to 0.
-    func checkClassWeightsInUse(
-        _ labels: CategoricalLabels, options: LossOptions, _ problems: inout ValidationProblems
-    ) {
-        guard let weights = options.classWeights else { return }
+    /// The detail of sample weights that are all 0.
+    static let sampleWeightsAllZero = "sample_weights are all 0; at least one must be positive"
+
+    /// The detail of class weights that are 0 for every labelled class.
+    static let classWeightsUnused =
+        "the labelled classes' class_weights are all 0 (sum of s_i * w_y_i is 0): every loss would be 0 whatever the prediction"
+
+    /// Whether some labelled class's weight counts (for a sample of positive weight): else every
+    /// loss is 0 whatever the prediction. True without class weights.
+    static func classWeightsInUse(_ labels: CategoricalLabels, options: LossOptions) -> Bool {
+        guard let weights = options.classWeights else { return true }
         let sampleWeight = { (i: Int) in options.sampleWeights?[i] ?? 1 }
-        let inUse: Bool
         if options.labelSmoothing > 0 {
-            inUse = weights.contains { $0 != 0 }  // smoothing gives every class a positive target
-        } else {
-            switch labels {
-            case .indices(let indices):
-                inUse = indices.indices.contains { sampleWeight($0) != 0 && weights[indices[$0]] != 0 }
-            case .distributions(let targets):
-                inUse = (0..<targets.rows).contains { i in
-                    sampleWeight(i) != 0 && (0..<targets.columns).contains { targets[i, $0] != 0 && weights[$0] != 0 }
-                }
-            }
+            return weights.contains { $0 != 0 }  // smoothing gives every class a positive target
         }
-        if !inUse {
-            problems.add(
-                pointer(.classWeights),
-                "the labelled classes' class_weights are all 0 (sum of s_i * w_y_i is 0): every loss would be 0 whatever the prediction"
-            )
+        switch labels {
+        case .indices(let indices):
+            return indices.indices.contains { sampleWeight($0) != 0 && weights[indices[$0]] != 0 }
+        case .distributions(let targets):
+            return (0..<targets.rows).contains { i in
+                sampleWeight(i) != 0 && (0..<targets.columns).contains { targets[i, $0] != 0 && weights[$0] != 0 }
+            }
         }
     }
 

@@ -9,6 +9,11 @@ struct RequestValidator {
     let pointerPrefix: String
     let context: ScoringRequest.Context
     var limits: ScoringLimits = .default
+    /// False for one piece of a larger set (a JSON Lines line): the rules about the whole set
+    /// (some sample left after `ignore_index`, some sample weight positive, some labelled
+    /// class weight not 0) are then left to whoever holds the set (`StreamScorer` checks them
+    /// at the stream's end), since a piece of weights of 0 is fine when other pieces weigh.
+    var wholeSet = true
 
     func validate(_ request: ScoringRequest, as kind: LossKind) throws(Problem) -> ScoringJob {
         var pointer = FieldPointer(prefix: pointerPrefix)
@@ -16,7 +21,7 @@ struct RequestValidator {
         if case .flat = request.labels { pointer.flatFields.append(.labels) }
         var problems = ValidationProblems()
         problems.add(request.unknownFields, known: ScoringField.known(in: context), in: pointerPrefix)
-        let optionsValidator = OptionsValidator(pointer: pointer)
+        let optionsValidator = OptionsValidator(pointer: pointer, wholeSet: wholeSet)
         let shapes = ShapeValidator(pointer: pointer, limits: limits)
         let scan = ProbabilityScan(pointer: pointer)
         let convention = optionsValidator.convention(request.convention, &problems) ?? .document
@@ -62,7 +67,7 @@ struct RequestValidator {
             if case .indices(let indices) = read, let ignoreIndex {
                 answer.ignoreIndex = ignoreIndex
                 if let ignored = IgnoredSamples(labels: indices, ignoreIndex: ignoreIndex) {
-                    try checkKept(ignored, ignoreIndex: ignoreIndex, options: options, pointer: pointer)
+                    if wholeSet { try checkKept(ignored, ignoreIndex: ignoreIndex, options: options, pointer: pointer) }
                     answer.ignored = ignored
                     matrix = ignored.kept(matrix)
                     categorical = .indices(ignored.kept(indices))
@@ -73,7 +78,9 @@ struct RequestValidator {
                     pointer(.ignoreIndex),
                     "ignore_index applies to class-index labels; these labels are rows (PyTorch ignores it for them)")
             }
-            optionsValidator.checkClassWeightsInUse(categorical, options: options, &problems)
+            if wholeSet, !OptionsValidator.classWeightsInUse(categorical, options: options) {
+                problems.add(pointer(.classWeights), OptionsValidator.classWeightsUnused)
+            }
             if answer.perClass && !categorical.isIndices {
                 problems.add(
                     pointer(.perClass), "per_class needs class-index labels (the true class of each sample)")

@@ -33,6 +33,12 @@ struct AnswerOptions: Sendable {
     /// The samples it left out: the job holds the others only, and the per-sample arrays of
     /// the answer put these back as `null`.
     var ignored: IgnoredSamples?
+    /// How many samples `ignore_index` left out when their positions are not kept (a JSON
+    /// Lines stream without `per_sample`); otherwise `ignored` counts them.
+    var ignoredCount: Int?
+
+    /// The samples `ignore_index` left out, if any (the answer's `ignored`).
+    var ignoredTotal: Int? { ignored?.positions.count ?? ignoredCount }
 
     static let defaultConfidence = 0.95
 }
