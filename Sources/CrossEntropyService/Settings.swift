@@ -82,6 +82,8 @@ struct Settings {
         var lineLimits = LineLimits.default
         lineLimits.maxLineBytes = try value(Options.maxLineBytes, command.maxLineBytes)
         lineLimits.maxStreamBytes = UInt64(try value(Options.maxStreamBytes, command.maxStreamBytes))
+        let budgets = [server.memoryBudgetBytes, server.memoryBudgetPerAddressBytes].filter { $0 > 0 }
+        lineLimits = lineLimits.fitted(toBudget: budgets.min() ?? 0)
         let modelLabels: ModelLabels
         do {
             modelLabels = try ModelLabels(

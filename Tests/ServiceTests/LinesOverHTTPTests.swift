@@ -234,6 +234,22 @@ import Testing
         #expect(try Self.chargeReturnsToZero(service.port))
     }
 
+    /// Under a budget smaller than a default batch at its decoding factor (256 KiB × 20), batches
+    /// are cut to fit: a long stream of short lines is scored, not refused for ever with 503s.
+    @Test func batchesFitASmallBudget() throws {
+        let service = try ServiceProcess.start(extraArguments: [
+            "--max-body-bytes", "100000", "--memory-budget-bytes", "4000000",
+        ])
+        defer { service.stop() }
+        let body = Array(Self.samples(20000).lines.joined(separator: "\n").utf8)  // about 0.9 MB
+        for piece in [nil, 65536] {
+            let answer = try Self.stream(port: service.port, "/cce/lines", body, piece: piece)
+            #expect(answer.status == 200, "\(answer.text.prefix(300))")
+            #expect(answer.json["n"]?.int == 20000)
+        }
+        #expect(try Self.chargeReturnsToZero(service.port))
+    }
+
     @Test func aLineOverMaxLineBytesIsA413() throws {
         let service = try ServiceProcess.start(extraArguments: ["--max-line-bytes", "100"])
         defer { service.stop() }

@@ -51,6 +51,19 @@ public struct LineLimits: Sendable, Equatable {
     /// The service's defaults.
     public static let `default` = LineLimits()
 
+    /// These limits with batches small enough that one, at `memoryPerBatchByte`, takes at most
+    /// a quarter of `budget` bytes (0: no budget), and at least 4 KiB: else a stream of short
+    /// lines could never be decoded under a small budget (its first full batch would be
+    /// refused for ever). A line is a batch of its own when it is longer; its charge must fit
+    /// the budget too (README, "Scoring a prediction log").
+    public func fitted(toBudget budget: UInt64) -> LineLimits {
+        guard budget > 0 else { return self }
+        var limits = self
+        let fitting = budget / 4 / max(memoryPerBatchByte, 1)
+        limits.batchBytes = Int(min(UInt64(batchBytes), max(fitting, 4096)))
+        return limits
+    }
+
     /// Cores of the machine (the worker pool's width).
     public static var cores: Int { max(ProcessInfo.processInfo.activeProcessorCount, 1) }
 }
