@@ -200,6 +200,26 @@ import Testing
         #expect(isClose(try #require(moments.standardError), try #require(unweighted.standardError), relative: 1e-14))
     }
 
+    /// A weight below float64's normal range scales to 0 beside a weight of 1 (the terms are
+    /// scaled by the largest's power of two), yet the sample weighs something and counts in n:
+    /// numpy's figure for n = 3 (found by an outside tester, who got n = 2 and a df = 1 interval).
+    @Test func aSubnormalWeightCountsInN() throws {
+        let predictions = Matrix([[0.5, 0.5], [0.9, 0.1], [0.7, 0.3]])
+        let options = LossOptions(sampleWeights: [5e-324, 1, 1])
+        let result = categoricalCrossEntropy(predictions: predictions, labels: .indices([0, 0, 0]), options: options)
+        let moments = LossTerms.categorical(result, labels: .indices([0, 0, 0]), options: options)
+        #expect(moments.count == 3)
+        #expect(isClose(try #require(moments.standardError), 0.15699744969964904, relative: 1e-14))
+        // Two identical models under weights [5e-324, 1.797e308]: a difference of exactly 0.
+        let pair = Matrix([[0.5, 0.5], [0.9, 0.1]])
+        let weights = LossOptions(sampleWeights: [5e-324, 1.797e308])
+        let loss = categoricalCrossEntropy(predictions: pair, labels: .indices([0, 0]), options: weights)
+        let comparison = LossTerms.compare(
+            candidate: loss, baseline: loss, labels: .indices([0, 0]), options: weights, confidence: 0.95)
+        #expect(comparison.standardError == 0)
+        #expect(comparison.pValue == 1)
+    }
+
     @Test func fewerThanTwoSamplesHaveNoError() {
         let one = RatioMoments(count: 1) { _ in (0.5, 1) }
         #expect(one.standardError == nil)

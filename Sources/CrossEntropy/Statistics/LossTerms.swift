@@ -22,7 +22,7 @@ public enum LossTerms {
         let terms = Terms(categorical: result, labels: labels, options: options)
         return RatioMoments(
             count: result.losses.count, numeratorExponent: terms.numeratorExponent,
-            denominatorExponent: terms.denominatorExponent, terms.callAsFunction)
+            denominatorExponent: terms.denominatorExponent, counts: terms.counts, terms.callAsFunction)
     }
 
     /// The moments of a binary loss over `classes` columns.
@@ -30,7 +30,7 @@ public enum LossTerms {
         let terms = Terms(binary: result, options: options)
         return RatioMoments(
             count: result.losses.count, numeratorExponent: terms.numeratorExponent,
-            denominatorExponent: terms.denominatorExponent, terms.callAsFunction)
+            denominatorExponent: terms.denominatorExponent, counts: terms.counts, terms.callAsFunction)
     }
 
     /// For each class present among index labels, in class order: how many samples have it as
@@ -127,6 +127,18 @@ struct Terms {
         case .sampleWeight: sampleScale.exponent
         case .constant: 0
         case .classWeight: classScale.exponent + sampleScale.exponent
+        }
+    }
+
+    /// Whether sample i counts: its unscaled aᵢ or bᵢ is not 0 (a weight of 5e-324 scales to 0
+    /// beside a weight of 1, yet the sample counts in n).
+    func counts(_ i: Int) -> Bool {
+        let s = sampleWeights?[i] ?? 1
+        if s != 0 && losses[i] != 0 { return true }
+        switch denominator {
+        case .sampleWeight: return s != 0
+        case .constant(let b): return b != 0
+        case .classWeight(let indices, let weights): return s != 0 && weights[indices[i]] != 0
         }
     }
 

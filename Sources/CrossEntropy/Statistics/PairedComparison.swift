@@ -132,7 +132,7 @@ extension Terms {
     func comparison(confidence: Double) -> PairedComparison {
         let moments = RatioMoments(
             count: losses.count, numeratorExponent: numeratorExponent, denominatorExponent: denominatorExponent,
-            callAsFunction)
+            counts: counts, callAsFunction)
         return PairedComparison(differences: moments, isDegenerate: residualsVanish, confidence: confidence)
     }
 

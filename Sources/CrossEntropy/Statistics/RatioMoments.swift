@@ -46,11 +46,15 @@ public struct RatioMoments: Sendable {
 
     /// The moments of `count` samples, aᵢ·2^numeratorExponent and bᵢ·2^denominatorExponent with
     /// (aᵢ, bᵢ) = `sample(i)`: two passes (the sums, then the moments around their ratio), so
-    /// `sample` is called twice per index and must return the same values.
+    /// `sample` is called twice per index and must return the same values. A sample counts
+    /// (in n) when `counts(i)`, by default when its aᵢ or bᵢ is not 0; give `counts` when the
+    /// terms were scaled, since a term below float64's normal range can scale to 0 although the
+    /// sample weighs something.
     public init(
         count: Int,
         numeratorExponent: Int = 0,
         denominatorExponent: Int = 0,
+        counts: ((Int) -> Bool)? = nil,
         _ sample: (Int) -> (a: Double, b: Double)
     ) {
         self.numeratorExponent = numeratorExponent
@@ -60,7 +64,7 @@ public struct RatioMoments: Sendable {
         var nonZero = 0
         for i in 0..<max(count, 0) {
             let (ai, bi) = sample(i)
-            if ai == 0 && bi == 0 { continue }
+            if !(counts?(i) ?? (ai != 0 || bi != 0)) { continue }
             nonZero += 1
             a.add(ai)
             b.add(bi)
@@ -75,7 +79,7 @@ public struct RatioMoments: Sendable {
         let r = centre
         for i in 0..<max(count, 0) {
             let (ai, bi) = sample(i)
-            if ai == 0 && bi == 0 { continue }
+            if !(counts?(i) ?? (ai != 0 || bi != 0)) { continue }
             let e = ai.addingProduct(-r, bi)  // a − r·b, rounded once
             bb.add(bi * bi)
             cross.add(bi * e)
