@@ -72,6 +72,15 @@ import Testing
         }
     }
 
+    /// Text outside the base64 alphabet is told so, whatever its length (an outside tester got
+    /// "got 3 bytes" for `!!!!`); valid base64 of the wrong length is told its size.
+    @Test func base64IsCheckedBeforeItsSize() {
+        let notBase64 = harness.post("/cce", #"{"predictions":{"shape":[1,2],"data_base64":"!!!!"},"labels":[0]}"#)
+        #expect(notBase64.details == ["data_base64 is not valid base64"])
+        let short = harness.post("/cce", #"{"predictions":{"shape":[1,2],"data_base64":"AAAA"},"labels":[0]}"#)
+        #expect(short.details.first?.contains("got 3 bytes") == true, "\(short.details)")
+    }
+
     @Test func binaryDataCannotSmuggleNaN() {
         let answer = harness.post(
             "/cce",

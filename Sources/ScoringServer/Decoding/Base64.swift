@@ -78,6 +78,14 @@ enum Base64 {
         }
     }
 
+    /// Whether every character before the padding is in the alphabet (for the error path: a
+    /// text that is not base64 is told so before its length is compared with the shape's).
+    static func isAlphabet(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let count = decodedCount(text) else { return false }
+        let significant = (count * 8 + 5) / 6
+        return text.prefix(significant).allSatisfy { sextets[Int($0)] & 0x80 == 0 }
+    }
+
     private static let pad = UInt8(ascii: "=")
 
     /// 6-bit value of each byte; 0x80 marks bytes outside the alphabet (including `=`).

@@ -109,6 +109,7 @@ struct Tensor: Sendable {
             let invalid = Problem.Detail(pointer: "/data_base64", detail: "data_base64 is not valid base64")
             guard let byteCount = Base64.decodedCount(utf8) else { return .failure(invalid) }
             guard byteCount == count * width else {
+                guard Base64.isAlphabet(utf8) else { return .failure(invalid) }
                 return .failure(
                     Problem.Detail(
                         pointer: "/data_base64",

@@ -105,7 +105,10 @@ struct OptionsValidator {
         }
         // Within ±2^53 every integer is exact in float64 and fits an Int.
         guard value.rounded(.towardZero) == value, value.magnitude <= 0x1p53 else {
-            problems.add(pointer(.ignoreIndex), "ignore_index must be an integer; got \(value.shortDescription)")
+            problems.add(
+                pointer(.ignoreIndex),
+                "ignore_index must be an integer within ±2^53 (9007199254740992, where float64 holds every integer); got \(value.shortDescription)"
+            )
             return nil
         }
         return Int(value)
