@@ -6,30 +6,15 @@ binary in turn; each figure is the median of ROUNDS (default 5). The answers mus
 for bit across binaries (the line split must not change a sum), else it stops.
 Usage: bench/lines-ab.py NDJSON BINARY...    (e.g. bench/out/large.ndjson, from bench/payloads.py)
 """
-import http.client
 import json
 import os
 import statistics
 import sys
-import time
 
-from run import Server, free_port
+from run import Server, free_port, timed_post
 
 ROUNDS = int(os.environ.get("ROUNDS", "5"))
 PATH = os.environ.get("LINES_PATH", "/cce/lines")
-
-
-def post(server, path, body, headers):
-    """Seconds from the first byte sent to the whole answer read, the status and the answer."""
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
-    try:
-        started = time.perf_counter()
-        connection.request("POST", path, body=body, headers=headers)
-        answer = connection.getresponse()
-        text = answer.read()
-        return time.perf_counter() - started, answer.status, text
-    finally:
-        connection.close()
 
 
 def main():
@@ -45,7 +30,7 @@ def main():
     try:
         for _ in range(ROUNDS):
             for b in binaries:
-                seconds, status, answer = post(servers[b], PATH, body, {"Content-Type": "application/x-ndjson"})
+                seconds, status, answer = timed_post(servers[b].port, PATH, body, {"Content-Type": "application/x-ndjson"})
                 times[b].append(seconds)
                 if status != 200:
                     sys.exit(f"{b}: {status} {answer[:200]!r}")

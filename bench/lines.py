@@ -13,7 +13,6 @@ run here after the uploads so the ratios come from one run.
 Usage: bench/lines.py SERVICE_BINARY JSONDECODER_BENCH_BINARY    (loopback only, bounded)
 """
 import gzip
-import http.client
 import json
 import os
 import re
@@ -22,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from run import OUT, Server, free_port, peer, row
+from run import OUT, Server, free_port, peer, row, timed_post
 
 ROUNDS = int(os.environ.get("ROUNDS", "5"))
 SERVICE, FLOOR = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -39,17 +38,9 @@ def ours(threads, cpus=None):
 
 def post(server, path, body, headers):
     """Seconds from the first byte sent to the whole answer read, and the answer."""
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
-    try:
-        started = time.perf_counter()
-        connection.request("POST", path, body=body, headers=headers)
-        answer = connection.getresponse()
-        text = answer.read()
-        elapsed = time.perf_counter() - started
-    finally:
-        connection.close()
-    if answer.status != 200:
-        raise RuntimeError(f"{server.name} {path}: {answer.status} {text[:300]!r}")
+    elapsed, status, text = timed_post(server.port, path, body, headers)
+    if status != 200:
+        raise RuntimeError(f"{server.name} {path}: {status} {text[:300]!r}")
     return elapsed, json.loads(text)
 
 

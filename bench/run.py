@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Drives the servers (ours, the C ceiling, the Go and FastAPI peers) in turn and prints the table.
 Called by bench/run.sh after building; loopback only, every loop bounded in time."""
+import http.client
 import os
 import re
 import signal
@@ -26,6 +27,20 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def timed_post(port, path, body, headers):
+    """One POST on a fresh connection: seconds from the first byte sent to the whole answer
+    read, the status, and the answer's bytes."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    try:
+        started = time.perf_counter()
+        connection.request("POST", path, body=body, headers=headers)
+        answer = connection.getresponse()
+        text = answer.read()
+        return time.perf_counter() - started, answer.status, text
+    finally:
+        connection.close()
 
 
 class Server:

@@ -11,12 +11,8 @@ import Testing
 /// pointer, never a trap. The combinations are what byte fuzzing rarely reaches
 /// (`LinesPropertyTests` says why).
 @Suite struct JSONRoutesPropertyTests {
-    private struct Generator {
+    private struct Generator: RandomChoosing {
         var random: SplitMix
-
-        mutating func below(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-        mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
 
         mutating func number() -> String { pick(["0", "1", "0.5", "2.5", "-1", "1e308", "1e-320", "-100", "3"]) }
 

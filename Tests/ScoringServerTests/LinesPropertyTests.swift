@@ -10,13 +10,8 @@ import Testing
 /// did not reach the mistakes that hide in combinations (zero weights of the wrong count on a
 /// block line trapped); this generator makes such combinations on purpose.
 @Suite struct LinesPropertyTests {
-    private struct Generator {
+    private struct Generator: RandomChoosing {
         var random: SplitMix
-
-        mutating func below(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-
-        mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
 
         mutating func number() -> String {
             pick(["0", "1", "0.5", "0.25", "2.5", "-1", "1e308", "1e-320", "0.0", "3"])
