@@ -177,4 +177,32 @@ import Testing
         #expect(isClose(try #require(result.pValue), 0.6041813035905923, relative: 1e-12))
         #expect(!result.isDegenerate)
     }
+
+    /// Weights spanning more than float64's range ([1e200, 1, 1]): the residuals of the small
+    /// weights square to below float64 and the standard error computes to 0. That is not a
+    /// certain difference (an outside tester got p 0 and "baseline_better" where the exact
+    /// p is 0.92): the error, interval and p-value are left out.
+    @Test func anUnderflowedErrorIsLeftOutNotCertain() {
+        let labels = CategoricalLabels.indices([0, 0, 0])
+        let options = LossOptions(sampleWeights: [1e200, 1, 1])
+        let baseline = categoricalCrossEntropy(
+            predictions: Matrix([[0.3, 0.7], [0.5, 0.5], [0.5, 0.5]]), labels: labels, options: options)
+        let candidate = categoricalCrossEntropy(
+            predictions: Matrix([[0.3, 0.7], [0.4, 0.6], [0.6, 0.4]]), labels: labels, options: options)
+        let result = LossTerms.compare(
+            candidate: candidate, baseline: baseline, labels: labels, options: options, confidence: 0.95)
+        #expect(result.standardError == nil)
+        #expect(result.pValue == nil)
+        #expect(result.verdict == .noSignificantDifference)
+        // The same samples with weights inside the range: p 0.92, as exact arithmetic gives.
+        let moderate = LossOptions(sampleWeights: [1e17, 1, 1])
+        let pValue = LossTerms.compare(
+            candidate: categoricalCrossEntropy(
+                predictions: Matrix([[0.3, 0.7], [0.4, 0.6], [0.6, 0.4]]), labels: labels, options: moderate),
+            baseline: categoricalCrossEntropy(
+                predictions: Matrix([[0.3, 0.7], [0.5, 0.5], [0.5, 0.5]]), labels: labels, options: moderate),
+            labels: labels, options: moderate, confidence: 0.95
+        ).pValue
+        #expect(pValue.map { $0 > 0.9 && $0 < 0.94 } == true, "\(String(describing: pValue))")
+    }
 }

@@ -12,7 +12,8 @@
 /// The degenerate case is decided explicitly: when every residual dᵢ − mean·bᵢ is 0 (without
 /// weights: every dᵢ equal), the standard error is 0 and the interval is [mean, mean]; the
 /// p-value is then 1 when the mean is 0 (identical models) and 0 otherwise, where scipy gives
-/// NaN, or ±inf and 0.
+/// NaN, or ±inf and 0. Otherwise a standard error that underflows to 0 is left out (with the
+/// interval and p-value), so the verdict is `no_significant_difference`.
 public struct PairedComparison: Sendable {
     /// Which model the interval favours.
     public enum Verdict: String, Sendable {
@@ -60,14 +61,16 @@ public struct PairedComparison: Sendable {
             return
         }
         let degrees = Double(moments.count - 1)
-        // A standard error that computes to 0 is the same case, reached by arithmetic.
-        if isDegenerate || moments.standardError == 0 {
+        if isDegenerate {
             standardError = 0
             interval = (mean, mean)
             pValue = mean == 0 ? 1 : 0
             return
         }
-        guard let error = moments.standardError else {
+        // Residuals that are not all 0 give a positive error; one that computes to 0 has
+        // underflowed (weights spanning more than float64's range, as [1e200, 1, 1]): it is
+        // left out, not taken for a certain difference.
+        guard let error = moments.standardError, error > 0 else {
             standardError = nil
             interval = nil
             pValue = nil
