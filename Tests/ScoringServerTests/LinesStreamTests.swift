@@ -306,6 +306,25 @@ struct SplitMix: RandomNumberGenerator {
         #expect(control.chargedNow == 0)
     }
 
+    /// The batch the last byte closes is charged as any batch (it was decoded uncharged: a
+    /// stream's last lines bypassed the budget, an outside tester found, as a line too large
+    /// for the budget was scored when it came last and refused when lines followed it).
+    @Test func theLastBatchIsChargedAsAnyBatch() throws {
+        let lines = Array(Self.goodLines(20).joined(separator: "\n").utf8)  // under one batch
+        let small = TestStreamControl(budget: UInt64(lines.count) * 10)
+        let refused = try #require(
+            drive(try Self.stream("/cce/lines", query: nil), lines, chunks: [1 << 20], control: small))
+        #expect(refused.status == 503)
+        #expect(small.refusals > 1)
+        #expect(small.chargedNow == 0)
+        let enough = TestStreamControl()
+        let answered = try #require(
+            drive(try Self.stream("/cce/lines", query: nil), lines, chunks: [1 << 20], control: enough))
+        #expect(answered.status == 200)
+        #expect(enough.peakCharge >= UInt64(lines.count) * 26)
+        #expect(enough.chargedNow == 0)
+    }
+
     @Test func perSampleReturnsLossesAndBands() throws {
         let samples = Samples(n: 50, classes: 3, seed: 1, weighted: false)
         let json = RouterHarness().post("/cce", Self.jsonBody(samples, binary: false, options: ""))

@@ -116,6 +116,12 @@ public final class LinesStream: BodyStream {
             // ahead, as what this call can add to the bytes held.
             let gzipPiece = state.inflater == nil ? 0 : GzipInflater.pieceBytes
             var perTake = state.inflater == nil ? min(offered.count, limits.bytesPerTake) : limits.bytesPerTake
+            // No more than the window can take, and the batch being filled: lines framed past it
+            // would wait, held at factor 1, and a stream whose waiting lines held most of the
+            // budget could leave no room to decode them (at its end, waiting batches are charged
+            // as any batch is).
+            let room = (limits.batchesInFlight - state.inFlight + 1) * limits.batchBytes - state.batch.bytes
+            perTake = min(perTake, max(room, Self.leastTake))
             if state.inflater != nil && !state.inflateStopped {
                 guard let allowed = inflateAllowance(&state, control: control) else { return 0 }
                 perTake = min(perTake, allowed)
@@ -286,20 +292,15 @@ public final class LinesStream: BodyStream {
             }
             if !state.stopped {
                 state.framer.finish { line in state.batch.lines.append(line) }
-                // The last batches are decoded whatever the window and budget: the stream is over.
-                for waiting in state.waiting {
-                    toDecode.append(waiting)
-                    state.dispatched += 1
-                    state.inFlight += 1
-                }
-                state.waiting = []
-                if !state.batch.lines.isEmpty || state.dispatched == 0 {
+                // The last batches wait for the window and the budget as any batch does (decoded
+                // uncharged, a stream's last megabytes of lines cost 20x that beside the budget);
+                // the answer waits for them. An empty stream sends one empty batch to be answered.
+                if !state.batch.lines.isEmpty || (state.dispatched == 0 && state.waiting.isEmpty) {
                     let last = state.batch
                     state.batch = Batch(sequence: last.sequence + 1, lines: LineBatch())
-                    toDecode.append(last)
-                    state.dispatched += 1
-                    state.inFlight += 1
+                    state.waiting.append(last)
                 }
+                toDecode = admitWaiting(&state, control: control)
             }
             _ = freeSpares(&state)
             settleHeld(&state)
@@ -327,7 +328,7 @@ public final class LinesStream: BodyStream {
             guard state.inFlight < limits.batchesInFlight,
                 control.charge(charge) || (freeSpares(&state) && control.charge(charge))
             else {
-                state.paused = true
+                if !state.finished { state.paused = true }  // after the last byte there is no body to pause
                 refused(&state, what: "a batch of \(batch.bytes) bytes of lines")
                 break
             }
@@ -352,6 +353,7 @@ public final class LinesStream: BodyStream {
     private func retryWaiting() {
         var toDecode: [Batch] = []
         var resume: StreamControl?
+        var finished = false
         state.withLock { state in
             guard let control = state.control, !state.stopped else { return }
             toDecode = admitWaiting(&state, control: control)
@@ -359,9 +361,12 @@ public final class LinesStream: BodyStream {
                 state.paused = false
                 resume = control
             }
+            finished = state.finished
         }
         for batch in toDecode { decode(batch) }
         resume?.resume()  // also after a stop: the rest of the body is read and dropped
+        // After the last byte, a refusal that gave up is the answer.
+        if finished { mergeQueue.async { self.mergeReady() } }
     }
 
     /// Decodes a batch's lines on the worker pool, then hands them to the merge queue.
@@ -473,7 +478,8 @@ public final class LinesStream: BodyStream {
         }
         let response: HTTPResponse? = state.withLock { state in
             // Answered once every batch handed out is back: the budget is whole again.
-            guard state.finished, !state.answered, state.answer != nil, state.inFlight == 0 else { return nil }
+            guard state.finished, !state.answered, state.answer != nil, state.inFlight == 0, state.waiting.isEmpty
+            else { return nil }
             if let outcome = state.outcome {
                 state.answered = true
                 return outcome
