@@ -220,6 +220,20 @@ import Testing
         #expect(comparison.pValue == 1)
     }
 
+    /// Residuals that are not 0 but whose squares underflow float64 (one sample weighing 1e200
+    /// times the others, in scaled terms) leave the error unknown, not 0; residuals that are
+    /// all 0 still give 0.
+    @Test func anUnderflowedErrorIsUnknownNotZero() {
+        let wide = RatioMoments(count: 3) { i in [(1, 1), (2e-200, 1e-200), (0, 1e-200)][i] }
+        #expect(wide.count == 3)
+        #expect(wide.standardError == nil)
+        var merged = RatioMoments(count: 1) { _ in (1, 1) }
+        merged.merge(RatioMoments(count: 2) { i in [(2e-200, 1e-200), (0, 1e-200)][i] })
+        #expect(merged.standardError == nil)
+        let equal = RatioMoments(count: 3) { _ in (0.5, 1) }
+        #expect(equal.standardError == 0)
+    }
+
     @Test func fewerThanTwoSamplesHaveNoError() {
         let one = RatioMoments(count: 1) { _ in (0.5, 1) }
         #expect(one.standardError == nil)

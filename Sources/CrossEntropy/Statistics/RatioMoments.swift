@@ -38,6 +38,10 @@ public struct RatioMoments: Sendable {
     private var centre = 0.0
     /// Σ b(a − r·b).
     private var cross = 0.0
+    /// Whether some residual aᵢ − r·bᵢ (or a part's distance to the merged centre) was not 0:
+    /// squares that sum to 0 then underflowed (weights spanning past float64's range), and
+    /// the standard error is unknown rather than 0.
+    private var spread = false
     /// Σ (a − r·b)².
     private var squares = 0.0
 
@@ -81,6 +85,7 @@ public struct RatioMoments: Sendable {
             let (ai, bi) = sample(i)
             if !(counts?(i) ?? (ai != 0 || bi != 0)) { continue }
             let e = ai.addingProduct(-r, bi)  // a − r·b, rounded once
+            if e != 0 { spread = true }
             bb.add(bi * bi)
             cross.add(bi * e)
             squares.add(e * e)
@@ -124,7 +129,9 @@ public struct RatioMoments: Sendable {
         }
         shift(left)
         shift(right)
+        let moved = (r != left.centre && left.sumBB != 0) || (r != right.centre && right.sumBB != 0)
         self = left
+        spread = left.spread || right.spread || moved
         count = left.count + right.count
         sumA = a
         sumB = b
@@ -162,11 +169,11 @@ public struct RatioMoments: Sendable {
         return b == 0 ? nil : scaled(sumA.value / b, by: numeratorExponent - denominatorExponent)
     }
 
-    /// sqrt(n/(n−1) · Σ (aᵢ − R·bᵢ)²) / Σ bᵢ; nil when n < 2, Σ bᵢ is 0 or the result is not
-    /// finite.
+    /// sqrt(n/(n−1) · Σ (aᵢ − R·bᵢ)²) / Σ bᵢ; nil when n < 2, Σ bᵢ is 0, the result is not
+    /// finite, or the squares of residuals that were not 0 underflowed to 0.
     public var standardError: Double? {
         let b = sumB.value
-        guard count >= 2, b != 0, squares.isFinite else { return nil }
+        guard count >= 2, b != 0, squares.isFinite, squares != 0 || !spread else { return nil }
         let n = Double(count)
         let root = (n / (n - 1) * squares).squareRoot()
         let error = scaled(root / b, by: numeratorExponent - denominatorExponent)
