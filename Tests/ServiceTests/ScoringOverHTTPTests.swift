@@ -15,6 +15,17 @@ import Testing
         #expect(answer.json["bands"]?.strings == ["moderate"])
     }
 
+    /// Options of the JSON routes are read from the body only: a query parameter would be
+    /// ignored without a word (`?per_sample=false` still answered per sample), so it is a 422
+    /// naming it, before the body is read.
+    @Test(arguments: ["/cce", "/bce", "/batch", "/compare"]) func queryParametersAreRefused(path: String) throws {
+        let answer = try httpRequest(port: port, "POST", path + "?per_sample=false", json: Fixtures.seedCCE)
+        #expect(answer.status == 422)
+        #expect(answer.json["type"]?.string == "urn:cross-entropy-service:problem:unknown-field")
+        #expect(answer.pointers == ["/per_sample"])
+        #expect(try httpRequest(port: port, "POST", "/cce?", json: Fixtures.seedCCE).status == 200)
+    }
+
     @Test func documentBinaryExample() throws {
         let answer = try httpRequest(
             port: port, "POST", "/bce", json: Fixtures.seedBCE)

@@ -23,6 +23,10 @@ enum OpenAPIDocument {
             Every error is `application/problem+json` (RFC 9457) with `errors[].pointer`, a JSON pointer
             (RFC 6901) into the request body.
 
+            /cce, /bce, /batch and /compare read their options from the JSON body only: a query
+            parameter there is a 422 (unknown-field, pointing at `/<parameter name>`), refused before the
+            body is read. The /lines routes take their options as query parameters.
+
             Every response carries `X-Request-Id`: the caller's value when it is printable ASCII of at most
             128 characters, otherwise a fresh 32-hex-digit id. It also appears in the access log.
           license:

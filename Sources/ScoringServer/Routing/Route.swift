@@ -47,7 +47,12 @@ struct Route: Sendable {
     /// The descriptor the transport gets for an admitted request to this route.
     func resolution(for head: RequestHead) -> Resolution {
         switch prepared {
-        case .ready(let resolution): resolution
+        case .ready(let resolution):
+            if takesJSONBody, let problem = Self.queryRefusal(head.query, path: route.path) {
+                Resolution(label: route.path, admission: .answer(.problem(problem)))
+            } else {
+                resolution
+            }
         case .perRequest(let make):
             switch make(head) {
             case .success(let consumer): Resolution(label: route.path, admission: .stream(consumer))
@@ -62,6 +67,29 @@ struct Route: Sendable {
         switch handler {
         case .body: true
         case .fixed, .dynamic, .stream: false
+        }
+    }
+
+    /// A JSON-body route reads its options from the body only: a query parameter (a caller's
+    /// `?per_sample=false`) would be ignored without a word, so it is refused at the headers,
+    /// as an unknown option of a stream route is.
+    private static func queryRefusal(_ query: String?, path: String) -> Problem? {
+        let names = (query ?? "").split(separator: "&").map { LineOptions.decode($0.prefix { $0 != "=" }) }
+        guard !names.isEmpty else { return nil }
+        var problems = ValidationProblems()
+        for name in names.prefix(10) {
+            problems.add(
+                Problem.Detail(
+                    pointer: "/" + JSONPointer.escape(name),
+                    detail:
+                        "unknown query parameter '\(ClientText.cut(name))'; \(path) takes its options in the JSON body (only the /lines routes read the query string)",
+                    isUnknownField: true))
+        }
+        do throws(Problem) {
+            try problems.check()
+            return nil
+        } catch {
+            return error
         }
     }
 
