@@ -100,6 +100,7 @@ import Testing
     @Test func randomStreamsAreAnsweredAndGiveBackTheirCharge() throws {
         var generator = Generator(random: SplitMix(state: 2026_12_04))
         var statuses: [Int: Int] = [:]
+        var controls: [TestStreamControl] = []
         for _ in 0..<(Int(ProcessInfo.processInfo.environment["PROPERTY_ROUNDS"] ?? "") ?? 1500) {
             let binary = generator.chance(50)
             let path = binary ? "/bce/lines" : "/cce/lines"
@@ -118,6 +119,7 @@ import Testing
             case .success(let admitted): stream = admitted
             }
             let control = TestStreamControl(budget: 1 << 20)
+            controls.append(control)
             let chunks = [1 + generator.below(300), 1 + generator.below(5000)]
             let response = try #require(drive(stream, body, chunks: chunks, control: control), "stalled")
             let sent = "\(path)?\(query ?? "")\n\(lines.joined(separator: "\n"))"
@@ -136,6 +138,9 @@ import Testing
                 }
             }
         }
+        // Each stream answered once (a late merge pass once answered a stream a second time).
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(controls.allSatisfy { $0.answerCount == 1 }, "\(controls.map(\.answerCount).filter { $0 != 1 })")
         // The generator reaches both outcomes often (else it tests nothing).
         #expect(statuses[200, default: 0] > 200, "\(statuses)")
         #expect(statuses[422, default: 0] > 200, "\(statuses)")

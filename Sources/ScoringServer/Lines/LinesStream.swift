@@ -476,35 +476,40 @@ public final class LinesStream: BodyStream {
             }
             resume?.resume()  // the rest of the body is read and dropped
         }
-        let response: HTTPResponse? = state.withLock { state in
+        // Decided once, under the lock: mergeReady runs again after the answer (a batch's
+        // completion, a retry after the last byte), and a second delivery would answer twice.
+        enum Delivery {
+            case outcome(HTTPResponse)
+            case scored
+        }
+        let delivery: Delivery? = state.withLock { state in
             // Answered once every batch handed out is back: the budget is whole again.
             guard state.finished, !state.answered, state.answer != nil, state.inFlight == 0, state.waiting.isEmpty
             else { return nil }
             if let outcome = state.outcome {
                 state.answered = true
-                return outcome
+                return .outcome(outcome)
             }
             guard merge.next == state.dispatched else { return nil }
             state.answered = true
-            return nil
+            return .scored
         }
-        if let response {
+        switch delivery {
+        case .outcome(let response):
             deliver(response)
-            return
-        }
-        let done = state.withLock { state in state.answered && state.outcome == nil }
-        if done {
-            let response: HTTPResponse
+        case .scored:
             if let scorer = merge.scorer {
-                response = scorer.answer(metrics: metrics)
+                deliver(scorer.answer(metrics: metrics))
             } else {
-                response = .problem(
-                    Problem.validation([
-                        Problem.Detail(
-                            pointer: "/lines", detail: "the stream has no lines; send one JSON object per line")
-                    ]))
+                deliver(
+                    .problem(
+                        Problem.validation([
+                            Problem.Detail(
+                                pointer: "/lines", detail: "the stream has no lines; send one JSON object per line")
+                        ])))
             }
-            deliver(response)
+        case nil:
+            break
         }
     }
 
