@@ -234,6 +234,35 @@ import Testing
         #expect(equal.standardError == 0)
     }
 
+    /// One weight k times the others: the heaviest sample's residual a − R·b cancels, and with
+    /// the centre and the products rounded once each the error kept only 1e-16·k of its digits
+    /// (1e-6 relative at k = 1e10; an outside tester's finding). Formed from the exact products
+    /// around a centre of about 2^-104, it matches exact rationals, and beyond what that
+    /// resolves it is left out. Expected: Python's `fractions` over the same float64 losses
+    /// (`-math.log2(p)`), sqrt(n/(n−1)·Σ(aᵢ − R·bᵢ)²)/Σbᵢ with aᵢ = kᵢ·Lᵢ, bᵢ = kᵢ exactly.
+    @Test(arguments: [
+        (1e10, 2.1821734283856983e-10, 1e-15), (1e14, 2.1821734292349616e-14, 1e-15),
+        (1e20, 2.1821734292350466e-20, 1e-11),
+    ])
+    func wideWeightsKeepTheErrorsDigits(k: Double, expected: Double, tolerance: Double) throws {
+        let predictions = Matrix([[0.3, 0.7], [0.4, 0.6], [0.6, 0.4]])
+        let labels = CategoricalLabels.indices([0, 0, 0])
+        let options = LossOptions(sampleWeights: [k, 1, 1])
+        let result = categoricalCrossEntropy(predictions: predictions, labels: labels, options: options)
+        let error = try #require(LossTerms.categorical(result, labels: labels, options: options).standardError)
+        #expect(isClose(error, expected, relative: tolerance), "\(error)")
+    }
+
+    @Test func anErrorBelowWhatFloat64ResolvesIsLeftOut() {
+        let predictions = Matrix([[0.3, 0.7], [0.4, 0.6], [0.6, 0.4]])
+        let labels = CategoricalLabels.indices([0, 0, 0])
+        for k in [1e30, 1e200] {
+            let options = LossOptions(sampleWeights: [k, 1, 1])
+            let result = categoricalCrossEntropy(predictions: predictions, labels: labels, options: options)
+            #expect(LossTerms.categorical(result, labels: labels, options: options).standardError == nil, "\(k)")
+        }
+    }
+
     @Test func fewerThanTwoSamplesHaveNoError() {
         let one = RatioMoments(count: 1) { _ in (0.5, 1) }
         #expect(one.standardError == nil)

@@ -29,6 +29,10 @@ public struct CompensatedSum: Sendable {
         add(other.compensation)
     }
 
+    /// The sum and its compensation as an unevaluated pair (their exact sum is the sum to
+    /// about two roundings' worth of float64).
+    var parts: (high: Double, low: Double) { (sum, compensation) }
+
     /// Multiplies the sum by 2^k (exact unless it leaves float64's normal range).
     mutating func scale(byPowerOfTwo k: Int) {
         sum = scaled(sum, by: k)

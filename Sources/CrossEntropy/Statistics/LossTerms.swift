@@ -22,7 +22,7 @@ public enum LossTerms {
         let terms = Terms(categorical: result, labels: labels, options: options)
         return RatioMoments(
             count: result.losses.count, numeratorExponent: terms.numeratorExponent,
-            denominatorExponent: terms.denominatorExponent, counts: terms.counts, terms.callAsFunction)
+            denominatorExponent: terms.denominatorExponent, counts: terms.counts, terms: terms.term)
     }
 
     /// The moments of a binary loss over `classes` columns.
@@ -30,7 +30,7 @@ public enum LossTerms {
         let terms = Terms(binary: result, options: options)
         return RatioMoments(
             count: result.losses.count, numeratorExponent: terms.numeratorExponent,
-            denominatorExponent: terms.denominatorExponent, counts: terms.counts, terms.callAsFunction)
+            denominatorExponent: terms.denominatorExponent, counts: terms.counts, terms: terms.term)
     }
 
     /// For each class present among index labels, in class order: how many samples have it as
@@ -139,6 +139,23 @@ struct Terms {
         case .sampleWeight: return s != 0
         case .constant(let b): return b != 0
         case .classWeight(let indices, let weights): return s != 0 && weights[indices[i]] != 0
+        }
+    }
+
+    /// aᵢ and bᵢ with their products' rounding errors (`RatioTerm`): a = s·L rounded and aLow
+    /// what it dropped, exactly (fused multiply-add); likewise b = w·s.
+    func term(_ i: Int) -> RatioTerm {
+        let s = sampleWeights.map { sampleScale.down($0[i]) } ?? 1
+        let loss = lossScale.down(losses[i])
+        let a = s == 0 ? 0 : s * loss
+        let aLow = s == 0 || !a.isFinite ? 0 : (-a).addingProduct(s, loss)
+        switch denominator {
+        case .sampleWeight: return RatioTerm(a: a, aLow: aLow, b: s)
+        case .constant(let b): return RatioTerm(a: a, aLow: aLow, b: b)
+        case .classWeight(let indices, let weights):
+            let w = classScale.down(weights[indices[i]])
+            let b = w * s
+            return RatioTerm(a: a, aLow: aLow, b: b, bLow: b.isFinite ? (-b).addingProduct(w, s) : 0)
         }
     }
 

@@ -135,7 +135,7 @@ extension Terms {
     func comparison(confidence: Double) -> PairedComparison {
         let moments = RatioMoments(
             count: losses.count, numeratorExponent: numeratorExponent, denominatorExponent: denominatorExponent,
-            counts: counts, callAsFunction)
+            counts: counts, terms: term)
         return PairedComparison(differences: moments, isDegenerate: residualsVanish, confidence: confidence)
     }
 

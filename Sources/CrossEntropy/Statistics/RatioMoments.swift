@@ -23,6 +23,21 @@
 /// `denominatorExponent`), so weights of 1e-300 or 1e308 can be divided by a power of two first
 /// and neither underflow the squares nor overflow the sums; parts with different exponents
 /// merge exactly (the smaller is moved to the larger's scale).
+/// One sample's terms for `RatioMoments`: aᵢ = a + aLow and bᵢ = b + bLow as unevaluated sums,
+/// the low parts the rounding errors of the products that made a and b (by fused multiply-add),
+/// so that the residuals aᵢ − R·bᵢ of the heaviest samples, which cancel, are formed from the
+/// exact products.
+public struct RatioTerm: Sendable {
+    public var a: Double
+    public var aLow: Double
+    public var b: Double
+    public var bLow: Double
+
+    public init(a: Double, aLow: Double = 0, b: Double, bLow: Double = 0) {
+        (self.a, self.aLow, self.b, self.bLow) = (a, aLow, b, bLow)
+    }
+}
+
 public struct RatioMoments: Sendable {
     /// Samples with aᵢ ≠ 0 or bᵢ ≠ 0.
     public private(set) var count: Int = 0
@@ -34,8 +49,14 @@ public struct RatioMoments: Sendable {
     private var sumA = CompensatedSum()
     private var sumB = CompensatedSum()
     private var sumBB = 0.0
-    /// The centre r: the part's own ratio Σa/Σb (0 while Σb is 0).
+    /// Σ aLow and Σ bLow: the products' rounding errors, for the centre only (the reported
+    /// sums and ratio are those of a and b as rounded).
+    private var lowA = CompensatedSum()
+    private var lowB = CompensatedSum()
+    /// The centre r: the part's own ratio Σa/Σb (0 while Σb is 0), and what it misses of the
+    /// exact ratio of the unevaluated sums (r + centreLow is R to about 2^-104).
     private var centre = 0.0
+    private var centreLow = 0.0
     /// Σ b(a − r·b).
     private var cross = 0.0
     /// Whether some residual aᵢ − r·bᵢ (or a part's distance to the merged centre) was not 0:
@@ -61,38 +82,76 @@ public struct RatioMoments: Sendable {
         counts: ((Int) -> Bool)? = nil,
         _ sample: (Int) -> (a: Double, b: Double)
     ) {
+        self.init(
+            count: count, numeratorExponent: numeratorExponent, denominatorExponent: denominatorExponent,
+            counts: counts,
+            terms: { i in
+                let (a, b) = sample(i)
+                return RatioTerm(a: a, b: b)
+            })
+    }
+
+    /// The moments of `count` samples whose terms carry their products' rounding errors
+    /// (`RatioTerm`); otherwise as `init(count:numeratorExponent:denominatorExponent:counts:_:)`.
+    public init(
+        count: Int,
+        numeratorExponent: Int = 0,
+        denominatorExponent: Int = 0,
+        counts: ((Int) -> Bool)? = nil,
+        terms term: (Int) -> RatioTerm
+    ) {
         self.numeratorExponent = numeratorExponent
         self.denominatorExponent = denominatorExponent
         var a = CompensatedSum()
         var b = CompensatedSum()
         var nonZero = 0
         for i in 0..<max(count, 0) {
-            let (ai, bi) = sample(i)
-            if !(counts?(i) ?? (ai != 0 || bi != 0)) { continue }
+            let t = term(i)
+            if !(counts?(i) ?? (t.a != 0 || t.b != 0)) { continue }
             nonZero += 1
-            a.add(ai)
-            b.add(bi)
+            a.add(t.a)
+            b.add(t.b)
+            lowA.add(t.aLow)
+            lowB.add(t.bLow)
         }
         self.count = nonZero
         sumA = a
         sumB = b
-        centre = b.value == 0 ? 0 : a.value / b.value
+        (centre, centreLow) = Self.ratio(a, lowA, b, lowB)
         var bb = CompensatedSum()
         var cross = CompensatedSum()
         var squares = CompensatedSum()
-        let r = centre
+        let (r, rLow) = (centre, centreLow)
         for i in 0..<max(count, 0) {
-            let (ai, bi) = sample(i)
-            if !(counts?(i) ?? (ai != 0 || bi != 0)) { continue }
-            let e = ai.addingProduct(-r, bi)  // a − r·b, rounded once
+            let t = term(i)
+            if !(counts?(i) ?? (t.a != 0 || t.b != 0)) { continue }
+            // aᵢ − R·bᵢ from the unevaluated sums: the fused product cancels exactly where the
+            // heaviest samples make a ≈ r·b, and the low parts add what the roundings dropped.
+            let e = t.a.addingProduct(-r, t.b) + (t.aLow - r * t.bLow - rLow * t.b)
             if e != 0 { spread = true }
-            bb.add(bi * bi)
-            cross.add(bi * e)
+            bb.add(t.b * t.b)
+            cross.add(t.b * e)
             squares.add(e * e)
         }
         sumBB = bb.value
         self.cross = cross.value
         self.squares = squares.value
+    }
+
+    /// (A + aLow) / (B + bLow) as r + rLow: r the rounded ratio of the sums, rLow what it misses
+    /// (0 while B is 0 or r is not finite).
+    private static func ratio(
+        _ a: CompensatedSum, _ aLow: CompensatedSum, _ b: CompensatedSum, _ bLow: CompensatedSum
+    ) -> (Double, Double) {
+        let total = b.value
+        guard total != 0 else { return (0, 0) }
+        let r = a.value / total
+        guard r.isFinite else { return (r, 0) }
+        let (aHigh, aRest) = a.parts
+        let (bHigh, bRest) = b.parts
+        let rest = aHigh.addingProduct(-r, bHigh) + (aRest + aLow.value) - r * (bRest + bLow.value)
+        let low = rest / total
+        return (r, low.isFinite ? low : 0)
     }
 
     /// Adds the samples of another part (any split of a set merges into the whole's moments).
@@ -112,14 +171,18 @@ public struct RatioMoments: Sendable {
         a.add(right.sumA)
         var b = left.sumB
         b.add(right.sumB)
-        let total = b.value
-        let r = total == 0 ? 0 : a.value / total
+        var aLow = left.lowA
+        aLow.add(right.lowA)
+        var bLow = left.lowB
+        bLow.add(right.lowB)
+        let (r, rLow) = Self.ratio(a, aLow, b, bLow)
         var bb = CompensatedSum()
         var cross = CompensatedSum()
         var squares = CompensatedSum()
         func shift(_ part: RatioMoments) {
-            // δ is exact when the centres are within a factor 2 of each other (Sterbenz).
-            let delta = r - part.centre
+            // r − centre is exact when the centres are within a factor 2 of each other
+            // (Sterbenz); the low parts' difference adds what the roundings of both dropped.
+            let delta = (r - part.centre) + (rLow - part.centreLow)
             bb.add(part.sumBB)
             cross.add(part.cross)
             cross.add(-delta * part.sumBB)
@@ -129,13 +192,18 @@ public struct RatioMoments: Sendable {
         }
         shift(left)
         shift(right)
-        let moved = (r != left.centre && left.sumBB != 0) || (r != right.centre && right.sumBB != 0)
+        let moved =
+            ((r, rLow) != (left.centre, left.centreLow) && left.sumBB != 0)
+            || ((r, rLow) != (right.centre, right.centreLow) && right.sumBB != 0)
         self = left
         spread = left.spread || right.spread || moved
         count = left.count + right.count
         sumA = a
         sumB = b
+        lowA = aLow
+        lowB = bLow
         centre = r
+        centreLow = rLow
         sumBB = bb.value
         self.cross = cross.value
         self.squares = max(squares.value, 0)
@@ -149,8 +217,11 @@ public struct RatioMoments: Sendable {
         guard da != 0 || db != 0 else { return }
         sumA.scale(byPowerOfTwo: da)
         sumB.scale(byPowerOfTwo: db)
+        lowA.scale(byPowerOfTwo: da)
+        lowB.scale(byPowerOfTwo: db)
         sumBB = scaled(sumBB, by: 2 * db)
         centre = scaled(centre, by: da - db)
+        centreLow = scaled(centreLow, by: da - db)
         cross = scaled(cross, by: da + db)
         squares = scaled(squares, by: 2 * da)
         numeratorExponent = ea
@@ -170,10 +241,14 @@ public struct RatioMoments: Sendable {
     }
 
     /// sqrt(n/(n−1) · Σ (aᵢ − R·bᵢ)²) / Σ bᵢ; nil when n < 2, Σ bᵢ is 0, the result is not
-    /// finite, or the squares of residuals that were not 0 underflowed to 0.
+    /// finite, or the residuals are below what float64 resolves beside the heaviest samples
+    /// (their squares underflowed, or sit under the centre's precision).
     public var standardError: Double? {
         let b = sumB.value
         guard count >= 2, b != 0, squares.isFinite, squares != 0 || !spread else { return nil }
+        // The residuals are known to about 2^-104 of r·bᵢ (the centre's precision): squares
+        // below what that resolves (weights spanning past about 1e30) are rounding, not spread.
+        guard squares == 0 || squares >= 0x1p-160 * centre * centre * sumBB else { return nil }
         let n = Double(count)
         let root = (n / (n - 1) * squares).squareRoot()
         let error = scaled(root / b, by: numeratorExponent - denominatorExponent)
