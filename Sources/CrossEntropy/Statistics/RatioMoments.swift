@@ -28,11 +28,16 @@
 /// so that the residuals aᵢ − R·bᵢ of the heaviest samples, which cancel, are formed from the
 /// exact products.
 public struct RatioTerm: Sendable {
+    /// What the sample adds to the numerator, rounded (Σ a is the reported numerator).
     public var a: Double
+    /// What rounding `a` dropped: for a = x·y, `(-a).addingProduct(x, y)`; 0 when a is exact.
     public var aLow: Double
+    /// What the sample adds to the denominator, rounded.
     public var b: Double
+    /// What rounding `b` dropped (0 when b is a weight or a constant as given).
     public var bLow: Double
 
+    /// A sample's terms; leave the low parts 0 when a and b are exact.
     public init(a: Double, aLow: Double = 0, b: Double, bLow: Double = 0) {
         (self.a, self.aLow, self.b, self.bLow) = (a, aLow, b, bLow)
     }
