@@ -34,8 +34,14 @@ for sanitizer in "${@:-address thread}"; do
     for kind in $sanitizer; do
         echo "== $kind sanitizer"
         scratch=.build-$kind
-        ASAN_OPTIONS=detect_leaks=0 swift test --sanitize="$kind" --scratch-path "$scratch" --disable-xctest 2>&1 | tail -3
-        [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
+        test_log=$(mktemp)
+        if ! ASAN_OPTIONS=detect_leaks=0 swift test --sanitize="$kind" --scratch-path "$scratch" --disable-xctest >"$test_log" 2>&1; then
+            # The failing tests, their recorded issues and any sanitizer report, not just the tail.
+            grep -n -B2 -A12 -e '✘' -e 'WARNING: ThreadSanitizer' -e 'ERROR: AddressSanitizer' "$test_log" | head -200 >&2
+            exit 1
+        fi
+        tail -3 "$test_log"
+        rm -f "$test_log"
         marker=$([ "$kind" = address ] && echo "Sanitizer" || echo "ThreadSanitizer")
         ASAN_OPTIONS=detect_leaks=1 exercise_service "$(swift build --sanitize="$kind" --scratch-path "$scratch" --show-bin-path)/cross-entropy-service" "$marker"
     done
