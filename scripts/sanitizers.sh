@@ -36,8 +36,11 @@ for sanitizer in "${@:-address thread}"; do
         scratch=.build-$kind
         test_log=$(mktemp)
         if ! ASAN_OPTIONS=detect_leaks=0 swift test --sanitize="$kind" --scratch-path "$scratch" --disable-xctest >"$test_log" 2>&1; then
-            # The failing tests, their recorded issues and any sanitizer report, not just the tail.
-            grep -n -B2 -A12 -e '✘' -e 'WARNING: ThreadSanitizer' -e 'ERROR: AddressSanitizer' "$test_log" | head -200 >&2
+            # The failing tests, their recorded issues and any sanitizer report, not just the tail;
+            # the tail when there are none (a build that failed).
+            grep -n -B2 -A12 -e '✘' -e 'WARNING: ThreadSanitizer' -e 'ERROR: AddressSanitizer' "$test_log" >&2 \
+                || tail -40 "$test_log" >&2
+            echo "the whole log: $test_log" >&2
             exit 1
         fi
         tail -3 "$test_log"
