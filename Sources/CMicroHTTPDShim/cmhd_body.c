@@ -4,13 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-uint64_t cmhd_now_ns(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-}
 
 void cmhd_discard_body(cmhd_request *request) {
     free(request->body);
@@ -23,7 +16,7 @@ void cmhd_discard_body(cmhd_request *request) {
 // Grows the body's charge to `amount` bytes; false when the budget cannot take it.
 static bool charge_body(cmhd_request *request, uint64_t amount) {
     if (amount <= request->body_charge) return true;
-    if (!cmhd_charge(request, amount - request->body_charge, false)) return false;
+    if (!cmhd_charge(request, amount - request->body_charge, false, false)) return false;
     request->body_charge = amount;
     return true;
 }

@@ -67,6 +67,8 @@ cmhd_server *cmhd_start(const cmhd_config *config, cmhd_handler handler, void *c
     atomic_init(&server->paused, 0);
     atomic_init(&server->stopping, false);
     pthread_mutex_init(&server->pause_lock, NULL);
+    pthread_mutex_init(&server->reserve_lock, NULL);
+    atomic_init(&server->reserved, 0);
     if (config->memory_budget_per_address > 0) {
         server->address_charged = calloc(CMHD_ADDRESS_SHARES, sizeof *server->address_charged);
         if (server->address_charged == NULL) {
@@ -113,6 +115,7 @@ cmhd_server *cmhd_start(const cmhd_config *config, cmhd_handler handler, void *c
         snprintf(error, error_size, "cannot listen on %s:%u (address in use, or not permitted)", host,
                  (unsigned)config->port);
         pthread_mutex_destroy(&server->pause_lock);
+        pthread_mutex_destroy(&server->reserve_lock);
         free(server->address_charged);
         free(server);
         return NULL;
@@ -139,6 +142,7 @@ void cmhd_stop(cmhd_server *server) {
     cmhd_pause_release_all(server);
     MHD_stop_daemon(server->daemon);
     pthread_mutex_destroy(&server->pause_lock);
+    pthread_mutex_destroy(&server->reserve_lock);
     free(server->address_charged);
     free(server);
 }

@@ -29,6 +29,12 @@ struct cmhd_server {
     cmhd_request *paused_head;
     atomic_bool stopping;  // no more pauses: the server is stopping
     atomic_uint paused;
+    // The budget's one reservation (cmhd_ledger.c): the oldest refused charge its consumer will
+    // ask again, whose bytes other charges leave free. `reserved` is 0 when there is none.
+    pthread_mutex_t reserve_lock;
+    const cmhd_request *reserver;
+    _Atomic uint64_t reserved;
+    uint64_t reserved_at_ns;
 };
 
 // One per connection (the connection notification's context): the request whose line was read
@@ -101,8 +107,12 @@ uint64_t cmhd_now_ns(void);
 
 // The budget's counters (cmhd_ledger.c).
 size_t cmhd_address_share(struct MHD_Connection *connection);
-// Adds `amount` to the request's charges unless a budget would pass its limit (`force` adds anyway).
-bool cmhd_charge(cmhd_request *request, uint64_t amount, bool force);
+// Adds `amount` to the request's charges unless a budget would pass its limit (`force` adds
+// anyway). The bytes another request reserved count as charged. A refused charge that `waits`
+// (its consumer pauses and asks again) takes the reservation when none is held.
+bool cmhd_charge(cmhd_request *request, uint64_t amount, bool force, bool waits);
+// The request ends: its reservation, if it holds it, with it.
+void cmhd_unreserve(cmhd_request *request);
 // Gives `*amount` back and zeroes it.
 void cmhd_release(cmhd_request *request, uint64_t *amount);
 // What is charged now, in all and to the request's address share.

@@ -169,6 +169,7 @@ static void finish_request(cmhd_request *request, enum MHD_RequestTerminationCod
     cmhd_discard_body(request);
     uint64_t held = atomic_exchange(&request->stream_charge, 0);
     cmhd_release(request, &held);
+    cmhd_unreserve(request);
     if (request->owner != NULL) request->owner->pending = NULL;
     if (request->started) atomic_fetch_sub(&server->in_flight, 1);
     free(request->raw_query);

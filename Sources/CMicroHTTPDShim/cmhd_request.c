@@ -88,8 +88,8 @@ void cmhd_request_take(cmhd_request *request, size_t taken) {
 
 void cmhd_request_resume(cmhd_request *request) { cmhd_pause_wake(request); }
 
-bool cmhd_request_charge(cmhd_request *request, uint64_t amount) {
-    if (!cmhd_charge(request, amount, false)) return false;
+bool cmhd_request_charge(cmhd_request *request, uint64_t amount, bool waits) {
+    if (!cmhd_charge(request, amount, false, waits)) return false;
     atomic_fetch_add(&request->stream_charge, amount);
     return true;
 }
@@ -116,7 +116,7 @@ bool cmhd_respond(cmhd_request *request, unsigned int status, const char *conten
     request->status = status;
     // Held until the client has read it: charged even past the budget (it is made already),
     // so that new bodies wait for slow readers instead of the process growing.
-    cmhd_charge(request, length, true);
+    cmhd_charge(request, length, true, false);
     request->answer_charge = length;
     if (content_type != NULL) MHD_add_response_header(request->response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
     return true;

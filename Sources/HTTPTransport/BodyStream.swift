@@ -34,12 +34,12 @@ extension BodyStream {
 /// What a `BodyStream` may ask of the transport for its exchange, from any thread.
 public struct StreamControl: Sendable {
     private let resumeAction: @Sendable () -> Void
-    private let chargeAction: @Sendable (UInt64) -> Bool
+    private let chargeAction: @Sendable (UInt64, Bool) -> Bool
     private let releaseAction: @Sendable (UInt64) -> Void
 
     /// Made by the transport (and by tests, with closures of their own).
     public init(
-        resume: @escaping @Sendable () -> Void, charge: @escaping @Sendable (UInt64) -> Bool,
+        resume: @escaping @Sendable () -> Void, charge: @escaping @Sendable (UInt64, Bool) -> Bool,
         release: @escaping @Sendable (UInt64) -> Void
     ) {
         self.resumeAction = resume
@@ -50,8 +50,11 @@ public struct StreamControl: Sendable {
     /// The consumer can take more: offer the bytes it left (a no-op when nothing is paused).
     public func resume() { resumeAction() }
     /// Charges `bytes` to the memory budget if they fit now; false when they do not (pause and
-    /// try again after some work completes, rather than refuse).
-    public func charge(_ bytes: UInt64) -> Bool { chargeAction(bytes) }
+    /// try again after some work completes, rather than refuse). `waits`: the consumer will ask
+    /// again until they fit, so the budget keeps room for the oldest such refused charge, which
+    /// smaller charges of other requests would otherwise take first at every release. Leave it
+    /// false for a charge that is merely tried (a buffer kept for reuse).
+    public func charge(_ bytes: UInt64, waits: Bool = false) -> Bool { chargeAction(bytes, waits) }
     /// Gives back `bytes` charged earlier.
     public func release(_ bytes: UInt64) { releaseAction(bytes) }
 }

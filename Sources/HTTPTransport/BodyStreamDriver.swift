@@ -11,7 +11,7 @@ public enum BodyStreamDriver {
         _ stream: any BodyStream, body: UnsafeRawBufferPointer, chunkSize: Int = 32 * 1024
     ) -> HTTPResponse {
         let wake = DispatchSemaphore(value: 0)
-        let control = StreamControl(resume: { wake.signal() }, charge: { _ in true }, release: { _ in })
+        let control = StreamControl(resume: { wake.signal() }, charge: { _, _ in true }, release: { _ in })
         var offset = 0
         while offset < body.count {
             let piece = UnsafeRawBufferPointer(rebasing: body[offset..<min(offset + max(chunkSize, 1), body.count)])

@@ -29,7 +29,7 @@ final class StreamState: Sendable {
     var control: StreamControl {
         StreamControl(
             resume: { [weak self] in self?.resume() },
-            charge: { [weak self] bytes in self?.charge(bytes) ?? false },
+            charge: { [weak self] bytes, waits in self?.charge(bytes, waits: waits) ?? false },
             release: { [weak self] bytes in self?.release(bytes) })
     }
 
@@ -37,8 +37,8 @@ final class StreamState: Sendable {
         shared.withLock { if let request = $0.request { cmhd_request_resume(request) } }
     }
 
-    private func charge(_ bytes: UInt64) -> Bool {
-        shared.withLock { state in state.request.map { cmhd_request_charge($0, bytes) } ?? false }
+    private func charge(_ bytes: UInt64, waits: Bool) -> Bool {
+        shared.withLock { state in state.request.map { cmhd_request_charge($0, bytes, waits) } ?? false }
     }
 
     private func release(_ bytes: UInt64) {

@@ -21,7 +21,7 @@ final class TestStreamControl: @unchecked Sendable {
     var control: StreamControl {
         StreamControl(
             resume: { self.resumed.signal() },
-            charge: { bytes in
+            charge: { bytes, _ in
                 self.lock.lock()
                 defer { self.lock.unlock() }
                 guard self.charged + bytes <= self.budget else {
@@ -116,8 +116,10 @@ struct SplitMix: RandomNumberGenerator {
 
 /// Streamed answers against the JSON path's for the same samples.
 @Suite struct LinesStreamTests {
-    /// Small batches and window, so batches finish out of order and the budget refuses some.
-    static let lineLimits = LineLimits(batchBytes: 4096, batchesInFlight: 3, memoryPerBatchByte: 26)
+    /// Small batches and window, so batches finish out of order and the budget refuses some; a
+    /// short wait for the budget, so that a batch it never takes is answered 503 soon.
+    static let lineLimits = LineLimits(
+        batchBytes: 4096, batchesInFlight: 3, memoryPerBatchByte: 26, budgetWaitMilliseconds: 300)
 
     struct Samples {
         var predictions: [[Double]] = []
@@ -323,6 +325,7 @@ struct SplitMix: RandomNumberGenerator {
         let response = try #require(
             drive(try Self.stream("/cce/lines", query: nil), Array(lines.utf8), chunks: [32768], control: control))
         #expect(response.status == 503)
+        #expect(response.headers.contains { $0.name == "Retry-After" && $0.value == "1" })
         #expect(control.refusals > 1)
         #expect(control.chargedNow == 0)
     }
@@ -336,6 +339,7 @@ struct SplitMix: RandomNumberGenerator {
         let refused = try #require(
             drive(try Self.stream("/cce/lines", query: nil), lines, chunks: [1 << 20], control: small))
         #expect(refused.status == 503)
+        #expect(refused.headers.contains { $0.name == "Retry-After" && $0.value == "1" })
         #expect(small.refusals > 1)
         #expect(small.chargedNow == 0)
         let enough = TestStreamControl()

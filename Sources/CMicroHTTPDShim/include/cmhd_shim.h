@@ -6,7 +6,7 @@
 // Files, each calling only files further down this list: cmhd_daemon.c (start, stop),
 // cmhd_phases.c (the access handler and the completion: the phases), cmhd_framing.c (header
 // checks), cmhd_request.c (what Swift reads and answers), cmhd_pause.c (suspend and resume),
-// cmhd_body.c (body bytes, the clock), cmhd_ledger.c (the budget's counters), cmhd_policy.c
+// cmhd_body.c (body bytes), cmhd_ledger.c (the budget's counters, the clock), cmhd_policy.c
 // (every decision; calls nothing).
 #ifndef CMHD_SHIM_H
 #define CMHD_SHIM_H
@@ -125,7 +125,9 @@ void cmhd_request_take(cmhd_request *request, size_t taken);
 void cmhd_request_resume(cmhd_request *request);
 // From any thread, while the request has not ENDED: a streamed body's consumer holds `amount`
 // more bytes (false: the budget cannot take them now) or gives them back. ENDED returns the rest.
-bool cmhd_request_charge(cmhd_request *request, uint64_t amount);
+// A refused charge that `waits` (the consumer pauses and asks again until it fits) is kept room
+// for: while it is the oldest such, other charges leave its bytes free.
+bool cmhd_request_charge(cmhd_request *request, uint64_t amount, bool waits);
 void cmhd_request_release(cmhd_request *request, uint64_t amount);
 
 // COMPLETE phase: whether the body was kept, or why its bytes were discarded as they arrived.

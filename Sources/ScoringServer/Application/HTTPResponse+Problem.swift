@@ -17,8 +17,11 @@ extension HTTPResponse {
         HTTPResponse(status: status, contentType: "application/json", body: body, summary: summary)
     }
 
+    /// A problem's answer; an overloaded one says when to retry (`Retry-After: 1`), wherever it
+    /// was found.
     static func problem(_ problem: Problem, headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        HTTPResponse(failure: problem, headers: headers)
+        let retry: [(name: String, value: String)] = problem.type == .overloaded ? [("Retry-After", "1")] : []
+        return HTTPResponse(failure: problem, headers: retry + headers)
     }
 
     /// The problem an error answer carries (tests).

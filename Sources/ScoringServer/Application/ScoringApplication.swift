@@ -57,9 +57,7 @@ public struct ScoringApplication: HTTPApplication {
             .problem(
                 Problem(
                     .overloaded,
-                    detail: "too many request bodies are being read at once (--memory-budget-bytes); retry shortly"),
-                headers: [("Retry-After", "1")]
-            )
+                    detail: "too many request bodies are being read at once (--memory-budget-bytes); retry shortly"))
         }
     }
 

@@ -31,14 +31,22 @@ public struct LineLimits: Sendable, Equatable {
     /// default, 128 MiB/s, is above what the service decodes on 2 cores (about 110 MB/s of
     /// gzipped lines; BENCHMARKS.md, "JSON Lines"), so it does not slow a real log there.
     public var inflatedBytesPerSecond: Int
+    /// How long a stream waits for the budget to take a batch, with nothing of it decoding,
+    /// before it is answered 503 (the budget held by answers no client reads, or by other
+    /// streams' held lines). Room is kept for the oldest waiting batch meanwhile.
+    public var budgetWaitMilliseconds: Int
+    /// The memory budget a stream's charges must fit in (the smaller of the whole budget and one
+    /// address's share; 0: no budget): a charge larger than it is refused at once, not waited for.
+    public var memoryBudget: UInt64 = 0
 
     /// The service's defaults: 1 MiB lines, 1 TiB streams, 256 KiB batches, cores + 1 in flight,
-    /// 1 MiB framed per chunk taken, 128 MiB inflated per second.
+    /// 1 MiB framed per chunk taken, 128 MiB inflated per second, 30 s of waiting for the budget.
     public init(
         maxLineBytes: Int = 1 << 20, maxStreamBytes: UInt64 = 1 << 40, batchBytes: Int = 256 << 10,
         batchesInFlight: Int = LineLimits.cores + 1, memoryPerBatchByte: UInt64 = 20, bytesPerTake: Int = 1 << 20,
-        inflatedBytesPerSecond: Int = 128 << 20
+        inflatedBytesPerSecond: Int = 128 << 20, budgetWaitMilliseconds: Int = 30_000
     ) {
+        self.budgetWaitMilliseconds = max(budgetWaitMilliseconds, 0)
         self.maxLineBytes = maxLineBytes
         self.maxStreamBytes = maxStreamBytes
         self.batchBytes = batchBytes
@@ -59,6 +67,7 @@ public struct LineLimits: Sendable, Equatable {
     public func fitted(toBudget budget: UInt64) -> LineLimits {
         guard budget > 0 else { return self }
         var limits = self
+        limits.memoryBudget = budget
         let fitting = budget / 4 / max(memoryPerBatchByte, 1)
         limits.batchBytes = Int(min(UInt64(batchBytes), max(fitting, 4096)))
         return limits

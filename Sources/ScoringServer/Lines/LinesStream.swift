@@ -134,7 +134,9 @@ public final class LinesStream: BodyStream {
                 }
                 guard perTake > Self.leastTake else {
                     state.paused = true
-                    refused(&state, what: "\(held + perTake + gzipPiece) bytes of lines")
+                    refused(
+                        &state, charge: UInt64(held + perTake + gzipPiece),
+                        what: "\(held + perTake + gzipPiece) bytes of lines")
                     return state.stopped ? offered.count : 0
                 }
                 perTake = max(Self.leastTake, perTake / 4)
@@ -246,7 +248,7 @@ public final class LinesStream: BodyStream {
     /// Charges the bytes held up to `bytes` at factor 1; false when the budget cannot take them now.
     private func chargeHeld(_ state: inout State, upTo bytes: UInt64, control: StreamControl) -> Bool {
         guard bytes > state.heldCharge else { return true }
-        guard control.charge(bytes - state.heldCharge) else { return false }
+        guard control.charge(bytes - state.heldCharge, waits: true) else { return false }
         state.heldCharge = bytes
         return true
     }
@@ -269,13 +271,28 @@ public final class LinesStream: BodyStream {
         state.heldCharge = held
     }
 
-    /// The budget refused this stream: with nothing of it decoding to resume it, ask again
-    /// shortly, for at most `maxRefusals` tries (a charge larger than the whole budget never fits).
-    private func refused(_ state: inout State, what: String) {
+    /// The budget refused this stream `charge` bytes: with nothing of it decoding to resume it,
+    /// ask again every `retryMilliseconds` (the transport keeps the oldest waiting charge room),
+    /// for `LineLimits.budgetWaitMilliseconds`; a charge larger than the whole budget is refused
+    /// at once.
+    private func refused(_ state: inout State, charge: UInt64, what: String) {
+        if limits.memoryBudget > 0 && charge > limits.memoryBudget {
+            stop(
+                &state,
+                Problem(
+                    .bodyTooLarge,
+                    detail:
+                        "decoding \(what) needs \(charge) bytes of memory, more than the whole budget (\(limits.memoryBudget) bytes); send shorter lines"
+                ))
+            return
+        }
         guard state.inFlight == 0 else { return }
         state.refusals += 1
-        if state.refusals > Self.maxRefusals {
-            stop(&state, Problem(.overloaded, detail: "the memory budget cannot take \(what); retry later"))
+        if state.refusals * Self.retryMilliseconds > limits.budgetWaitMilliseconds {
+            let seconds = Double(limits.budgetWaitMilliseconds) / 1000
+            stop(
+                &state,
+                Problem(.overloaded, detail: "the memory budget could not take \(what) for \(seconds) s; retry later"))
             return
         }
         retryLater()
@@ -326,10 +343,10 @@ public final class LinesStream: BodyStream {
         while var batch = state.waiting.first, !state.stopped {
             let charge = UInt64(batch.bytes) * limits.memoryPerBatchByte
             guard state.inFlight < limits.batchesInFlight,
-                control.charge(charge) || (freeSpares(&state) && control.charge(charge))
+                control.charge(charge, waits: true) || (freeSpares(&state) && control.charge(charge, waits: true))
             else {
                 if !state.finished { state.paused = true }  // after the last byte there is no body to pause
-                refused(&state, what: "a batch of \(batch.bytes) bytes of lines")
+                refused(&state, charge: charge, what: "a batch of \(batch.bytes) bytes of lines")
                 break
             }
             state.waiting.removeFirst()
@@ -343,11 +360,13 @@ public final class LinesStream: BodyStream {
         return dispatched
     }
 
-    /// 400 tries 5 ms apart: 2 s.
-    private static let maxRefusals = 400
+    /// How often a stream refused by the budget, with nothing of it decoding, asks again.
+    private static let retryMilliseconds = 5
 
     private func retryLater() {
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { self.retryWaiting() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Self.retryMilliseconds)) {
+            self.retryWaiting()
+        }
     }
 
     private func retryWaiting() {

@@ -1,0 +1,89 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A stream's charges and the memory budget: a batch the budget cannot take now waits (paused,
+/// not refused) with room kept for it, so smaller charges of other requests do not take every
+/// release first; a batch larger than the whole budget is a 413 at once.
+@Suite struct LinesMemoryBudgetTests {
+    /// 4 MB of budget; lines up to 1 MB; no body rate, so that stalled uploads hold their bytes.
+    private static let arguments = [
+        "--max-body-bytes", "100000", "--memory-budget-bytes", "4000000", "--max-line-bytes", "1000000",
+        "--min-body-rate", "0",
+    ]
+
+    /// One sample line padded with spaces to `bytes` bytes (spaces are valid JSON).
+    private static func line(bytes: Int) -> [UInt8] {
+        let json = Array(#"{"prediction":[0.25,0.75],"label":1}"#.utf8)
+        return json + [UInt8](repeating: 0x20, count: bytes - json.count)
+    }
+
+    /// Starts a stream whose first line (`bytes` bytes, no newline yet) is held unfinished:
+    /// charged at factor 1 until the connection goes.
+    private static func holder(port: UInt16, bytes: Int) throws -> HTTPConnection {
+        let connection = try HTTPConnection(port: port, timeoutSeconds: 60)
+        try connection.send(
+            "POST", "/cce/lines",
+            headers: [("Content-Type", "application/x-ndjson"), ("Content-Length", String(bytes + 1000))])
+        try connection.send(line(bytes: bytes))
+        return connection
+    }
+
+    /// Two stalled streams hold about 1.8 MB; a finished stream's 150 KB line (3 MB at its
+    /// decoding factor) cannot be taken. While it waits, a small /cce body that would fit the
+    /// free 2 MB is refused (503, Retry-After): the room is kept for the waiting batch. Once
+    /// the holders go, the stream is scored, then the /cce body.
+    @Test func aWaitingBatchIsKeptRoomAndScoredOnceThereIs() throws {
+        let service = try ServiceProcess.start(extraArguments: Self.arguments)
+        defer { service.stop() }
+        let holders = try (0..<2).map { _ in try Self.holder(port: service.port, bytes: 900_000) }
+        #expect(
+            try waitFor { (try LinesOverHTTPTests.charged(service.port) ?? 0) >= 1_800_000 },
+            "the holders' unfinished lines are charged")
+
+        let waiting = try HTTPConnection(port: service.port, timeoutSeconds: 60)
+        try waiting.send(
+            "POST", "/cce/lines", headers: [("Content-Type", "application/x-ndjson")],
+            body: Self.line(bytes: 150_000))
+        let small = #"{"predictions":[[0.25,0.75]],"labels":[1]}"#
+        var refused: HTTPAnswer?
+        _ = try waitFor {
+            let answer = try httpRequest(port: service.port, "POST", "/cce", json: small)
+            if answer.status == 503 { refused = answer }
+            return answer.status == 503
+        }
+        #expect(refused?.header("Retry-After") == "1", "a small body is refused while the batch waits")
+
+        for holder in holders { holder.close() }
+        let answer = try waiting.readResponse()
+        #expect(answer.status == 200, "\(answer.text.prefix(300))")
+        #expect(answer.json["n"]?.int == 1)
+        let after = try httpRequest(port: service.port, "POST", "/cce", json: small)
+        #expect(after.status == 200)
+        #expect(try LinesOverHTTPTests.chargeReturnsToZero(service.port))
+    }
+
+    /// A 250 KB line is 5 MB at its decoding factor, more than the whole 4 MB budget: it could
+    /// never be taken, so the answer is 413 at once, naming the budget.
+    @Test func aBatchLargerThanTheWholeBudgetIs413() throws {
+        let service = try ServiceProcess.start(extraArguments: Self.arguments)
+        defer { service.stop() }
+        let started = Date()
+        let answer = try LinesOverHTTPTests.stream(port: service.port, "/cce/lines", Self.line(bytes: 250_000))
+        #expect(answer.status == 413)
+        #expect(
+            answer.json["detail"]?.string?.contains("more than the whole budget (4000000 bytes)") == true,
+            "\(answer.text)")
+        #expect(Date().timeIntervalSince(started) < 5, "refused at once, not after the wait for room")
+        #expect(try LinesOverHTTPTests.chargeReturnsToZero(service.port))
+    }
+
+    /// Polls `done` every 50 ms for up to 10 s.
+    private func waitFor(_ done: () throws -> Bool) throws -> Bool {
+        for _ in 0..<200 {
+            if try done() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+}
