@@ -28,6 +28,20 @@ import Testing
         #expect(binaryAccuracy(predictions: p, targets: Matrix([[0.9, 1], [0, 0]])) == nil)
     }
 
+    /// A subnormal weight counts (an outside tester found the body's accuracy 0 where a stream's
+    /// was 5e-324: scaling the weights by their largest flushed it to 0); weights near float64's
+    /// largest are still scaled, so that their sum stays finite.
+    @Test func accuracyKeepsSubnormalWeightsAndScalesHugeOnes() {
+        let predictions = Matrix([[0.9, 0.1], [0.1, 0.9]])
+        let tiny = LossOptions(sampleWeights: [5e-324, 1])
+        #expect(categoricalAccuracy(predictions: predictions, labels: .indices([0, 0]), options: tiny) == 5e-324)
+        let p = Matrix([[0.9], [0.1]])
+        #expect(binaryAccuracy(predictions: p, targets: Matrix([[1], [1]]), options: tiny) == 5e-324)
+        let huge = LossOptions(sampleWeights: [1e308, 1e308, 1e308])
+        let three = Matrix([[0.9, 0.1], [0.1, 0.9], [0.9, 0.1]])
+        #expect(categoricalAccuracy(predictions: three, labels: .indices([0, 0, 0]), options: huge) == 2.0 / 3)
+    }
+
     @Test func normalizedEntropyIsOneForThePriorItself() {
         // Labels 0, 0, 0, 1: the prior is [0.75, 0.25]; predicting it gives NE = 1.
         let prior = Matrix([[0.75, 0.25], [0.75, 0.25], [0.75, 0.25], [0.75, 0.25]])

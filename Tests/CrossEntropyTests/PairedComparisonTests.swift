@@ -204,5 +204,16 @@ import Testing
             labels: labels, options: moderate, confidence: 0.95
         ).pValue
         #expect(pValue.map { $0 > 0.9 && $0 < 0.94 } == true, "\(String(describing: pValue))")
+        // Two samples weighted 1e-300 and 1e300: the light one's difference scales to 0.
+        let two = CategoricalLabels.indices([0, 0])
+        let spanning = LossOptions(sampleWeights: [1e-300, 1e300])
+        let pair = LossTerms.compare(
+            candidate: categoricalCrossEntropy(
+                predictions: Matrix([[0.9, 0.1], [0.3, 0.7]]), labels: two, options: spanning),
+            baseline: categoricalCrossEntropy(
+                predictions: Matrix([[0.8, 0.2], [0.4, 0.6]]), labels: two, options: spanning),
+            labels: two, options: spanning, confidence: 0.95)
+        #expect(pair.standardError == nil)
+        #expect(pair.verdict == .noSignificantDifference)
     }
 }

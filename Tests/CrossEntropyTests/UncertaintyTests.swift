@@ -261,6 +261,12 @@ import Testing
             let result = categoricalCrossEntropy(predictions: predictions, labels: labels, options: options)
             #expect(LossTerms.categorical(result, labels: labels, options: options).standardError == nil, "\(k)")
         }
+        // Two samples, the light one's terms scaled to 0 beside the heavy one's: the only
+        // residual left is 0, which says nothing (an outside tester got 0, and /compare p 0).
+        let two = Matrix([[0.9, 0.1], [0.3, 0.7]])
+        let spanning = LossOptions(sampleWeights: [1e-300, 1e300])
+        let result = categoricalCrossEntropy(predictions: two, labels: .indices([0, 0]), options: spanning)
+        #expect(LossTerms.categorical(result, labels: .indices([0, 0]), options: spanning).standardError == nil)
     }
 
     @Test func fewerThanTwoSamplesHaveNoError() {

@@ -3,7 +3,7 @@
 public func categoricalAccuracy(predictions: Matrix, labels: CategoricalLabels, options: LossOptions = LossOptions())
     -> Double?
 {
-    let options = options.scalingSampleWeights().options  // a ratio: the scale cancels
+    let options = options.scalingSampleWeightsIfTheirSumCouldOverflow(terms: predictions.rows)  // a ratio
     // Per chunk of rows: (correct, total) weights, or nil when a row has a soft label.
     let chunks = RowChunks.map(rows: predictions.rows, columns: predictions.columns) { rows -> (Double, Double)? in
         var correct = CompensatedSum()
@@ -58,7 +58,9 @@ func binaryAccuracyTerms(
 /// positive), over all elements, weighted by sample weights. Nil unless every label is 0 or 1.
 public func binaryAccuracy(predictions: Matrix, targets: Matrix, options: LossOptions = LossOptions()) -> Double? {
     guard targets.values.allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
-    let options = options.scalingSampleWeights().options  // a ratio: the scale cancels
+    // A ratio: the scale cancels. One term per element (rows × columns cannot overflow: the
+    // matrix holds them).
+    let options = options.scalingSampleWeightsIfTheirSumCouldOverflow(terms: predictions.values.count)
     var correct = CompensatedSum()
     var total = CompensatedSum()
     binaryAccuracyTerms(predictions: predictions, targets: targets, options: options, correct: &correct, total: &total)

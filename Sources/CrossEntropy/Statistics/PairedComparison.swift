@@ -139,14 +139,22 @@ extension Terms {
         return PairedComparison(differences: moments, isDegenerate: residualsVanish, confidence: confidence)
     }
 
-    /// Whether some m has aᵢ = m·bᵢ exactly for every sample that counts: compared as
+    /// Whether some m has aᵢ = m·bᵢ exactly for every sample that counts (for one whose terms
+    /// scaled to 0, known only when m = 0 and its difference is 0): compared as
     /// aᵢ·b_r = a_r·bᵢ with both products exact (each the pair of its rounded value and the
     /// rounding error, by fused multiply-add), r the first sample with bᵢ ≠ 0.
     var residualsVanish: Bool {
         var reference: (a: Double, b: Double)?
+        var underflowed = false
         for i in losses.indices {
             let (a, b) = self(i)
-            if a == 0 && b == 0 { continue }
+            if a == 0 && b == 0 {
+                // A sample that counts but scaled to 0 beside the heaviest: its residual is
+                // known only when every difference is 0 (m = 0).
+                if counts(i) && losses[i] != 0 { return false }
+                underflowed = underflowed || counts(i)
+                continue
+            }
             if b == 0 { return false }  // a ≠ 0 over b = 0 leaves a residual whatever m
             guard let r = reference else {
                 reference = (a, b)
@@ -157,6 +165,6 @@ extension Terms {
             if left != right { return false }
             if (-left).addingProduct(a, r.b) != (-right).addingProduct(r.a, b) { return false }
         }
-        return true
+        return !underflowed || (reference?.a ?? 0) == 0
     }
 }

@@ -130,6 +130,10 @@ public struct RatioMoments: Sendable {
         for i in 0..<max(count, 0) {
             let t = term(i)
             if !(counts?(i) ?? (t.a != 0 || t.b != 0)) { continue }
+            // A sample that weighs something but whose terms scaled to 0 (below float64's
+            // range beside the heaviest) has a residual nobody knows: squares of 0 are then
+            // unknown, not certain (two samples weighted 1e-300 and 1e300).
+            if t.a == 0 && t.b == 0 { spread = true }
             // aᵢ − R·bᵢ from the unevaluated sums: the fused product cancels exactly where the
             // heaviest samples make a ≈ r·b, and the low parts add what the roundings dropped.
             let e = t.a.addingProduct(-r, t.b) + (t.aLow - r * t.bLow - rLow * t.b)

@@ -59,4 +59,17 @@ public struct LossOptions: Sendable, Hashable {
         scaled.sampleWeights = scale.exponent == 0 ? weights : weights.map(scale.down)
         return (scaled, scale)
     }
+
+    /// These options with the sample weights scaled as `scalingSampleWeights` does only when a
+    /// sum of `terms` of them could overflow (their largest × `terms` within 2^4 of float64's
+    /// largest power of two): for a ratio of weight sums (accuracy), whose scale cancels.
+    /// Scaling down flushes the smallest weights to 0 (5e-324 / 2 is 0), which a stream, that
+    /// cannot know the largest weight ahead, keeps.
+    func scalingSampleWeightsIfTheirSumCouldOverflow(terms: Int) -> LossOptions {
+        guard let weights = sampleWeights else { return self }
+        let scale = PowerOfTwoScale(largestOf: weights)
+        let countBits = Int.bitWidth - max(terms, 1).leadingZeroBitCount
+        return scale.exponent + countBits <= Double.greatestFiniteMagnitude.exponent - 3
+            ? self : scalingSampleWeights().options
+    }
 }
