@@ -464,6 +464,32 @@ struct SplitMix: RandomNumberGenerator {
             "/cce/lines", query: "convention=pytorch" + (perSample ? "&per_sample=true" : ""), lines: lines, body: body)
     }
 
+    /// `ignore_index` is a query option as it is a body field: here class 2 is left out of a
+    /// document-convention stream, as the JSON path leaves it out.
+    @Test func anIgnoreIndexQueryOptionAnswersAsTheJSONPath() throws {
+        let lines = [
+            #"{"prediction":[0.2,0.7,0.1],"label":1}"#,
+            #"{"predictions":[[0.6,0.3,0.1],[0.3,0.3,0.4]],"labels":[2,0]}"#,
+            #"{"prediction":[0.1,0.1,0.8],"label":2}"#,
+        ]
+        let body = """
+            {"ignore_index":2,"per_sample":true,"predictions":[[0.2,0.7,0.1],[0.6,0.3,0.1],[0.3,0.3,0.4],\
+            [0.1,0.1,0.8]],"labels":[1,2,0,2]}
+            """
+        try expectSameAnswer("/cce/lines", query: "ignore_index=2&per_sample=true", lines: lines, body: body)
+    }
+
+    /// A UTF-8 byte order mark is ignored at the start of any line (files saved with one and
+    /// joined by `cat`), as JSONDecoder ignores one at the start of a body.
+    @Test func aByteOrderMarkStartingAnyLineIsIgnored() throws {
+        let bom = "\u{FEFF}"
+        let lines = [
+            bom + #"{"prediction":[0.2,0.7,0.1],"label":1}"#, bom + #"{"prediction":[0.6,0.3,0.1],"label":2}"#,
+        ]
+        let body = #"{"per_sample":false,"predictions":[[0.2,0.7,0.1],[0.6,0.3,0.1]],"labels":[1,2]}"#
+        try expectSameAnswer("/cce/lines", query: nil, lines: lines, body: body)
+    }
+
     /// Class weights of 0 for the classes one line labels are fine while other lines label a
     /// class that weighs.
     @Test(arguments: ["", "&convention=pytorch"]) func aLineWhoseClassesWeighNothingCounts(convention: String) throws {
@@ -631,7 +657,7 @@ struct SplitMix: RandomNumberGenerator {
         ("class_weights=1,-2", "/class_weights/1"), ("class_weights=1,x", "/class_weights/1"),
         ("per_sample=yes", "/per_sample"), ("epsilon=0.1&input=logits", "/epsilon"),
         ("sample_weights=1", "/sample_weights"),
-        ("confidence=1", "/confidence"), ("pos_weight=1", "/pos_weight"), ("ignore_index=1", "/ignore_index"),
+        ("confidence=1", "/confidence"), ("pos_weight=1", "/pos_weight"), ("ignore_index=1.5", "/ignore_index"),
         ("model=a%20b", "/model"),
     ])
     func aBadQueryOptionIsRefusedAtTheHeaders(query: String, pointer: String) throws {

@@ -778,6 +778,13 @@ public struct Client: APIProtocol {
                     in: &request,
                     style: .form,
                     explode: true,
+                    name: "ignore_index",
+                    value: input.query.ignoreIndex
+                )
+                try converter.setQueryItemAsURI(
+                    in: &request,
+                    style: .form,
+                    explode: true,
                     name: "model",
                     value: input.query.model
                 )

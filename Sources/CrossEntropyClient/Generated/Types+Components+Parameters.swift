@@ -66,6 +66,10 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/LinesPosWeight`.
         public typealias LinesPosWeight = [Swift.Double]
+        /// The body's `ignore_index` (an integer within ±2^53); absent is -100 under pytorch, none otherwise.
+        ///
+        /// - Remark: Generated from `#/components/parameters/LinesIgnoreIndex`.
+        public typealias LinesIgnoreIndex = Swift.Int
         /// The body's `model`.
         ///
         /// - Remark: Generated from `#/components/parameters/LinesModel`.

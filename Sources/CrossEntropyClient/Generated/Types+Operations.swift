@@ -798,6 +798,10 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/cce/lines/POST/query/class_weights`.
                 public var classWeights: Components.Parameters.LinesClassWeights?
+                /// The body's `ignore_index` (an integer within ±2^53); absent is -100 under pytorch, none otherwise.
+                ///
+                /// - Remark: Generated from `#/paths/cce/lines/POST/query/ignore_index`.
+                public var ignoreIndex: Components.Parameters.LinesIgnoreIndex?
                 /// The body's `model`.
                 ///
                 /// - Remark: Generated from `#/paths/cce/lines/POST/query/model`.
@@ -813,6 +817,7 @@ public enum Operations {
                 ///   - confidence: The coverage of `interval`, strictly between 0 and 1.
                 ///   - perSample: true adds `losses` and `bands` (bounded by --max-samples); false by default on a stream, unlike a JSON body.
                 ///   - classWeights: The body's `class_weights` as comma-separated numbers (C weights ≥ 0).
+                ///   - ignoreIndex: The body's `ignore_index` (an integer within ±2^53); absent is -100 under pytorch, none otherwise.
                 ///   - model: The body's `model`.
                 public init(
                     base: Components.Parameters.LinesBase? = nil,
@@ -823,6 +828,7 @@ public enum Operations {
                     confidence: Components.Parameters.LinesConfidence? = nil,
                     perSample: Components.Parameters.LinesPerSample? = nil,
                     classWeights: Components.Parameters.LinesClassWeights? = nil,
+                    ignoreIndex: Components.Parameters.LinesIgnoreIndex? = nil,
                     model: Components.Parameters.LinesModel? = nil
                 ) {
                     self.base = base
@@ -833,6 +839,7 @@ public enum Operations {
                     self.confidence = confidence
                     self.perSample = perSample
                     self.classWeights = classWeights
+                    self.ignoreIndex = ignoreIndex
                     self.model = model
                 }
             }

@@ -237,6 +237,7 @@ enum OpenAPIDocument {
                 - $ref: '#/components/parameters/LinesConfidence'
                 - $ref: '#/components/parameters/LinesPerSample'
                 - $ref: '#/components/parameters/LinesClassWeights'
+                - $ref: '#/components/parameters/LinesIgnoreIndex'
                 - $ref: '#/components/parameters/LinesModel'
               requestBody:
                 required: true
@@ -1671,6 +1672,14 @@ enum OpenAPIDocument {
                 items:
                   type: number
                   minimum: 0
+            LinesIgnoreIndex:
+              name: ignore_index
+              in: query
+              description: The body's `ignore_index` (an integer within ±2^53); absent is -100 under pytorch, none otherwise.
+              schema:
+                type: integer
+                minimum: -9007199254740992
+                maximum: 9007199254740992
             LinesModel:
               name: model
               in: query

@@ -11,7 +11,7 @@ struct LineOptions: Sendable {
     /// The query parameters these routes take (the body's option names).
     static let names: [ScoringField] = [
         .base, .input, .convention, .labelSmoothing, .epsilon, .confidence, .perSample, .classWeights,
-        .positiveWeights, .model,
+        .positiveWeights, .model, .ignoreIndex,
     ]
 
     /// A query value as a number by the body's rules: JSON's number syntax (no hex, `inf` or
@@ -103,6 +103,7 @@ struct LineOptions: Sendable {
             case .labelSmoothing: request.labelSmoothing = number()
             case .epsilon: request.epsilon = number()
             case .confidence: request.confidence = number()
+            case .ignoreIndex: request.ignoreIndex = number()
             case .perSample:
                 switch value {
                 case "true": request.perSample = true
@@ -135,6 +136,7 @@ struct LineOptions: Sendable {
         let defaultKind: PredictionKind = convention == .pytorch && kind == .cce ? .logits : .probabilities
         let predictionKind = validator.predictionKind(request.input, default: defaultKind, &problems)
         let base = validator.base(request.base, default: convention.defaultBase, &problems)
+        _ = validator.ignoreIndex(request, kind: kind, convention: convention, &problems)
         try problems.check()
         guard let predictionKind, let base else { return }
         ConventionRules(convention: convention, kind: kind, pointer: pointer)
