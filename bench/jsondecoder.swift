@@ -162,8 +162,9 @@ let lineDecoder = LineDecoder(kind: .cce, options: lineOptions, limits: .default
 /// Decodes and validates one batch as a stream's worker does; the count of lines decoded.
 func decodeBatch(_ batch: [[UInt8]], first index: Int) -> Int {
     var decoded = 0
+    let reader = LineDecoder.reader()
     for (offset, line) in batch.enumerated() {
-        let result = line.withUnsafeBytes { lineDecoder.decode($0, index: index + offset) }
+        let result = line.withUnsafeBytes { lineDecoder.decode($0, index: index + offset, reader: reader) }
         guard case .success = result else { fatalError("line \(index + offset + 1) did not decode: \(result)") }
         decoded += 1
     }

@@ -393,6 +393,7 @@ public final class LinesStream: BodyStream {
         DispatchQueue.global().async {
             var decoded: [Decoded] = []
             var piece: LinePiece?
+            let reader = LineDecoder.reader()
             func endPiece() {
                 if let job = piece?.job, let index = piece?.index { decoded.append(.job(index: index, job)) }
                 piece = nil
@@ -408,7 +409,7 @@ public final class LinesStream: BodyStream {
                                 .bodyTooLarge, detail: detail,
                                 errors: [Problem.Detail(pointer: "/lines/\(index)", detail: detail)])))
                 case .text(let index, let bytes):
-                    switch self.decoder.decode(bytes, index: index) {
+                    switch self.decoder.decode(bytes, index: index, reader: reader) {
                     case .success(let job):
                         guard LinePiece.canJoin(job) else {
                             endPiece()
