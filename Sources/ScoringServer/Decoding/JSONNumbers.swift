@@ -51,6 +51,15 @@ extension UnkeyedDecodingContainer {
 }
 
 extension KeyedDecodingContainer {
+    /// The member as a float64 (absent or null: DecodingError).
+    func decodeNumber(forKey key: Key) throws -> Double {
+        do {
+            return try decode(Double.self, forKey: key)
+        } catch {
+            throw InvalidNumber.classify(error, at: codingPath + [key])
+        }
+    }
+
     /// The member as a float64, nil when absent or null.
     func decodeNumberIfPresent(forKey key: Key) throws -> Double? {
         do {

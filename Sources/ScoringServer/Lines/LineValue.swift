@@ -34,14 +34,18 @@ struct LineValue: Decodable, Sendable {
         if let values = try object.decodeIfPresent(FlatNumbers.self, forKey: Self.prediction)?.values {
             request.predictions = NumberMatrix(rows: 1, columns: values.count, values: values)
         }
+        // `decode`, not `decodeIfPresent`, where the member is known to be there, and `contains`
+        // before an optional member: JSONDecoder's optional paths look up Optional's metadata.
         if object.contains(Self.label) {
-            if let index = try? object.decodeNumberIfPresent(forKey: Self.label) {
+            if let index = try? object.decodeNumber(forKey: Self.label) {
                 request.labels = .flat([index])
             } else if let row = try object.decodeIfPresent(FlatNumbers.self, forKey: Self.label)?.values {
                 request.labels = .rows(NumberMatrix(rows: 1, columns: row.count, values: row))
             }
         }
-        if let weight = try object.decodeNumberIfPresent(forKey: Self.weight) { request.sampleWeights = [weight] }
+        if object.contains(Self.weight), let weight = try object.decodeNumberIfPresent(forKey: Self.weight) {
+            request.sampleWeights = [weight]
+        }
     }
 
     /// The fields a line may have, for the unknown-field hint.
