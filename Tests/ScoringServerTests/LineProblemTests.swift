@@ -23,6 +23,25 @@ import Testing
         #expect(Set(block.errors.map(\.pointer)) == ["/lines/0/predictions", "/lines/0/labels"])
     }
 
+    /// A line's top-level names are compared one by one while there are few and hashed past
+    /// that: a duplicate is found either way, and the same line with the duplicate left out
+    /// fails only on its unknown members.
+    @Test(arguments: [0, 3, 7, 8, 9, 20]) func aDuplicateTopLevelMemberIsFoundWherever(extra: Int) throws {
+        let others = (0..<extra).map { ",\"m\($0)\":0" }.joined()
+        let line = #"{"label":1"# + others + #","prediction":[0.2,0.7,0.1],"label":2}"#
+        let duplicate = try #require(try problem(line))
+        #expect(duplicate.status == 400, "\(duplicate.errors)")
+        #expect(duplicate.errors.map(\.pointer) == ["/lines/0/label"], "\(duplicate.errors)")
+        #expect(duplicate.detail.contains("occurs more than once"))
+        let once = try problem(#"{"label":1"# + others + #","prediction":[0.2,0.7,0.1]}"#)
+        #expect(once?.status == (extra == 0 ? nil : 422))
+        // A duplicate among hashed names only (past the compared ones).
+        if extra > 9 {
+            let late = try #require(try problem(#"{"label":1"# + others + #","prediction":[0.2,0.7,0.1],"m9":1}"#))
+            #expect(late.errors.map(\.pointer) == ["/lines/0/m9"], "\(late.errors)")
+        }
+    }
+
     @Test func aSampleLineIsTalkedAboutInItsOwnNames() throws {
         let missing = try #require(try problem(#"{"prediction":[0.2,0.7,0.1]}"#))
         #expect(missing.errors.first?.pointer == "/lines/0/label")

@@ -59,11 +59,30 @@ final class DuplicateMembers: @unchecked Sendable {
     }
 
     private func record(_ path: [any CodingKey]) {
-        if recordsTopLevelNames && path.count == 1, let name = path.first?.stringValue { topLevelNames.append(name) }
+        if recordsTopLevelNames && path.count == 1, let name = path.first?.stringValue {
+            // A line's few top-level names are compared rather than hashed (cheaper for a
+            // handful); past `comparedNames` of them, every name is hashed as any path is.
+            if topLevelNames.count < Self.comparedNames {
+                if topLevelNames.contains(name) && first == nil { first = path }
+                topLevelNames.append(name)
+                return
+            }
+            if topLevelNames.count == Self.comparedNames {
+                for earlier in topLevelNames { seen.insert(Self.hash([FieldKey(stringValue: earlier)])) }
+            }
+            topLevelNames.append(name)
+        }
+        if !seen.insert(Self.hash(path)).inserted && first == nil { first = path }
+    }
+
+    /// Top-level names compared one by one before they are hashed.
+    private static let comparedNames = 8
+
+    private static func hash(_ path: [any CodingKey]) -> Int {
         var hasher = Hasher()
         for key in path {
             if let index = key.intValue { hasher.combine(index) } else { hasher.combine(key.stringValue) }
         }
-        if !seen.insert(hasher.finalize()).inserted && first == nil { first = path }
+        return hasher.finalize()
     }
 }
