@@ -39,8 +39,8 @@ static uint64_t reserved_for_others(const cmhd_request *request) {
 }
 
 // A waiting charge fitted (`fitted`: its reservation, if it held it, ends) or was refused (it
-// takes the reservation when none is held, or renews its own). A charge larger than the whole
-// budget never fits and reserves nothing.
+// takes the reservation when none is held, or renews its own: at most a quarter of the budget).
+// A charge larger than the whole budget never fits and reserves nothing.
 static void note_waiting(const cmhd_request *request, uint64_t amount, bool fitted) {
     cmhd_server *server = request->server;
     if (fitted && atomic_load(&server->reserved) == 0) return;  // the common case takes no lock
@@ -52,9 +52,12 @@ static void note_waiting(const cmhd_request *request, uint64_t amount, bool fitt
             server->reserver = NULL;
         }
     } else if (server->reserver == request || atomic_load(&server->reserved) == 0) {
+        // At most a quarter of the budget is kept: a waiter needing more must still find the
+        // rest free on its own, and other requests always have three quarters to use.
+        uint64_t quarter = server->config.memory_budget / 4;
         server->reserver = request;
         server->reserved_at_ns = cmhd_now_ns();
-        atomic_store(&server->reserved, amount);
+        atomic_store(&server->reserved, amount < quarter ? amount : (quarter > 0 ? quarter : 1));
     }
     pthread_mutex_unlock(&server->reserve_lock);
 }

@@ -166,6 +166,14 @@ struct ServiceCommand: ParsableCommand {
                 "version": .string(ServiceRoutes.version),
             ]
         )
+        if settings.lineLimits.longLinesCrowdTheBudget {
+            logger.warning(
+                "--max-line-bytes x 20 is more than a quarter of the memory budget: concurrent streams of lines that long wait for each other and may be answered 503; lower --max-line-bytes or raise the budget",
+                metadata: [
+                    "max_line_bytes": .stringConvertible(settings.lineLimits.maxLineBytes),
+                    "memory_budget_bytes": .stringConvertible(Int(clamping: settings.lineLimits.memoryBudget)),
+                ])
+        }
 
         var received: Int32 = 0
         sigwait(&signals, &received)

@@ -84,6 +84,8 @@ struct Settings {
         lineLimits.maxStreamBytes = UInt64(try value(Options.maxStreamBytes, command.maxStreamBytes))
         let budgets = [server.memoryBudgetBytes, server.memoryBudgetPerAddressBytes].filter { $0 > 0 }
         lineLimits = lineLimits.fitted(toBudget: budgets.min() ?? 0)
+        // A stream the budget cannot take waits as long as a body may make no progress.
+        if server.maxBodyGap > 0 { lineLimits.budgetWaitMilliseconds = server.maxBodyGap * 1000 }
         let modelLabels: ModelLabels
         do {
             modelLabels = try ModelLabels(

@@ -29,30 +29,31 @@ import Testing
         return connection
     }
 
-    /// Two stalled streams hold about 1.8 MB; a finished stream's 150 KB line (3 MB at its
-    /// decoding factor) cannot be taken. While it waits, a small /cce body that would fit the
-    /// free 2 MB is refused (503, Retry-After): the room is kept for the waiting batch. Once
+    /// Three stalled streams hold about 2.85 MB; a finished stream's 150 KB line (3 MB at its
+    /// decoding factor, 150 KB of it held already) cannot be taken, and holds the reservation:
+    /// a quarter of the budget (1 MB). While it waits, a 10 KB /cce body (260 KB at its factor)
+    /// that the free 1.15 MB would take is refused (503, Retry-After): the room is kept. Once
     /// the holders go, the stream is scored, then the /cce body.
     @Test func aWaitingBatchIsKeptRoomAndScoredOnceThereIs() throws {
         let service = try ServiceProcess.start(extraArguments: Self.arguments)
         defer { service.stop() }
-        let holders = try (0..<2).map { _ in try Self.holder(port: service.port, bytes: 900_000) }
+        let holders = try (0..<3).map { _ in try Self.holder(port: service.port, bytes: 950_000) }
         #expect(
-            try waitFor { (try LinesOverHTTPTests.charged(service.port) ?? 0) >= 1_800_000 },
+            try waitFor { (try LinesOverHTTPTests.charged(service.port) ?? 0) >= 2_850_000 },
             "the holders' unfinished lines are charged")
 
         let waiting = try HTTPConnection(port: service.port, timeoutSeconds: 60)
         try waiting.send(
             "POST", "/cce/lines", headers: [("Content-Type", "application/x-ndjson")],
             body: Self.line(bytes: 150_000))
-        let small = #"{"predictions":[[0.25,0.75]],"labels":[1]}"#
+        let small = #"{"predictions":[[0.25,0.75]],"labels":[1]}"# + String(repeating: " ", count: 10_000)
         var refused: HTTPAnswer?
         _ = try waitFor {
             let answer = try httpRequest(port: service.port, "POST", "/cce", json: small)
             if answer.status == 503 { refused = answer }
             return answer.status == 503
         }
-        #expect(refused?.header("Retry-After") == "1", "a small body is refused while the batch waits")
+        #expect(refused?.header("Retry-After") == "1", "a body is refused while the batch waits")
 
         for holder in holders { holder.close() }
         let answer = try waiting.readResponse()
@@ -60,6 +61,23 @@ import Testing
         #expect(answer.json["n"]?.int == 1)
         let after = try httpRequest(port: service.port, "POST", "/cce", json: small)
         #expect(after.status == 200)
+        #expect(try LinesOverHTTPTests.chargeReturnsToZero(service.port))
+    }
+
+    /// A line whose decoding charge (195 KB × 20 = 3.9 MB) fits the 4 MB budget is scored, its
+    /// bytes not counted twice (held, then decoding; an outside tester's lines of 190–200 KB
+    /// waited and got 503); and a long line after short ones is a batch of its own, not added
+    /// to theirs past what the budget takes (they got 413).
+    @Test func aLineNearTheBudgetIsScoredAloneOrAfterShortLines() throws {
+        let service = try ServiceProcess.start(extraArguments: Self.arguments)
+        defer { service.stop() }
+        let alone = try LinesOverHTTPTests.stream(port: service.port, "/cce/lines", Self.line(bytes: 195_000))
+        #expect(alone.status == 200, "\(alone.text.prefix(300))")
+        let short = Array(String(repeating: #"{"prediction":[0.25,0.75],"label":1}"# + "\n", count: 1200).utf8)
+        let mixed = try LinesOverHTTPTests.stream(
+            port: service.port, "/cce/lines", short + Self.line(bytes: 165_000))
+        #expect(mixed.status == 200, "\(mixed.text.prefix(300))")
+        #expect(mixed.json["n"]?.int == 1201)
         #expect(try LinesOverHTTPTests.chargeReturnsToZero(service.port))
     }
 

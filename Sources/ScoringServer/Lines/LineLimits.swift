@@ -33,18 +33,20 @@ public struct LineLimits: Sendable, Equatable {
     public var inflatedBytesPerSecond: Int
     /// How long a stream waits for the budget to take a batch, with nothing of it decoding,
     /// before it is answered 503 (the budget held by answers no client reads, or by other
-    /// streams' held lines). Room is kept for the oldest waiting batch meanwhile.
+    /// streams' held lines). Room is kept for the oldest waiting batch meanwhile. The service
+    /// sets it to `--max-body-gap` (a paused stream is not cut by the slow-body rules, so its
+    /// client's unfinished line is held no longer than a silent body's would be).
     public var budgetWaitMilliseconds: Int
     /// The memory budget a stream's charges must fit in (the smaller of the whole budget and one
     /// address's share; 0: no budget): a charge larger than it is refused at once, not waited for.
     public var memoryBudget: UInt64 = 0
 
     /// The service's defaults: 1 MiB lines, 1 TiB streams, 256 KiB batches, cores + 1 in flight,
-    /// 1 MiB framed per chunk taken, 128 MiB inflated per second, 30 s of waiting for the budget.
+    /// 1 MiB framed per chunk taken, 128 MiB inflated per second, 10 s of waiting for the budget.
     public init(
         maxLineBytes: Int = 1 << 20, maxStreamBytes: UInt64 = 1 << 40, batchBytes: Int = 256 << 10,
         batchesInFlight: Int = LineLimits.cores + 1, memoryPerBatchByte: UInt64 = 20, bytesPerTake: Int = 1 << 20,
-        inflatedBytesPerSecond: Int = 128 << 20, budgetWaitMilliseconds: Int = 30_000
+        inflatedBytesPerSecond: Int = 128 << 20, budgetWaitMilliseconds: Int = 10_000
     ) {
         self.budgetWaitMilliseconds = max(budgetWaitMilliseconds, 0)
         self.maxLineBytes = maxLineBytes
@@ -71,6 +73,14 @@ public struct LineLimits: Sendable, Equatable {
         let fitting = budget / 4 / max(memoryPerBatchByte, 1)
         limits.batchBytes = Int(min(UInt64(batchBytes), max(fitting, 4096)))
         return limits
+    }
+
+    /// Whether a line at `maxLineBytes` is charged more than a quarter of the memory budget
+    /// while it decodes: a few concurrent streams of such lines, each holding its line while it
+    /// waits, can leave none of them room, and are answered 503 after the wait (the service
+    /// warns at start-up).
+    public var longLinesCrowdTheBudget: Bool {
+        memoryBudget > 0 && UInt64(maxLineBytes) * max(memoryPerBatchByte, 1) > memoryBudget / 4
     }
 
     /// Cores of the machine (the worker pool's width).

@@ -46,8 +46,11 @@ public final class LinesStream: BodyStream {
         /// The answer, once known (an error found, or everything merged after `finish`).
         var outcome: HTTPResponse?
         var answered = false
-        /// Budget refusals in a row with nothing of this stream decoding.
-        var refusals = 0
+        /// Since when (uptime nanoseconds) the budget has refused this stream with nothing of it
+        /// decoding; nil while it is taken.
+        var refusedSince: UInt64?
+        /// A retry is scheduled (one at a time, whatever called `refused`).
+        var retryPending = false
         /// Charged at factor 1 for the bytes held before decoding (`heldBytes`), or ahead of them.
         var heldCharge: UInt64 = 0
         /// The buffers of decoded batches, for the next batches, and their charge (their
@@ -141,9 +144,8 @@ public final class LinesStream: BodyStream {
                 }
                 perTake = max(Self.leastTake, perTake / 4)
             }
-            state.refusals = 0
+            state.refusedSince = nil
             var full: [Batch] = []
-            let batchBytes = limits.batchBytes
             let maxStreamBytes = limits.maxStreamBytes
             /// Frames a piece of the (inflated) body; false to stop inflating.
             func frame(_ piece: UnsafeRawBufferPointer) -> Bool {
@@ -158,21 +160,9 @@ public final class LinesStream: BodyStream {
                     return false
                 }
                 state.framer.feed(piece) { line in
-                    state.batch.lines.append(line)
-                    if state.batch.bytes >= batchBytes {
-                        var lines = LineBatch(capacity: batchBytes)
-                        if let kept = state.spare.popLast() {
-                            // In use again: its lines are charged as held from now on.
-                            let cost = min(UInt64(kept.memoryBytes), state.spareCharge)
-                            state.control?.release(cost)
-                            state.spareCharge -= cost
-                            lines = kept
-                        }
-                        lines.removeAll()
-                        let next = Batch(sequence: state.batch.sequence + 1, lines: lines)
-                        full.append(state.batch)
-                        state.batch = next
-                    }
+                    Self.add(
+                        line, to: &state.batch, spare: &state.spare, spareCharge: &state.spareCharge,
+                        control: state.control, limits: limits, full: &full)
                 }
                 if state.inflater != nil && state.framer.overflowing { state.inflateStopped = true }
                 return !state.inflateStopped
@@ -236,6 +226,34 @@ public final class LinesStream: BodyStream {
         control?.resume()
     }
 
+    /// Adds a framed line to the open batch, closing it into `full` when the line would take
+    /// it past `batchBytes` (so a batch is at most that, or one longer line alone, whose charge
+    /// is its own) and when it is full. The next batch reuses a kept buffer when there is one.
+    /// (The parts of the state it touches are passed apart: the framer calls it mid-feed.)
+    private static func add(
+        _ line: LineFramer.Piece, to batch: inout Batch, spare: inout [LineBatch], spareCharge: inout UInt64,
+        control: StreamControl?, limits: LineLimits, full: inout [Batch]
+    ) {
+        func close() {
+            var lines = LineBatch(capacity: limits.batchBytes)
+            if let kept = spare.popLast() {
+                // In use again: its lines are charged as held from now on.
+                let cost = min(UInt64(kept.memoryBytes), spareCharge)
+                control?.release(cost)
+                spareCharge -= cost
+                lines = kept
+            }
+            lines.removeAll()
+            full.append(batch)
+            batch = Batch(sequence: batch.sequence + 1, lines: lines)
+        }
+        if case .text(_, let bytes) = line, !batch.lines.isEmpty, batch.bytes + bytes.count > limits.batchBytes {
+            close()
+        }
+        batch.lines.append(line)
+        if batch.bytes >= limits.batchBytes { close() }
+    }
+
     /// Bytes held before decoding: the unfinished line, the open batch, the batches waiting.
     private func heldBytes(_ state: State) -> Int {
         if state.stopped { return 0 }
@@ -287,14 +305,18 @@ public final class LinesStream: BodyStream {
             return
         }
         guard state.inFlight == 0 else { return }
-        state.refusals += 1
-        if state.refusals * Self.retryMilliseconds > limits.budgetWaitMilliseconds {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let since = state.refusedSince ?? now
+        state.refusedSince = since
+        if now - since > UInt64(limits.budgetWaitMilliseconds) * 1_000_000 {
             let seconds = Double(limits.budgetWaitMilliseconds) / 1000
             stop(
                 &state,
                 Problem(.overloaded, detail: "the memory budget could not take \(what) for \(seconds) s; retry later"))
             return
         }
+        guard !state.retryPending else { return }
+        state.retryPending = true
         retryLater()
     }
 
@@ -308,7 +330,13 @@ public final class LinesStream: BodyStream {
                 stop(&state, GzipInflater.problem("the gzip body ends inside a member"))
             }
             if !state.stopped {
-                state.framer.finish { line in state.batch.lines.append(line) }
+                var full: [Batch] = []
+                state.framer.finish { line in
+                    Self.add(
+                        line, to: &state.batch, spare: &state.spare, spareCharge: &state.spareCharge,
+                        control: state.control, limits: limits, full: &full)
+                }
+                state.waiting += full
                 // The last batches wait for the window and the budget as any batch does (decoded
                 // uncharged, a stream's last megabytes of lines cost 20x that beside the budget);
                 // the answer waits for them. An empty stream sends one empty batch to be answered.
@@ -341,16 +369,22 @@ public final class LinesStream: BodyStream {
     private func admitWaiting(_ state: inout State, control: StreamControl) -> [Batch] {
         var dispatched: [Batch] = []
         while var batch = state.waiting.first, !state.stopped {
-            let charge = UInt64(batch.bytes) * limits.memoryPerBatchByte
+            // The batch's bytes are charged already, as held at factor 1: its decoding charge
+            // takes that part over and adds the rest (else a batch near the budget's size
+            // would need its bytes twice over and never fit).
+            let charge = UInt64(batch.bytes) * max(limits.memoryPerBatchByte, 1)
+            let fromHeld = min(UInt64(batch.bytes), state.heldCharge)
+            let extra = charge - fromHeld
             guard state.inFlight < limits.batchesInFlight,
-                control.charge(charge, waits: true) || (freeSpares(&state) && control.charge(charge, waits: true))
+                control.charge(extra, waits: true) || (freeSpares(&state) && control.charge(extra, waits: true))
             else {
                 if !state.finished { state.paused = true }  // after the last byte there is no body to pause
                 refused(&state, charge: charge, what: "a batch of \(batch.bytes) bytes of lines")
                 break
             }
             state.waiting.removeFirst()
-            state.refusals = 0
+            state.refusedSince = nil
+            state.heldCharge -= fromHeld
             batch.charged = charge
             state.dispatched += 1
             state.inFlight += 1
@@ -374,6 +408,7 @@ public final class LinesStream: BodyStream {
         var resume: StreamControl?
         var finished = false
         state.withLock { state in
+            state.retryPending = false
             guard let control = state.control, !state.stopped else { return }
             toDecode = admitWaiting(&state, control: control)
             if state.waiting.isEmpty && state.paused {
