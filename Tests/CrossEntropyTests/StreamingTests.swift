@@ -101,4 +101,35 @@ import Testing
             #expect(result.accuracy == accuracy)
         }
     }
+
+    /// Weights whose sum overflows float64: the whole-set path scales them by their largest's
+    /// power of two; a stream reads its scaled sums, and answers the same bits (it answered 0,
+    /// an outside tester found, dividing by an infinite total).
+    @Test func accuracyOfWeightsWhoseSumOverflowsEqualsTheWholeSet() throws {
+        let largest = Double.greatestFiniteMagnitude
+        let predictions = Matrix([[0.24, 0.65, 0.11], [0.15, 0.28, 0.57], [0.9, 0.05, 0.05]])
+        let labels = [0, 2, 0]
+        let weights = [1e300, largest, largest]
+        let whole = categoricalAccuracy(
+            predictions: predictions, labels: .indices(labels), options: LossOptions(sampleWeights: weights))
+        #expect(whole.map { $0 < 1 && $0 > 1 - 1e-8 } == true, "2M / (2M + 1e300)")
+        var stream = CategoricalStream(classes: 3, options: LossOptions(), keepsLosses: false)
+        for i in 0..<3 {
+            stream.add(
+                predictions: Self.rows(predictions, i..<(i + 1)), labels: .indices([labels[i]]),
+                sampleWeights: [weights[i]])
+        }
+        #expect(stream.result().accuracy == whole)
+
+        let p = Matrix([[0.9], [0.2], [0.7]])
+        let y = Matrix([[1], [1], [1]])
+        let wholeBinary = binaryAccuracy(predictions: p, targets: y, options: LossOptions(sampleWeights: weights))
+        var binary = BinaryStream(classes: 1, options: LossOptions(), keepsLosses: false)
+        for i in 0..<3 {
+            binary.add(
+                predictions: Self.rows(p, i..<(i + 1)), targets: Self.rows(y, i..<(i + 1)), sampleWeights: [weights[i]])
+        }
+        #expect(binary.result().accuracy == wholeBinary)
+        #expect(try #require(wholeBinary) > 0.4 && wholeBinary! < 0.6)
+    }
 }

@@ -15,8 +15,7 @@ public struct BinaryStream: Sendable {
     private var classTotals: [ScaledSum]
     private var chunk: BinaryChunkTotals
     private var accuracyDefined = true
-    private var correct = CompensatedSum()
-    private var accuracyTotal = CompensatedSum()
+    private var accuracySums = AccuracySums()
     private var priorSums: [CompensatedSum]
     private var priorTotal = CompensatedSum()
     /// The targets of the first sample of positive weight, and whether a later one differs.
@@ -85,9 +84,11 @@ public struct BinaryStream: Sendable {
         if accuracyDefined {
             accuracyDefined = targets.values.allSatisfy { $0 == 0 || $0 == 1 }
             if accuracyDefined {
-                binaryAccuracyTerms(
-                    predictions: predictions, targets: targets, options: options, correct: &correct,
-                    total: &accuracyTotal)
+                _ = accuracySums.add(options: options, scaled: AccuracySums.scaled(options, rows: n)) {
+                    binaryAccuracyTerms(
+                        predictions: predictions, targets: targets, options: $0, correct: &$1, total: &$2)
+                    return true
+                }
             }
         }
         var pieceLosses = (0..<n).map { positiveZero(scaled(significands[$0], by: exponents[$0])) }
@@ -132,7 +133,7 @@ public struct BinaryStream: Sendable {
             sum = ScaledSum.ratio(totals.total, ScaledSum(columns))
             mean = ScaledSum.ratio(totals.total, ScaledSum(columns * Double(max(count, 1))))
         }
-        let accuracy = accuracyDefined && accuracyTotal.value > 0 ? correct.value / accuracyTotal.value : nil
+        let accuracy = accuracyDefined ? accuracySums.ratio : nil
         var entropy: Double?
         if targetsVary {
             let prior = priorSums.map { $0.value / priorTotal.value }

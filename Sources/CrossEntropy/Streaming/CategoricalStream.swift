@@ -17,10 +17,8 @@ public struct CategoricalStream: Sendable {
     private var totals: StreamTotals
     private var divisor = ScaledSum()
     private var accuracyDefined = true
-    private var chunkCorrect = CompensatedSum()
-    private var chunkTotal = CompensatedSum()
-    private var correct = CompensatedSum()
-    private var accuracyTotal = CompensatedSum()
+    private var chunkAccuracy = AccuracySums()
+    private var accuracySums = AccuracySums()
     private var priorSums: [CompensatedSum]
     private var priorTotal = CompensatedSum()
     private var inUse: [Bool]
@@ -82,11 +80,13 @@ public struct CategoricalStream: Sendable {
             }
         }
         var rows = self.rows
+        let scaledOptions = accuracyDefined ? AccuracySums.scaled(options, rows: predictions.rows) : options
         rows.advance(rows: predictions.rows) { range in
             if accuracyDefined {
-                accuracyDefined = categoricalAccuracyTerms(
-                    predictions: predictions, labels: labels, options: options, rows: range, correct: &chunkCorrect,
-                    total: &chunkTotal)
+                accuracyDefined = chunkAccuracy.add(options: options, scaled: scaledOptions) {
+                    categoricalAccuracyTerms(
+                        predictions: predictions, labels: labels, options: $0, rows: range, correct: &$1, total: &$2)
+                }
             }
         } boundary: {
             foldAccuracy()
@@ -100,10 +100,8 @@ public struct CategoricalStream: Sendable {
     }
 
     private mutating func foldAccuracy() {
-        correct.add(chunkCorrect.value)
-        accuracyTotal.add(chunkTotal.value)
-        chunkCorrect = CompensatedSum()
-        chunkTotal = CompensatedSum()
+        accuracySums.add(chunkAccuracy)
+        chunkAccuracy = AccuracySums()
     }
 
     /// The figures of the set so far.
@@ -120,13 +118,9 @@ public struct CategoricalStream: Sendable {
         }
         var accuracy: Double?
         if accuracyDefined {
-            var correct = self.correct
-            var accuracyTotal = self.accuracyTotal
-            if count > 0 {  // the current chunk is never empty
-                correct.add(chunkCorrect.value)
-                accuracyTotal.add(chunkTotal.value)
-            }
-            accuracy = accuracyTotal.value > 0 ? correct.value / accuracyTotal.value : nil
+            var sums = accuracySums
+            if count > 0 { sums.add(chunkAccuracy) }  // the current chunk is never empty
+            accuracy = sums.ratio
         }
         let prior = priorSums.map { $0.value / priorTotal.value }
         let used = CategoricalLabels.indices(inUse.indices.filter { inUse[$0] })
