@@ -66,7 +66,7 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/LinesPosWeight`.
         public typealias LinesPosWeight = [Swift.Double]
-        /// The body's `ignore_index` (an integer within ±2^53); absent is -100 under pytorch, none otherwise.
+        /// The body's `ignore_index`, read as the body reads it (a float64 that is an integer within ±2^53); absent is -100 under pytorch, none otherwise.
         ///
         /// - Remark: Generated from `#/components/parameters/LinesIgnoreIndex`.
         public typealias LinesIgnoreIndex = Swift.Int

@@ -798,7 +798,7 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/cce/lines/POST/query/class_weights`.
                 public var classWeights: Components.Parameters.LinesClassWeights?
-                /// The body's `ignore_index` (an integer within ±2^53); absent is -100 under pytorch, none otherwise.
+                /// The body's `ignore_index`, read as the body reads it (a float64 that is an integer within ±2^53); absent is -100 under pytorch, none otherwise.
                 ///
                 /// - Remark: Generated from `#/paths/cce/lines/POST/query/ignore_index`.
                 public var ignoreIndex: Components.Parameters.LinesIgnoreIndex?
@@ -817,7 +817,7 @@ public enum Operations {
                 ///   - confidence: The coverage of `interval`, strictly between 0 and 1.
                 ///   - perSample: true adds `losses` and `bands` (bounded by --max-samples); false by default on a stream, unlike a JSON body.
                 ///   - classWeights: The body's `class_weights` as comma-separated numbers (C weights ≥ 0).
-                ///   - ignoreIndex: The body's `ignore_index` (an integer within ±2^53); absent is -100 under pytorch, none otherwise.
+                ///   - ignoreIndex: The body's `ignore_index`, read as the body reads it (a float64 that is an integer within ±2^53); absent is -100 under pytorch, none otherwise.
                 ///   - model: The body's `model`.
                 public init(
                     base: Components.Parameters.LinesBase? = nil,

@@ -1675,11 +1675,9 @@ enum OpenAPIDocument {
             LinesIgnoreIndex:
               name: ignore_index
               in: query
-              description: The body's `ignore_index` (an integer within ±2^53); absent is -100 under pytorch, none otherwise.
+              description: The body's `ignore_index`, read as the body reads it (a float64 that is an integer within ±2^53); absent is -100 under pytorch, none otherwise.
               schema:
                 type: integer
-                minimum: -9007199254740992
-                maximum: 9007199254740992
             LinesModel:
               name: model
               in: query
