@@ -62,7 +62,7 @@ import Testing
         let fromEnvironment = try ServiceProcess.run(
             arguments: ["healthcheck"], environment: ["PORT": "\(service.port)"])
         #expect(fromEnvironment.status == 0)
-        #expect(service.stop() == 0)
+        #expect(service.stop() == 0, "\(service.errorOutput.suffix(6000))")
         let down = try ServiceProcess.run(arguments: ["healthcheck", "--port", "\(service.port)"])
         #expect(down.status == 1)
         let downFromEnvironment = try ServiceProcess.run(

@@ -362,7 +362,7 @@ import Testing
         Thread.sleep(forTimeInterval: 0.3)
         try connection.send(Array(body[(body.count / 2)...]))
         Self.expectSameAnswer(try connection.readResponse(), json, "drained")
-        #expect(service.waitForExit() == 0)
+        #expect(service.waitForExit() == 0, "\(service.errorOutput.suffix(6000))")
     }
 
     /// A stream still paused when the drain ends is closed; the process exits 0.
@@ -376,7 +376,7 @@ import Testing
         #expect(try httpRequest(port: service.port, "GET", "/healthz").status == 200)
         let started = Date()
         kill(service.processIdentifier, SIGTERM)
-        #expect(service.waitForExit() == 0)
+        #expect(service.waitForExit() == 0, "\(service.errorOutput.suffix(6000))")
         #expect(Date().timeIntervalSince(started) < 5)
         #expect(connection.readUntilClosed().isEmpty)
         // Its access line says it was closed without an answer, with the bytes that came.

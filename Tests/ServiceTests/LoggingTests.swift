@@ -77,7 +77,7 @@ import Testing
     @Test func levelFromTheEnvironmentSilencesRequests() throws {
         let service = try ServiceProcess.start(environment: ["LOG_LEVEL": "warning"])
         _ = try httpRequest(port: service.port, "GET", "/healthz", headers: [("X-Request-Id", "quiet-1")])
-        #expect(service.stop() == 0)
+        #expect(service.stop() == 0, "\(service.errorOutput.suffix(6000))")
         #expect(!service.outputLines.contains { $0.contains("quiet-1") })
     }
 

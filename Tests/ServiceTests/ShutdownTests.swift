@@ -52,7 +52,8 @@ import Testing
         }
         #expect(statuses.withLock { $0 } == Array(repeating: 200, count: connections.count))
         #expect(losses.withLock { $0 }.allSatisfy { abs($0 - -log2(0.75)) < 1e-15 })
-        #expect(service.waitForExit() == 0)
+        let status = service.waitForExit()
+        #expect(status == 0, "\(service.errorOutput.suffix(6000))")
     }
 
     @Test func drainIsBoundedByDrainSeconds() throws {
@@ -62,7 +63,7 @@ import Testing
             jsonRequestHead("POST", "/cce", "Content-Length: 100") + "{")
         let started = Date()
         kill(service.processIdentifier, SIGTERM)
-        #expect(service.waitForExit() == 0)
+        #expect(service.waitForExit() == 0, "\(service.errorOutput.suffix(6000))")
         #expect(Date().timeIntervalSince(started) < 5)
     }
 }

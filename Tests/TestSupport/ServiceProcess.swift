@@ -74,6 +74,13 @@ public final class ServiceProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// What the service wrote to stderr (read once it has exited: a sanitizer's report, for
+    /// an exit status that is not 0).
+    public var errorOutput: String {
+        guard !process.isRunning else { return "" }
+        return String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
     public var isRunning: Bool { process.isRunning }
     public var processIdentifier: pid_t { process.processIdentifier }
 
