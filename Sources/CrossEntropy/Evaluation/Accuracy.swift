@@ -6,14 +6,12 @@ public func categoricalAccuracy(predictions: Matrix, labels: CategoricalLabels, 
     let options = options.scalingSampleWeightsIfTheirSumCouldOverflow(terms: predictions.rows)  // a ratio
     // Per chunk of rows: (correct, total) weights, or nil when a row has a soft label.
     let chunks = RowChunks.map(rows: predictions.rows, columns: predictions.columns) { rows -> (Double, Double)? in
-        var correct = CompensatedSum()
-        var total = CompensatedSum()
+        var pair = AccuracyPair()
         guard
             categoricalAccuracyTerms(
-                predictions: predictions, labels: labels, options: options, rows: rows, correct: &correct,
-                total: &total)
+                predictions: predictions, labels: labels, options: options, rows: rows, into: &pair)
         else { return nil }
-        return (correct.value, total.value)
+        return (pair.correct.value, pair.total.value)
     }
     var correct = CompensatedSum()
     var total = CompensatedSum()
@@ -25,31 +23,42 @@ public func categoricalAccuracy(predictions: Matrix, labels: CategoricalLabels, 
     return total.value > 0 ? correct.value / total.value : nil
 }
 
+/// Where accuracy's terms go: each sample's (or element's) weight, and whether it was right.
+protocol AccuracyTerms {
+    mutating func add(weight: Double, isCorrect: Bool)
+}
+
+/// The correct and total weights, each a compensated sum.
+struct AccuracyPair: AccuracyTerms {
+    var correct = CompensatedSum()
+    var total = CompensatedSum()
+
+    mutating func add(weight: Double, isCorrect: Bool) {
+        total.add(weight)
+        if isCorrect { correct.add(weight) }
+    }
+}
+
 /// Adds the correct and total sample weights of `rows` in order; false when one has a soft label.
-func categoricalAccuracyTerms(
-    predictions: Matrix, labels: CategoricalLabels, options: LossOptions, rows: Range<Int>,
-    correct: inout CompensatedSum, total: inout CompensatedSum
+func categoricalAccuracyTerms<Terms: AccuracyTerms>(
+    predictions: Matrix, labels: CategoricalLabels, options: LossOptions, rows: Range<Int>, into terms: inout Terms
 ) -> Bool {
     for i in rows {
         guard let truth = trueClass(labels, sample: i, classes: predictions.columns) else { return false }
-        let weight = options.sampleWeight(i)
-        total.add(weight)
-        if predictions.withRow(i, { uniqueArgmax($0) }) == truth { correct.add(weight) }
+        terms.add(weight: options.sampleWeight(i), isCorrect: predictions.withRow(i, { uniqueArgmax($0) }) == truth)
     }
     return true
 }
 
-/// Adds the binary accuracy terms of every element to `correct` and `total`, in order.
-func binaryAccuracyTerms(
-    predictions: Matrix, targets: Matrix, options: LossOptions, correct: inout CompensatedSum,
-    total: inout CompensatedSum
+/// Adds the binary accuracy terms of every element, in order.
+func binaryAccuracyTerms<Terms: AccuracyTerms>(
+    predictions: Matrix, targets: Matrix, options: LossOptions, into terms: inout Terms
 ) {
     let threshold = options.predictionKind == .logits ? 0.0 : 0.5
     for i in 0..<predictions.rows {
         let weight = options.sampleWeight(i)
         for j in 0..<predictions.columns {
-            total.add(weight)
-            if (predictions[i, j] > threshold) == (targets[i, j] == 1) { correct.add(weight) }
+            terms.add(weight: weight, isCorrect: (predictions[i, j] > threshold) == (targets[i, j] == 1))
         }
     }
 }
@@ -61,10 +70,9 @@ public func binaryAccuracy(predictions: Matrix, targets: Matrix, options: LossOp
     // A ratio: the scale cancels. One term per element (rows × columns cannot overflow: the
     // matrix holds them).
     let options = options.scalingSampleWeightsIfTheirSumCouldOverflow(terms: predictions.values.count)
-    var correct = CompensatedSum()
-    var total = CompensatedSum()
-    binaryAccuracyTerms(predictions: predictions, targets: targets, options: options, correct: &correct, total: &total)
-    return total.value > 0 ? correct.value / total.value : nil
+    var pair = AccuracyPair()
+    binaryAccuracyTerms(predictions: predictions, targets: targets, options: options, into: &pair)
+    return pair.total.value > 0 ? pair.correct.value / pair.total.value : nil
 }
 
 /// The index of the largest value, or nil when two share it.

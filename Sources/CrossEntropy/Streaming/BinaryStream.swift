@@ -84,11 +84,7 @@ public struct BinaryStream: Sendable {
         if accuracyDefined {
             accuracyDefined = targets.values.allSatisfy { $0 == 0 || $0 == 1 }
             if accuracyDefined {
-                _ = accuracySums.add(options: options, scaled: AccuracySums.scaled(options, rows: n)) {
-                    binaryAccuracyTerms(
-                        predictions: predictions, targets: targets, options: $0, correct: &$1, total: &$2)
-                    return true
-                }
+                binaryAccuracyTerms(predictions: predictions, targets: targets, options: options, into: &accuracySums)
             }
         }
         var pieceLosses = (0..<n).map { positiveZero(scaled(significands[$0], by: exponents[$0])) }

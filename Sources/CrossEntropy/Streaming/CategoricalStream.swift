@@ -80,13 +80,10 @@ public struct CategoricalStream: Sendable {
             }
         }
         var rows = self.rows
-        let scaledOptions = accuracyDefined ? AccuracySums.scaled(options, rows: predictions.rows) : options
         rows.advance(rows: predictions.rows) { range in
             if accuracyDefined {
-                accuracyDefined = chunkAccuracy.add(options: options, scaled: scaledOptions) {
-                    categoricalAccuracyTerms(
-                        predictions: predictions, labels: labels, options: $0, rows: range, correct: &$1, total: &$2)
-                }
+                accuracyDefined = categoricalAccuracyTerms(
+                    predictions: predictions, labels: labels, options: options, rows: range, into: &chunkAccuracy)
             }
         } boundary: {
             foldAccuracy()
