@@ -96,6 +96,27 @@ import Testing
         #expect(try LinesOverHTTPTests.chargeReturnsToZero(service.port))
     }
 
+    /// A line whose charge is the whole budget (200,000 bytes × 20) followed by a short line:
+    /// the short line's bytes, read with the long line's end, stay held beside its batch, which
+    /// then can never be taken. It is refused at once (413), or scored when the short line came
+    /// in a later read; never left to wait for room it cannot get (an outside tester got 503
+    /// after the 10 s wait).
+    @Test func aLineOfTheWholeBudgetWithALineAfterItIsAnsweredAtOnce() throws {
+        let service = try ServiceProcess.start(extraArguments: Self.arguments)
+        defer { service.stop() }
+        let body = Self.line(bytes: 200_000) + Array("\n{\"prediction\":[0.25,0.75],\"label\":1}\n".utf8)
+        let started = Date()
+        let answer = try LinesOverHTTPTests.stream(port: service.port, "/cce/lines", body)
+        #expect(Date().timeIntervalSince(started) < 5, "answered without waiting for room")
+        #expect(answer.status == 413 || answer.status == 200, "\(answer.text.prefix(300))")
+        if answer.status == 413 {
+            #expect(answer.json["detail"]?.string?.contains("bytes of lines after it") == true, "\(answer.text)")
+        } else {
+            #expect(answer.json["n"]?.int == 2)
+        }
+        #expect(try LinesOverHTTPTests.chargeReturnsToZero(service.port))
+    }
+
     /// Polls `done` every 50 ms for up to 10 s.
     private func waitFor(_ done: () throws -> Bool) throws -> Bool {
         for _ in 0..<200 {

@@ -289,18 +289,20 @@ public final class LinesStream: BodyStream {
         state.heldCharge = held
     }
 
-    /// The budget refused this stream `charge` bytes: with nothing of it decoding to resume it,
-    /// ask again every `retryMilliseconds` (the transport keeps the oldest waiting charge room),
-    /// for `LineLimits.budgetWaitMilliseconds`; a charge larger than the whole budget is refused
-    /// at once.
-    private func refused(_ state: inout State, charge: UInt64, what: String) {
-        if limits.memoryBudget > 0 && charge > limits.memoryBudget {
+    /// The budget refused this stream `charge` bytes, `beside` the bytes it holds that cannot go
+    /// before them (its later lines): with nothing of it decoding to resume it, ask again every
+    /// `retryMilliseconds` (the transport keeps the oldest waiting charge room), for
+    /// `LineLimits.budgetWaitMilliseconds`. A charge that with them is larger than the whole
+    /// budget can never be taken: refused at once (answered after the last byte).
+    private func refused(_ state: inout State, charge: UInt64, beside: UInt64 = 0, what: String) {
+        if limits.memoryBudget > 0 && charge + beside > limits.memoryBudget {
+            let held = beside > 0 ? " beside the \(beside) bytes of lines after it" : ""
             stop(
                 &state,
                 Problem(
                     .bodyTooLarge,
                     detail:
-                        "decoding \(what) needs \(charge) bytes of memory, more than the whole budget (\(limits.memoryBudget) bytes); send shorter lines"
+                        "decoding \(what) needs \(charge) bytes of memory\(held), more than the whole budget (\(limits.memoryBudget) bytes); send shorter lines"
                 ))
             return
         }
@@ -379,7 +381,9 @@ public final class LinesStream: BodyStream {
                 control.charge(extra, waits: true) || (freeSpares(&state) && control.charge(extra, waits: true))
             else {
                 if !state.finished { state.paused = true }  // after the last byte there is no body to pause
-                refused(&state, charge: charge, what: "a batch of \(batch.bytes) bytes of lines")
+                // Its own later lines stay held beside it until it decodes: they count.
+                let beside = UInt64(max(heldBytes(state) - batch.bytes, 0))
+                refused(&state, charge: charge, beside: beside, what: "a batch of \(batch.bytes) bytes of lines")
                 break
             }
             state.waiting.removeFirst()
