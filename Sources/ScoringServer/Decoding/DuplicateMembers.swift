@@ -35,9 +35,9 @@ final class DuplicateMembers: @unchecked Sendable {
 
     /// Forgets the body before: the next decode starts afresh.
     func reset() {
-        seen.removeAll(keepingCapacity: true)
+        if !seen.isEmpty { seen.removeAll(keepingCapacity: true) }
         first = nil
-        topLevelNames.removeAll(keepingCapacity: true)
+        if !topLevelNames.isEmpty { topLevelNames.removeAll(keepingCapacity: true) }
     }
 
     /// The key strategy that records every member path (one body at a time).

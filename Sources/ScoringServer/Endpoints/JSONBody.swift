@@ -17,7 +17,7 @@ enum JSONBody {
     /// that size, which bounds every reservation made while decoding (`BodyCapacity`). Without
     /// one (short lines: JSONDecoder copies a non-empty userInfo on every decode, 0.4% of a
     /// line), no reservation past a few thousand numbers is made; arrays grow as values arrive.
-    final class SequentialDecoder {
+    struct SequentialDecoder {
         private let decoder = JSONDecoder()
         /// The member check of the body being decoded, reset before each.
         let duplicates: DuplicateMembers
