@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "ServiceTests",
             dependencies: [
-                "CrossEntropyService", "TestSupport", "CrossEntropyClient", "CZlib",
+                "CrossEntropyService", "HTTPTransport", "TestSupport", "CrossEntropyClient", "CZlib",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
             ]
         ),
@@ -92,6 +92,6 @@ let package = Package(
             dependencies: ["MicroHTTPDServer", "HTTPTransport", "CMicroHTTPDShim", "TestSupport"]
         ),
         // Helpers shared by the test targets: a bit-exact JSON reader, an HTTP client.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["HTTPTransport"], path: "Tests/TestSupport"),
     ]
 )

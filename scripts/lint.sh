@@ -5,4 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 find Sources Tests -name '*.swift' -not -path '*/Generated/*' -print0 \
     | xargs -0 swift format lint --strict Package.swift
+# Synchronization's Mutex hides a contended hand-over from ThreadSanitizer (Sources/HTTPTransport/Locked.swift).
+if grep -rnE '\bMutex(<|\()' Sources Tests --include='*.swift'; then
+    echo "lint: use Locked (Sources/HTTPTransport/Locked.swift), not Mutex" >&2
+    exit 1
+fi
 echo "lint: ok"

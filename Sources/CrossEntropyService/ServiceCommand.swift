@@ -4,7 +4,6 @@ import Logging
 import Metrics
 import MicroHTTPDServer
 import ScoringServer
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -130,7 +129,7 @@ struct ServiceCommand: ParsableCommand {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
         let state = ServiceState()
-        let running = Mutex<HTTPServer?>(nil)
+        let running = Locked<HTTPServer?>(nil)
         let router = ServiceRoutes.router(
             ServiceRoutes.Dependencies(
                 limits: settings.limits,

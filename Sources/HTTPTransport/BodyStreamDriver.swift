@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// Feeds a whole body to a `BodyStream` and waits for its answer, for callers without a
 /// transport (`Router.handle`, tests, the fuzzer): pieces of `chunkSize` bytes, a pause while
@@ -19,7 +18,7 @@ public enum BodyStreamDriver {
             offset += taken
             if taken < piece.count { wake.wait() }  // a stale resume only makes it offer again
         }
-        let answer = Mutex<HTTPResponse?>(nil)
+        let answer = Locked<HTTPResponse?>(nil)
         stream.finish(control: control) { response in
             answer.withLock { if $0 == nil { $0 = response } }
             wake.signal()

@@ -21,7 +21,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// The shim's server; nil once stopped.
-    private let handle: Mutex<OpaquePointer?>
+    private let handle: Locked<OpaquePointer?>
     /// Kept alive for as long as libmicrohttpd may call back with it.
     private let context: Unmanaged<ServerContext>
     /// The same context, held by Swift: readable after `stop`.
@@ -58,7 +58,7 @@ public final class HTTPServer: Sendable {
         self.port = cmhd_bound_port(started)
         self.context = context
         self.shared = context.takeUnretainedValue()
-        self.handle = Mutex(started)
+        self.handle = Locked(started)
     }
 
     deinit { stop() }

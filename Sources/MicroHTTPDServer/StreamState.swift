@@ -1,6 +1,5 @@
 import CMicroHTTPDShim
 import HTTPTransport
-import Synchronization
 
 /// A streamed exchange's side of the body-chunk phase: the consumer, the `StreamControl` it is
 /// given, and what may be reached from any thread (the C request, until it ends; the answer).
@@ -17,11 +16,11 @@ final class StreamState: Sendable {
         var finishCalled = false
         var cancelled = false
     }
-    private let shared: Mutex<Shared>
+    private let shared: Locked<Shared>
 
     init(consumer: any BodyStream, request: OpaquePointer) {
         self.consumer = consumer
-        self.shared = Mutex(Shared(address: UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(request)))))
+        self.shared = Locked(Shared(address: UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(request)))))
     }
 
     /// What the consumer may ask of the transport. Weak: a consumer that keeps it past the end

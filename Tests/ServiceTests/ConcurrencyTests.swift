@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import HTTPTransport
 import TestSupport
 import Testing
 
@@ -10,7 +10,7 @@ import Testing
         let port = ServiceProcess.shared.port
         let clients = 16
         let requestsEach = 25
-        let mismatches = Mutex<[String]>([])
+        let mismatches = Locked<[String]>([])
         DispatchQueue.concurrentPerform(iterations: clients) { client in
             do {
                 let connection = try HTTPConnection(port: port)

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import HTTPTransport
 import TestSupport
 import Testing
 
@@ -11,7 +11,7 @@ import Testing
         defer { service.stop() }
         let clients = 12
         let each = 40
-        let failures = Mutex(0)
+        let failures = Locked(0)
         DispatchQueue.concurrentPerform(iterations: clients) { _ in
             do {
                 let connection = try HTTPConnection(port: service.port)

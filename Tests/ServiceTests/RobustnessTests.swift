@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTPTransport
 import Synchronization
 import TestSupport
 import Testing
@@ -55,7 +56,7 @@ import Testing
         let port = service.port
         let slow = try (0..<100).map { _ in try HTTPConnection(port: port) }
         let request = Array("POST /cce HTTP/1.1\r\nHost: x\r\n".utf8)
-        let worst = Mutex(0.0)
+        let worst = Locked(0.0)
         let stop = Atomic(false)
         let trickle = Thread {
             // One header byte per connection every 100 ms: a slowloris attack in miniature.

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import HTTPTransport
 import TestSupport
 import Testing
 
@@ -35,8 +35,8 @@ import Testing
         #expect(try watcher.readResponse().status == 503)
         #expect((try? HTTPConnection(port: service.port)) == nil, "the listener still accepts after SIGTERM")
 
-        let statuses = Mutex<[Int]>([])
-        let losses = Mutex<[Double]>([])
+        let statuses = Locked<[Int]>([])
+        let losses = Locked<[Double]>([])
         DispatchQueue.concurrentPerform(iterations: connections.count) { i in
             let connection = connections[i]
             // Send the rest slowly, in pieces.

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import HTTPTransport
 
 #if canImport(Glibc)
     import Glibc
@@ -144,7 +144,7 @@ public final class ServiceProcess: @unchecked Sendable {
     }
 
     // Every process started is killed when the test run exits, even if a test failed early.
-    private static let launched = Mutex<[pid_t]>([])
+    private static let launched = Locked<[pid_t]>([])
 
     private static func register(_ pid: pid_t) {
         let first = launched.withLock { pids in
@@ -161,5 +161,5 @@ public final class ServiceProcess: @unchecked Sendable {
 
 /// What a service wrote, shared with the thread that reads it.
 private final class OutputBuffer: Sendable {
-    let bytes = Mutex<[UInt8]>([])
+    let bytes = Locked<[UInt8]>([])
 }

@@ -82,7 +82,7 @@ public final class LinesStream: BodyStream {
     private let limits: LineLimits
     private let scoringLimits: ScoringLimits
     private let metrics: ServiceMetrics?
-    private let state: PThreadLocked<State>
+    private let state: Locked<State>
     private let merge = Merge()
     private let mergeQueue = DispatchQueue(label: "lines.merge")
 
@@ -99,7 +99,7 @@ public final class LinesStream: BodyStream {
             framer: LineFramer(maxLineBytes: limits.maxLineBytes),
             batch: Batch(sequence: 0, lines: LineBatch(capacity: limits.batchBytes)))
         if gzip { initial.inflater = GzipInflater() }
-        state = PThreadLocked(initial)
+        state = Locked(initial)
     }
 
     /// Bytes of the body framed so far (inflated, for gzip).

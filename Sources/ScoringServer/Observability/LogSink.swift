@@ -1,4 +1,4 @@
-import Synchronization
+import HTTPTransport
 
 #if canImport(Glibc)
     import Glibc
@@ -11,7 +11,7 @@ import Synchronization
 /// A background thread flushes every 100 ms; a full buffer or an error line flushes at once.
 public final class LogSink: Sendable {
     private let descriptor: Int32
-    private let buffer = Mutex<[UInt8]>([])
+    private let buffer = Locked<[UInt8]>([])
     private let flushThreshold = 32 * 1024
 
     /// Buffers lines for `descriptor` (stdout by default) and starts the 100 ms flusher thread;

@@ -1,5 +1,4 @@
 import HTTPTransport
-import Synchronization
 
 /// The service's routes.
 public enum ServiceRoutes {
