@@ -13,8 +13,8 @@
 /// with this type its race check stays meaningful. Hold the lock briefly: never across I/O or a
 /// call that may wait.
 public final class Locked<Value: ~Copyable>: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline var value: Value
 
     /// Wraps `value`; the lock is created unlocked.
     public init(_ value: consuming Value) {
@@ -30,6 +30,8 @@ public final class Locked<Value: ~Copyable>: @unchecked Sendable {
     }
 
     /// Runs `body` with the value, holding the lock, and returns what it returns.
+    /// Inlinable, so callers in other modules get it specialized, as they did `Mutex.withLock`.
+    @inlinable
     public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
