@@ -113,20 +113,22 @@ struct ServiceCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Block the stop signals before any thread starts (the log's flusher is the first) so
+        // that every thread inherits the mask and the signals are only ever taken by sigwait
+        // below. They stay blocked after it: a second signal during the drain is left pending,
+        // not delivered to a thread that would die of it.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
         let settings = try Settings.resolve(self, environment: Environment.current)
         let sink = LogSink()
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, sink: sink, level: settings.logLevel) }
         let metrics = ServiceMetrics(modelLabels: settings.modelLabels)
         MetricsSystem.bootstrap(metrics.metricsFactory)
         let logger = Logger(label: "cross-entropy-service")
-
-        // Block the stop signals before any thread starts so that every thread inherits the
-        // mask and the signals are only ever taken by sigwait below.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGTERM)
-        sigaddset(&signals, SIGINT)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
 
         let state = ServiceState()
         let running = Locked<HTTPServer?>(nil)

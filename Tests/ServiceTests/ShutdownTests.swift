@@ -56,6 +56,28 @@ import Testing
         #expect(status == 0, "\(service.errorOutput.suffix(6000))")
     }
 
+    /// A second stop signal during the drain changes nothing: the request in flight is still
+    /// answered and the process exits 0 (a thread started before the signals were blocked once
+    /// took the second one and died of it).
+    @Test(arguments: [SIGTERM, SIGINT]) func aSecondSignalDuringTheDrainIsIgnored(second: Int32) throws {
+        let service = try ServiceProcess.start(extraArguments: ["--drain-seconds", "10"], signalsUnblocked: true)
+        let line = "{\"prediction\":[0.25,0.75],\"label\":1}\n"
+        let stream = try HTTPConnection(port: service.port)
+        try stream.send(
+            "POST /cce/lines HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n\(String(line.utf8.count, radix: 16))\r\n\(line)\r\n")
+        Thread.sleep(forTimeInterval: 0.2)
+        kill(service.processIdentifier, SIGTERM)
+        Thread.sleep(forTimeInterval: 0.3)
+        kill(service.processIdentifier, second)
+        Thread.sleep(forTimeInterval: 0.3)
+        try stream.send("0\r\n\r\n")
+        let answer = try stream.readResponse()
+        #expect(answer.status == 200)
+        #expect(answer.json["loss"]?.double == -log2(0.75))
+        #expect(service.waitForExit() == 0, "\(service.errorOutput.suffix(6000))")
+    }
+
     @Test func drainIsBoundedByDrainSeconds() throws {
         let service = try ServiceProcess.start(extraArguments: ["--drain-seconds", "1"])
         let stuck = try HTTPConnection(port: service.port)

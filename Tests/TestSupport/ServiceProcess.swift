@@ -32,18 +32,28 @@ public final class ServiceProcess: @unchecked Sendable {
 
     /// Starts the service on 127.0.0.1 and a free port, with `extraArguments` after those, from
     /// a clean environment plus `environment`.
-    public static func start(extraArguments: [String] = [], environment: [String: String] = [:]) throws
-        -> ServiceProcess
-    {
+    /// `signalsUnblocked` starts it as a shell or a supervisor does, with no signal blocked
+    /// (through python3: Foundation's `Process` passes on the test runner's blocked signals).
+    public static func start(
+        extraArguments: [String] = [], environment: [String: String] = [:], signalsUnblocked: Bool = false
+    ) throws -> ServiceProcess {
         try ServiceProcess(
-            arguments: ["--host", "127.0.0.1", "--port", "0"] + extraArguments, environment: environment)
+            arguments: ["--host", "127.0.0.1", "--port", "0"] + extraArguments, environment: environment,
+            signalsUnblocked: signalsUnblocked)
     }
 
     /// Starts the service with exactly `arguments`, from a clean environment plus `environment`.
-    public init(arguments: [String], environment: [String: String] = [:]) throws {
+    public init(arguments: [String], environment: [String: String] = [:], signalsUnblocked: Bool = false) throws {
         process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
+        if signalsUnblocked {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            let unblockAndRun =
+                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])"
+            process.arguments = ["-c", unblockAndRun, Self.binary.path] + arguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = arguments
+        }
         process.environment = Self.cleanEnvironment(environment)
         let stdoutPipe = Pipe()
         stderrPipe = Pipe()
