@@ -95,6 +95,7 @@ struct cmhd_request {
     bool reading_body;
     bool body_done;  // the final call was seen (the COMPLETE phase may come again for a stream)
     bool slow;
+    bool closed_here;  // the shim's handler closed the connection (returned MHD_NO) after the headers
     bool answered;
     cmhd_rate rate;
     cmhd_close_reason close_reason;

@@ -97,6 +97,9 @@ static enum MHD_Result complete(cmhd_server *server, cmhd_request *request) {
     return MHD_NO;  // Swift always answers a buffered body; close if it could not
 }
 
+static enum MHD_Result body_phase(cmhd_server *server, cmhd_request *request, const char *upload_data,
+                                  size_t *upload_data_size);
+
 enum MHD_Result cmhd_access_handler(void *cls, struct MHD_Connection *connection, const char *url,
                                     const char *method, const char *version, const char *upload_data,
                                     size_t *upload_data_size, void **request_slot) {
@@ -105,7 +108,14 @@ enum MHD_Result cmhd_access_handler(void *cls, struct MHD_Connection *connection
     // Made by cmhd_log_request_line; NULL only if that could not allocate it: close.
     if (request == NULL) return MHD_NO;
     if (!request->started) return headers(server, request, connection, url, method, version);
+    enum MHD_Result result = body_phase(server, request, upload_data, upload_data_size);
+    if (result == MHD_NO) request->closed_here = true;
+    return result;
+}
 
+// After the headers: body chunks, then the final call.
+static enum MHD_Result body_phase(cmhd_server *server, cmhd_request *request, const char *upload_data,
+                                  size_t *upload_data_size) {
     if (request->streamed && cmhd_pause_take_resumed(request)) {  // the server paused it: not the client's time
         if (atomic_load(&server->stopping)) return MHD_NO;  // stopping: close it
         cmhd_policy_rate_restart(&request->rate, cmhd_now_ns());
@@ -156,7 +166,13 @@ static void finish_request(cmhd_request *request, enum MHD_RequestTerminationCod
                         code == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN || code == MHD_REQUEST_TERMINATED_CLIENT_ABORT;
             request->close_reason = left ? CMHD_CLOSE_ABORTED : CMHD_CLOSE_REFUSED_BY_LIBRARY;
         } else {
-            request->close_reason = request->slow || timed_out ? CMHD_CLOSE_SLOW_BODY : CMHD_CLOSE_ABORTED;
+            // Ended with an error the shim did not cause: the library's own answer mid-body (its
+            // HTML 500 for a chunk-size line longer than the connection's memory, its 400 for a
+            // bad chunk size), or none.
+            bool library = code == MHD_REQUEST_TERMINATED_WITH_ERROR && !request->closed_here;
+            request->close_reason = request->slow || timed_out ? CMHD_CLOSE_SLOW_BODY
+                                    : library                  ? CMHD_CLOSE_REFUSED_BY_LIBRARY
+                                                               : CMHD_CLOSE_ABORTED;
         }
     }
     server->handler(server->context, request, CMHD_PHASE_ENDED);  // exactly once per request

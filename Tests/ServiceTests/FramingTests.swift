@@ -196,6 +196,29 @@ import Testing
         #expect(try httpRequest(port: service.port, "GET", "/healthz").status == 200)
     }
 
+    /// Mid-body, libmicrohttpd 0.9.75 answers two chunked bodies itself: a chunk size that is
+    /// not hex (its HTML 400) and a chunk-size line longer than the connection's memory (its HTML
+    /// 500; the service cannot see that line). Both are logged and counted as refused_by_library,
+    /// not as a client that left, and the server keeps serving.
+    @Test(arguments: [("zz\r\n", 400), ("27;" + String(repeating: "a", count: 40_000) + "\r\n", 500)])
+    func aChunkLineTheLibraryRefusesIsCountedAsRefusedByTheLibrary(line: String, status: Int) throws {
+        let service = try ServiceProcess.start()
+        defer { service.stop() }
+        let connection = try HTTPConnection(port: service.port, timeoutSeconds: 5)
+        try connection.send(
+            "POST /cce/lines HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n" + line)
+        #expect(try connection.readResponse().status == status)
+        let logged = {
+            service.outputLines.contains { $0.contains(#""path":"/cce/lines""#) && $0.contains("refused_by_library") }
+        }
+        for _ in 0..<100 where !logged() { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(logged())
+        let metrics = try httpRequest(port: service.port, "GET", "/metrics").text
+        #expect(metrics.contains(#"cross_entropy_requests_rejected_total{reason="refused_by_library"} 1"#))
+        #expect(try httpRequest(port: service.port, "GET", "/healthz").status == 200)
+    }
+
     /// libmicrohttpd 0.9.75 refuses a Content-Length that is not plain digits itself, before
     /// the service sees the request: an HTML 400 whose head it writes twice (RELIABILITY.md).
     /// Pinned so that a library upgrade that fixes it shows up here.

@@ -144,8 +144,9 @@ const uint8_t *cmhd_request_body(const cmhd_request *request, size_t *length);
 typedef enum CMHD_CLOSED_ENUM cmhd_close_reason {
     CMHD_CLOSE_SLOW_BODY, // below min_body_rate, or max_body_gap passed mid-body
     CMHD_CLOSE_ABORTED,   // the client went away, or the server stopped (paused ones too)
-    // libmicrohttpd refused it after its request line, before the headers phase: with its own
-    // answer (a malformed header line) or none (477+ query arguments exhaust its memory pool).
+    // libmicrohttpd refused it itself: after its request line, before the headers phase, with its
+    // own answer (a malformed header line) or none (477+ query arguments exhaust its memory pool);
+    // or mid-body (a bad chunk size: 400; a chunk-size line longer than the connection's memory: 500).
     CMHD_CLOSE_REFUSED_BY_LIBRARY,
 } cmhd_close_reason;
 cmhd_close_reason cmhd_request_close_reason(const cmhd_request *request);
