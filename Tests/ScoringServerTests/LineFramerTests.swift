@@ -44,6 +44,13 @@ import Testing
         #expect(frame("\n\n", chunk: 1).isEmpty)
     }
 
+    /// A line of only a byte order mark (an empty file saved with one, joined with `cat`) is
+    /// blank; a mark before a value is the value's (JSONDecoder skips it).
+    @Test(arguments: [1, 2, 100]) func aLineOfOnlyAByteOrderMarkIsBlank(chunk: Int) {
+        let bom = "\u{FEFF}"
+        #expect(frame("{}\n\(bom)\n\(bom) \t\r\n\(bom){}\n", chunk: chunk) == [text(0, "{}"), text(3, "\(bom){}")])
+    }
+
     @Test(arguments: [1, 3, 1000]) func aLineOverTheLimitIsReportedWithoutBeingHeld(chunk: Int) {
         // 8 bytes fit, 9 do not; a CRLF after 8 bytes still fits.
         let lines = frame("12345678\r\n123456789\nok\n" + String(repeating: "x", count: 5000), chunk: chunk, max: 8)

@@ -105,8 +105,13 @@ struct LineFramer: Sendable {
             emit(.tooLong(index: index))
             return
         }
-        // Blank: nothing but spaces and tabs.
-        if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return }
+        // Blank: nothing but spaces and tabs, after a byte order mark if it has one (what an
+        // empty file saved with one leaves when files are joined with `cat`).
+        var content = line
+        if content.count >= 3 && content[0] == 0xEF && content[1] == 0xBB && content[2] == 0xBF {
+            content = UnsafeRawBufferPointer(rebasing: content.dropFirst(3))
+        }
+        if content.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return }
         emit(.text(index: index, bytes: line))
     }
 }
