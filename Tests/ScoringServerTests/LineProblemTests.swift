@@ -47,6 +47,22 @@ import Testing
         #expect(missing.errors.first?.pointer == "/lines/0/label")
         #expect(missing.errors.first?.detail.contains("'label'") == true, "\(missing.errors)")
         #expect(missing.errors.first?.detail.contains("'labels'") == false)
+        // The problem's own detail too, and a null label is a missing one.
+        let null = try #require(try problem(#"{"prediction":[0.2,0.7,0.1],"label":null}"#))
+        #expect(null.detail == "line 1: missing required field 'label'")
+        #expect(null.errors.map(\.pointer) == ["/lines/0/label"])
+    }
+
+    /// A label number that cannot be a float64 is refused as the body refuses it (422 "out of
+    /// float64 range", 400 "not a JSON number"), not as a label of the wrong type.
+    @Test func aSampleLabelNumberIsJudgedAsTheBodyJudgesIt() throws {
+        let huge = try #require(try problem(#"{"prediction":[0.2,0.7,0.1],"label":1e400}"#))
+        #expect(huge.status == 422)
+        #expect(huge.errors.map(\.pointer) == ["/lines/0/label"])
+        #expect(huge.detail.contains("out of float64 range"), "\(huge.detail)")
+        let leadingZero = try #require(try problem(#"{"prediction":[0.2,0.7,0.1],"label":01}"#))
+        #expect(leadingZero.status == 400)
+        #expect(leadingZero.detail.contains("not a JSON number"), "\(leadingZero.detail)")
     }
 
     @Test func aQueryOptionThatDoesNotFitTheLinePointsAtTheOption() throws {

@@ -37,10 +37,15 @@ struct LineValue: Decodable, Sendable {
         // `decode`, not `decodeIfPresent`, where the member is known to be there, and `contains`
         // before an optional member: JSONDecoder's optional paths look up Optional's metadata.
         if object.contains(Self.label) {
-            if let index = try? object.decodeNumber(forKey: Self.label) {
-                request.labels = .flat([index])
-            } else if let row = try object.decodeIfPresent(FlatNumbers.self, forKey: Self.label)?.values {
-                request.labels = .rows(NumberMatrix(rows: 1, columns: row.count, values: row))
+            do {
+                request.labels = .flat([try object.decodeNumber(forKey: Self.label)])
+            } catch let invalid as InvalidNumber {
+                throw invalid  // a number that cannot be a float64 is named as the body names it
+            } catch {
+                // Not a number: a row, or null (then missing).
+                if let row = try object.decodeIfPresent(FlatNumbers.self, forKey: Self.label)?.values {
+                    request.labels = .rows(NumberMatrix(rows: 1, columns: row.count, values: row))
+                }
             }
         }
         if object.contains(Self.weight), let weight = try object.decodeNumberIfPresent(forKey: Self.weight) {
@@ -147,8 +152,12 @@ struct LineDecoder: Sendable {
                 detail: line + (sample && !detail.isUnknownField ? sampleNames(detail.detail) : detail.detail),
                 isUnknownField: detail.isUnknownField)
         }
-        let errorsOrWhole = errors.isEmpty ? [Problem.Detail(pointer: prefix, detail: line + problem.detail)] : errors
-        return Problem(problem.type, detail: line + problem.detail, errors: errorsOrWhole)
+        // A single error's detail is the problem's detail: it takes the line's names with it.
+        let detail =
+            problem.errors.count == 1 && problem.detail == problem.errors[0].detail
+            ? errors[0].detail : line + problem.detail
+        let errorsOrWhole = errors.isEmpty ? [Problem.Detail(pointer: prefix, detail: detail)] : errors
+        return Problem(problem.type, detail: detail, errors: errorsOrWhole)
     }
 
     /// Whether `pointer` is at a query option (`/class_weights`, `/class_weights/2`, …).
