@@ -66,6 +66,7 @@ cmhd_server *cmhd_start(const cmhd_config *config, cmhd_handler handler, void *c
     atomic_init(&server->in_flight, 0);
     atomic_init(&server->paused, 0);
     atomic_init(&server->stopping, false);
+    atomic_init(&server->quiesced, false);
     pthread_mutex_init(&server->pause_lock, NULL);
     pthread_mutex_init(&server->reserve_lock, NULL);
     atomic_init(&server->reserved, 0);
@@ -127,6 +128,7 @@ cmhd_server *cmhd_start(const cmhd_config *config, cmhd_handler handler, void *c
 uint16_t cmhd_bound_port(const cmhd_server *server) { return server->port; }
 
 void cmhd_quiesce(cmhd_server *server) {
+    atomic_store(&server->quiesced, true);
     MHD_socket listener = MHD_quiesce_daemon(server->daemon);
     if (listener != MHD_INVALID_SOCKET) close(listener);
 }

@@ -28,6 +28,7 @@ struct cmhd_server {
     pthread_mutex_t pause_lock;
     cmhd_request *paused_head;
     atomic_bool stopping;  // no more pauses: the server is stopping
+    atomic_bool quiesced;  // draining: answers close their connection
     atomic_uint paused;
     // The budget's one reservation (cmhd_ledger.c): the oldest refused charge its consumer will
     // ask again, whose bytes other charges leave free. `reserved` is 0 when there is none.

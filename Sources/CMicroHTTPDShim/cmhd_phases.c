@@ -9,6 +9,11 @@
 static enum MHD_Result queue_answer(cmhd_request *request) {
     struct MHD_Response *response = request->response;
     request->response = NULL;
+    // Draining: say the connection closes after this answer, so that a keep-alive client does
+    // not send its next request on a connection about to go.
+    if (atomic_load(&request->server->quiesced) && MHD_get_response_header(response, "Connection") == NULL) {
+        MHD_add_response_header(response, "Connection", "close");
+    }
     enum MHD_Result result = MHD_queue_response(request->connection, request->status, response);
     MHD_destroy_response(response);
     if (result == MHD_YES) request->answered = true;

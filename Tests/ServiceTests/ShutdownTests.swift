@@ -57,7 +57,7 @@ import Testing
     }
 
     /// A second stop signal during the drain changes nothing: the request in flight is still
-    /// answered and the process exits 0 (a thread started before the signals were blocked once
+    /// answered (with `Connection: close`, as every answer during the drain) and the process exits 0 (a thread started before the signals were blocked once
     /// took the second one and died of it).
     @Test(arguments: [SIGTERM, SIGINT]) func aSecondSignalDuringTheDrainIsIgnored(second: Int32) throws {
         let service = try ServiceProcess.start(extraArguments: ["--drain-seconds", "10"], signalsUnblocked: true)
@@ -75,6 +75,8 @@ import Testing
         let answer = try stream.readResponse()
         #expect(answer.status == 200)
         #expect(answer.json["loss"]?.double == -log2(0.75))
+        // Answered during the drain: the connection is not kept for another request.
+        #expect(answer.header("Connection") == "close")
         #expect(service.waitForExit() == 0, "\(service.errorOutput.suffix(6000))")
     }
 
