@@ -296,6 +296,21 @@ import Testing
         #expect(answer.text.contains("application/x-ndjson"))
     }
 
+    /// A coding the stream routes do not take is refused at the headers, and the answer says
+    /// which they take (RFC 9110 §12.5.3), as the JSON routes' answer does.
+    @Test func anUnknownCodingIsRefusedNamingTheAcceptedOnes() throws {
+        let connection = try HTTPConnection(port: ServiceProcess.shared.port, timeoutSeconds: 10)
+        try connection.send(
+            "POST", "/cce/lines",
+            headers: [
+                ("Content-Type", "application/x-ndjson"), ("Content-Encoding", "deflate"), ("Content-Length", "1000"),
+            ])
+        let answer = try connection.readResponse()
+        #expect(answer.status == 415)
+        #expect(answer.header("Accept-Encoding") == "gzip, identity")
+        #expect(answer.text.contains("deflate"))
+    }
+
     /// The budget's charge, read from /metrics.
     static func charged(_ port: UInt16) throws -> Double? {
         metricValue(try httpRequest(port: port, "GET", "/metrics").text, "cross_entropy_memory_budget_charged_bytes")

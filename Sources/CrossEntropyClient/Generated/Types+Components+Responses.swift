@@ -296,12 +296,21 @@ extension Components {
                 ///
                 /// - Remark: Generated from `#/components/responses/UnsupportedMediaType/headers/X-Request-Id`.
                 public var xRequestId: Components.Headers.RequestId
+                /// The content codings the route takes, when the refusal is about Content-Encoding
+                ///
+                /// - Remark: Generated from `#/components/responses/UnsupportedMediaType/headers/Accept-Encoding`.
+                public var acceptEncoding: Swift.String?
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - xRequestId: The caller's X-Request-Id when it is printable ASCII of at most 128 characters, otherwise
-                public init(xRequestId: Components.Headers.RequestId) {
+                ///   - acceptEncoding: The content codings the route takes, when the refusal is about Content-Encoding
+                public init(
+                    xRequestId: Components.Headers.RequestId,
+                    acceptEncoding: Swift.String? = nil
+                ) {
                     self.xRequestId = xRequestId
+                    self.acceptEncoding = acceptEncoding
                 }
             }
             /// Received HTTP response headers

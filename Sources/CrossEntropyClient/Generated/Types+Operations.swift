@@ -270,7 +270,9 @@ public enum Operations {
             }
             /// Content-Type is not application/json (or application/*+json), its charset is not UTF-8, the
             /// body is UTF-16 or UTF-32, or a Content-Encoding other than identity was applied (the answer
-            /// then carries `Accept-Encoding: identity`)
+            /// then carries `Accept-Encoding: identity`). On /cce/lines and /bce/lines: Content-Type is not
+            /// application/x-ndjson or application/jsonl, its charset is not UTF-8, or a Content-Encoding
+            /// other than gzip or identity was applied (the answer then carries `Accept-Encoding: gzip, identity`)
             ///
             ///
             /// - Remark: Generated from `#/paths//cce/post(categoricalCrossEntropy)/responses/415`.
@@ -619,7 +621,9 @@ public enum Operations {
             }
             /// Content-Type is not application/json (or application/*+json), its charset is not UTF-8, the
             /// body is UTF-16 or UTF-32, or a Content-Encoding other than identity was applied (the answer
-            /// then carries `Accept-Encoding: identity`)
+            /// then carries `Accept-Encoding: identity`). On /cce/lines and /bce/lines: Content-Type is not
+            /// application/x-ndjson or application/jsonl, its charset is not UTF-8, or a Content-Encoding
+            /// other than gzip or identity was applied (the answer then carries `Accept-Encoding: gzip, identity`)
             ///
             ///
             /// - Remark: Generated from `#/paths//bce/post(binaryCrossEntropy)/responses/415`.
@@ -1843,7 +1847,9 @@ public enum Operations {
             }
             /// Content-Type is not application/json (or application/*+json), its charset is not UTF-8, the
             /// body is UTF-16 or UTF-32, or a Content-Encoding other than identity was applied (the answer
-            /// then carries `Accept-Encoding: identity`)
+            /// then carries `Accept-Encoding: identity`). On /cce/lines and /bce/lines: Content-Type is not
+            /// application/x-ndjson or application/jsonl, its charset is not UTF-8, or a Content-Encoding
+            /// other than gzip or identity was applied (the answer then carries `Accept-Encoding: gzip, identity`)
             ///
             ///
             /// - Remark: Generated from `#/paths//batch/post(batch)/responses/415`.
@@ -2182,7 +2188,9 @@ public enum Operations {
             }
             /// Content-Type is not application/json (or application/*+json), its charset is not UTF-8, the
             /// body is UTF-16 or UTF-32, or a Content-Encoding other than identity was applied (the answer
-            /// then carries `Accept-Encoding: identity`)
+            /// then carries `Accept-Encoding: identity`). On /cce/lines and /bce/lines: Content-Type is not
+            /// application/x-ndjson or application/jsonl, its charset is not UTF-8, or a Content-Encoding
+            /// other than gzip or identity was applied (the answer then carries `Accept-Encoding: gzip, identity`)
             ///
             ///
             /// - Remark: Generated from `#/paths//compare/post(compare)/responses/415`.

@@ -18,10 +18,11 @@ extension HTTPResponse {
     }
 
     /// A problem's answer; an overloaded one says when to retry (`Retry-After: 1`), wherever it
-    /// was found.
+    /// was found, and a refused coding which codings the route takes (`Accept-Encoding`).
     static func problem(_ problem: Problem, headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        let retry: [(name: String, value: String)] = problem.type == .overloaded ? [("Retry-After", "1")] : []
-        return HTTPResponse(failure: problem, headers: retry + headers)
+        var all: [(name: String, value: String)] = problem.type == .overloaded ? [("Retry-After", "1")] : []
+        if let codings = problem.acceptedEncodings { all.append(("Accept-Encoding", codings)) }
+        return HTTPResponse(failure: problem, headers: all + headers)
     }
 
     /// The problem an error answer carries (tests).

@@ -1768,10 +1768,16 @@ enum OpenAPIDocument {
               description: |
                 Content-Type is not application/json (or application/*+json), its charset is not UTF-8, the
                 body is UTF-16 or UTF-32, or a Content-Encoding other than identity was applied (the answer
-                then carries `Accept-Encoding: identity`)
+                then carries `Accept-Encoding: identity`). On /cce/lines and /bce/lines: Content-Type is not
+                application/x-ndjson or application/jsonl, its charset is not UTF-8, or a Content-Encoding
+                other than gzip or identity was applied (the answer then carries `Accept-Encoding: gzip, identity`)
               headers:
                 X-Request-Id:
                   $ref: '#/components/headers/RequestId'
+                Accept-Encoding:
+                  description: The content codings the route takes, when the refusal is about Content-Encoding
+                  schema:
+                    type: string
               content:
                 application/problem+json:
                   schema:

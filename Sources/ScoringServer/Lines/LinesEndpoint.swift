@@ -42,10 +42,12 @@ public struct LinesEndpoint: Sendable {
         if let refusal = MediaTypeRules.charsetRefusal(head.contentType ?? "") { return .failure(refusal) }
         let coding = head.contentEncoding.map { $0.trimmingSpaces.lowercased() } ?? "identity"
         guard coding == "identity" || coding == "gzip" || coding == "x-gzip" else {
-            return .failure(
-                Problem(
-                    .unsupportedMediaType,
-                    detail: "Content-Encoding '\(ClientText.cut(coding))' is not supported on \(head.path)"))
+            var problem = Problem(
+                .unsupportedMediaType,
+                detail:
+                    "Content-Encoding '\(ClientText.cut(coding))' is not supported on \(head.path); send gzip or none")
+            problem.acceptedEncodings = "gzip, identity"
+            return .failure(problem)
         }
         switch LineOptions.parse(query: query, kind: loss) {
         case .failure(let problem): return .failure(problem)

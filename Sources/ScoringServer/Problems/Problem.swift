@@ -31,6 +31,9 @@ public struct Problem: Error, Sendable, Equatable {
     public let detail: String
     /// Each offending value, at most `ValidationProblems.limit`.
     public let errors: [Detail]
+    /// For a 415 about `Content-Encoding`: the codings the route takes, sent as `Accept-Encoding`
+    /// (RFC 9110 §12.5.3); nil otherwise.
+    public var acceptedEncodings: String?
 
     /// The HTTP status of the answer, owned by the kind.
     public var status: Int { type.status }

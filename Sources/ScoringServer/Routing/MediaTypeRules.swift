@@ -6,13 +6,11 @@ enum MediaTypeRules {
     /// The 415 for a request whose headers say its body is not UTF-8 JSON as is, or nil.
     static func refusal(contentType: String?, contentEncoding: String?) -> HTTPResponse? {
         if let encoding = contentEncoding, !isIdentity(encoding) {
-            return .problem(
-                Problem(
-                    .unsupportedMediaType,
-                    detail: "Content-Encoding '\(ClientText.cut(encoding))' is not accepted; send the body uncompressed"
-                ),
-                headers: [("Accept-Encoding", "identity")]
-            )
+            var problem = Problem(
+                .unsupportedMediaType,
+                detail: "Content-Encoding '\(ClientText.cut(encoding))' is not accepted; send the body uncompressed")
+            problem.acceptedEncodings = "identity"
+            return .problem(problem)
         }
         guard let contentType, contentType != "application/json" else { return nil }  // read as JSON; the common case
         guard isJSON(contentType) else {
