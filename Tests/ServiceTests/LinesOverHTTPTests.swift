@@ -195,6 +195,27 @@ import Testing
         #expect(try Self.chargeReturnsToZero(port))
     }
 
+    /// A gzip body corrupt or cut after a bad line: the bad line, first in the body, is named;
+    /// with no bad line, the gzip problem is (the lines before it decoded, the cut line not read
+    /// as a line).
+    @Test func aBadLineBeforeABadGzipEndIsNamed() throws {
+        let port = ServiceProcess.shared.port
+        var lines = Self.samples(50).lines
+        let good = Self.gzip(Array((lines.joined(separator: "\n") + "\n").utf8))
+        lines[3] = "{\"prediction\":[0.2,0.3,0.5],\"label\":7}"
+        let bad = Self.gzip(Array((lines.joined(separator: "\n") + "\n").utf8))
+        let gzip = [("Content-Encoding", "gzip")]
+        for (body, what) in [(Array(bad.dropLast(4)), "cut"), (bad + Array("junk".utf8), "trailing junk")] {
+            let answer = try Self.stream(port: port, "/cce/lines", body, headers: gzip)
+            #expect(answer.status == 422, "\(what): \(answer.text)")
+            #expect(answer.pointers.first?.hasPrefix("/lines/3/") == true, "\(what): \(answer.pointers)")
+        }
+        let cut = try Self.stream(port: port, "/cce/lines", Array(good.dropLast(20)), headers: gzip)
+        #expect(cut.status == 400, "\(cut.text)")
+        #expect(cut.text.contains("gzip"), "\(cut.text)")
+        #expect(try Self.chargeReturnsToZero(port))
+    }
+
     @Test(arguments: [0, 2500, 4999])
     func aBadLineIsNamedByNumber(bad: Int) throws {
         let port = ServiceProcess.shared.port

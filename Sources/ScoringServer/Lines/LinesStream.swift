@@ -68,6 +68,11 @@ public final class LinesStream: BodyStream {
         var inflatedThisSecond = 0
         /// Paused for the inflate rate, until the next second.
         var rateHeld = false
+        /// A problem past the lines framed so far (a corrupt or cut gzip body, the stream past
+        /// --max-stream-bytes): the rest of the body is read and dropped, the lines before it are
+        /// still decoded, and it is the answer only when none of them fails (the first problem in
+        /// the body's order is the one named).
+        var tailProblem: Problem?
     }
 
     /// What only the merge queue touches.
@@ -109,7 +114,8 @@ public final class LinesStream: BodyStream {
         var toDecode: [Batch] = []
         let taken = state.withLock { state -> Int in
             state.control = control
-            if state.stopped || state.cancelled { return offered.count }  // read and dropped
+            // Read and dropped.
+            if state.stopped || state.cancelled || state.tailProblem != nil { return offered.count }
             if !state.waiting.isEmpty || state.inFlight >= limits.batchesInFlight {
                 state.paused = true
                 return 0
@@ -152,7 +158,7 @@ public final class LinesStream: BodyStream {
                 state.taken += UInt64(piece.count)
                 state.inflatedThisSecond += piece.count
                 if state.taken > maxStreamBytes {
-                    stop(
+                    stopReading(
                         &state,
                         Problem(
                             .bodyTooLarge,
@@ -173,8 +179,8 @@ public final class LinesStream: BodyStream {
                 do throws(Problem) {
                     consumed = try inflater.inflate(offered, limit: perTake, frame)
                 } catch {
-                    stop(&state, error)
-                    return offered.count
+                    stopReading(&state, error)
+                    consumed = offered.count
                 }
                 if state.inflateStopped { consumed = offered.count }  // the rest is dropped
             } else {
@@ -182,6 +188,7 @@ public final class LinesStream: BodyStream {
                 _ = frame(UnsafeRawBufferPointer(rebasing: offered[..<consumed]))
             }
             if state.stopped { return offered.count }
+            if state.tailProblem != nil { consumed = offered.count }
             state.waiting += full
             toDecode = admitWaiting(&state, control: control)
             settleHeld(&state)
@@ -329,14 +336,17 @@ public final class LinesStream: BodyStream {
             state.answer = answer
             state.finished = true
             if let inflater = state.inflater, !inflater.isComplete, !state.inflateStopped, !state.stopped {
-                stop(&state, GzipInflater.problem("the gzip body ends inside a member"))
+                stopReading(&state, GzipInflater.problem("the gzip body ends inside a member"))
             }
             if !state.stopped {
                 var full: [Batch] = []
-                state.framer.finish { line in
-                    Self.add(
-                        line, to: &state.batch, spare: &state.spare, spareCharge: &state.spareCharge,
-                        control: state.control, limits: limits, full: &full)
+                // A line cut by a tail problem is not a line: the problem is named, not the cut.
+                if state.tailProblem == nil {
+                    state.framer.finish { line in
+                        Self.add(
+                            line, to: &state.batch, spare: &state.spare, spareCharge: &state.spareCharge,
+                            control: state.control, limits: limits, full: &full)
+                    }
                 }
                 state.waiting += full
                 // The last batches wait for the window and the budget as any batch does (decoded
@@ -551,6 +561,7 @@ public final class LinesStream: BodyStream {
             }
             guard merge.next == state.dispatched else { return nil }
             state.answered = true
+            if let tail = state.tailProblem { return .outcome(.problem(tail)) }
             return .scored
         }
         switch delivery {
@@ -575,6 +586,13 @@ public final class LinesStream: BodyStream {
     private func deliver(_ response: HTTPResponse) {
         let answer = state.withLock { state in state.answer }
         answer?(response)
+    }
+
+    /// Records a problem past the lines framed so far and drops the rest of the body; the lines
+    /// before it are still decoded (`State.tailProblem`).
+    private func stopReading(_ state: inout State, _ problem: Problem) {
+        if state.tailProblem == nil { state.tailProblem = problem }
+        state.inflateStopped = true
     }
 
     /// Records the stream's problem (the first found in line order) and stops scoring.
