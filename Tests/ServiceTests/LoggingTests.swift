@@ -67,6 +67,18 @@ import Testing
             masked.first { $0.contains("pinned-1") }
                 == #"{"timestamp":"T","level":"info","message":"request","logger":"access","bytes_in":\#(body.utf8.count),"bytes_out":\#(answer.body.count),"classes":3,"client":"127.0.0.1","convention":"pytorch","duration_ms":0,"method":"POST","model":"clf:v1","n":2,"path":"/cce","request_id":"pinned-1","status":200}"#
         )
+        // A stream's line says the same of its merged lines.
+        let lines = "{\"prediction\":[1,2,3],\"label\":2}\n{\"prediction\":[0,0,1],\"label\":-100}\n"
+        let stream = try httpRequest(
+            port: service.port, "POST", "/cce/lines?convention=pytorch&model=clf:v1", json: lines,
+            headers: [("Content-Type", "application/x-ndjson"), ("X-Request-Id", "pinned-3")])
+        #expect(stream.status == 200)
+        _ = waitForLines(service, containing: "pinned-3", count: 1)
+        let streamLine = service.outputLines.first { $0.contains("pinned-3") } ?? ""
+        #expect(
+            streamLine.contains(
+                #""classes":3,"client":"127.0.0.1","convention":"pytorch","duration_ms":"#), "\(streamLine)")
+        #expect(streamLine.contains(#""model":"clf:v1","n":1,"path":"/cce/lines""#), "\(streamLine)")
         #expect(
             masked.first { $0.contains("pinned-2") }?.hasSuffix(
                 #""client":"127.0.0.1","duration_ms":0,"method":"GET","path":"/healthz","request_id":"pinned-2","status":200}"#
