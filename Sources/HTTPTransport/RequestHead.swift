@@ -39,3 +39,18 @@ public struct RequestHead: Sendable {
         self.query = query
     }
 }
+
+extension RequestHead {
+    /// The path of a request target sent in absolute form (`http://host/cce`, which RFC 9112
+    /// §3.2.2 says a server must accept), as the origin form (`/cce`) gives it; any other path
+    /// as it is. The query is already apart.
+    public static func originPath(_ path: String) -> String {
+        guard path.utf8.first != UInt8(ascii: "/") else { return path }  // the origin form: the common case
+        let scheme = path.prefix(8).lowercased()
+        let schemeLength = scheme.hasPrefix("http://") ? 7 : scheme.hasPrefix("https://") ? 8 : 0
+        guard schemeLength > 0 else { return path }
+        let authorityAndPath = path.dropFirst(schemeLength)
+        guard let slash = authorityAndPath.firstIndex(of: "/") else { return "/" }
+        return String(authorityAndPath[slash...])
+    }
+}

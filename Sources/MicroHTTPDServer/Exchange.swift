@@ -56,7 +56,7 @@ final class Exchange: Sendable {
         let hasLength = cmhd_request_content_length(request, &length)
         return RequestHead(
             method: String(cString: cmhd_request_method(request)),
-            path: String(cString: cmhd_request_path(request)),
+            path: RequestHead.originPath(String(cString: cmhd_request_path(request))),
             contentType: cmhd_request_header(request, "Content-Type").map { String(cString: $0) },
             contentLength: hasLength ? length : nil,
             requestID: cmhd_request_header(request, "X-Request-Id").map { String(cString: $0) },

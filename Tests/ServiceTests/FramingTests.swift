@@ -196,6 +196,19 @@ import Testing
         #expect(try httpRequest(port: service.port, "GET", "/healthz").status == 200)
     }
 
+    /// A request target in absolute form is routed as its path (RFC 9112 §3.2.2: a server must
+    /// accept it), whatever the scheme's case and the authority; the query still applies.
+    @Test(arguments: ["http://x/cce/lines?base=e", "HTTPS://example.com:8080/cce/lines?base=e"])
+    func anAbsoluteFormTargetIsRoutedByItsPath(target: String) throws {
+        let line = #"{"prediction":[0.2,0.7,0.1],"label":1}"# + "\n"
+        let answer = try exchange(
+            "POST \(target) HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n"
+                + "Content-Length: \(line.utf8.count)\r\nConnection: close\r\n\r\n",
+            body: line)
+        #expect(answer.status == 200, "\(answer.text)")
+        #expect(answer.text.contains(#""unit":"nats""#), "\(answer.text)")
+    }
+
     /// Mid-body, libmicrohttpd 0.9.75 answers two chunked bodies itself: a chunk size that is
     /// not hex (its HTML 400) and a chunk-size line longer than the connection's memory (its HTML
     /// 500; the service cannot see that line). Both are logged and counted as refused_by_library,
