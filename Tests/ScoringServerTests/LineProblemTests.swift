@@ -21,6 +21,9 @@ import Testing
         // A block line with a sample's name is read as a sample: its block names are unknown there.
         let block = try #require(try problem(#"{"predictions":[[0.2,0.7,0.1]],"labels":[1],"weight":1}"#))
         #expect(Set(block.errors.map(\.pointer)) == ["/lines/0/predictions", "/lines/0/labels"])
+        // And it says why, and how a block line weighs its samples.
+        #expect(block.errors.allSatisfy { $0.detail.contains("is a sample line") }, "\(block.errors)")
+        #expect(block.errors.allSatisfy { $0.detail.contains("'sample_weights'") }, "\(block.errors)")
     }
 
     /// A line's top-level names are compared one by one while there are few and hashed past

@@ -147,10 +147,12 @@ struct LineDecoder: Sendable {
             } else {
                 pointer = prefix + (sample ? samplePointer(detail.pointer) : detail.pointer)
             }
-            return Problem.Detail(
-                pointer: pointer,
-                detail: line + (sample && !detail.isUnknownField ? sampleNames(detail.detail) : detail.detail),
-                isUnknownField: detail.isUnknownField)
+            var text = sample && !detail.isUnknownField ? sampleNames(detail.detail) : detail.detail
+            if sample && detail.isUnknownField && blockPointers.contains(detail.pointer) {
+                // A block line that also has a sample's name (often 'weight') is read as a sample.
+                text += Self.readAsASample
+            }
+            return Problem.Detail(pointer: pointer, detail: line + text, isUnknownField: detail.isUnknownField)
         }
         // A single error's detail is the problem's detail: it takes the line's names with it.
         let detail =
@@ -159,6 +161,11 @@ struct LineDecoder: Sendable {
         let errorsOrWhole = errors.isEmpty ? [Problem.Detail(pointer: prefix, detail: detail)] : errors
         return Problem(problem.type, detail: detail, errors: errorsOrWhole)
     }
+
+    /// A block line's data members, as pointers.
+    private static let blockPointers: Set<String> = ["/predictions", "/labels", "/sample_weights"]
+    private static let readAsASample =
+        " (a line with 'prediction', 'label' or 'weight' is a sample line; a block line gives its weights as 'sample_weights')"
 
     /// Whether `pointer` is at a query option (`/class_weights`, `/class_weights/2`, …).
     private static func isOption(_ pointer: String) -> Bool {
