@@ -3004,7 +3004,7 @@ extension Components {
             /// - `urn:cross-entropy-service:problem:unknown-field` (422): The request has a field the service does not know
             /// - `urn:cross-entropy-service:problem:not-found` (404): No such route
             /// - `urn:cross-entropy-service:problem:method-not-allowed` (405): Method not allowed on this route
-            /// - `urn:cross-entropy-service:problem:unsupported-media-type` (415): The body must be JSON
+            /// - `urn:cross-entropy-service:problem:unsupported-media-type` (415): The body is not in a media type or coding this route takes
             /// - `urn:cross-entropy-service:problem:body-too-large` (413): The body is larger than the service accepts
             /// - `urn:cross-entropy-service:problem:bad-request` (400): Malformed HTTP request
             /// - `urn:cross-entropy-service:problem:limit-exceeded` (422): The request is larger than the service's structural limits

@@ -88,7 +88,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .unknownField: "The request has a field the service does not know"
         case .notFound: "No such route"
         case .methodNotAllowed: "Method not allowed on this route"
-        case .unsupportedMediaType: "The body must be JSON"
+        case .unsupportedMediaType: "The body is not in a media type or coding this route takes"
         case .bodyTooLarge: "The body is larger than the service accepts"
         case .badRequest: "Malformed HTTP request"
         case .limitExceeded: "The request is larger than the service's structural limits"
