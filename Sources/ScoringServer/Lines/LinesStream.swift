@@ -59,8 +59,8 @@ public final class LinesStream: BodyStream {
         var spareCharge: UInt64 = 0
         /// Inflates a gzip-coded body (nil for identity).
         var inflater: GzipInflater?
-        /// A line of the inflated body is over the limit: the stream fails there, so the rest is
-        /// not inflated (a gzip bomb costs one line's worth).
+        /// A line of the inflated body is over the limit, or a tail problem was found: the stream
+        /// fails there, so the rest is not inflated (a gzip bomb costs one line's worth).
         var inflateStopped = false
         /// The current second of inflating (uptime nanoseconds) and the bytes inflated in it
         /// (`LineLimits.inflatedBytesPerSecond`).

@@ -144,7 +144,6 @@ struct StreamScorer {
                 ]))
         }
         var json = JSONWriter(capacity: 512)
-        var scored = 0
         let perSample = answerOptions.perSample
         // The settings name a sample-weighted reduction when weights were given (their values
         // are not read there).
@@ -174,7 +173,6 @@ struct StreamScorer {
                     result.moments, loss: result.loss.mean, confidence: answerOptions.confidence),
                 perClass: nil, answer: answerOptions, tally: tally, to: &json)
             metrics?.recordScored(tally, samples: result.count, loss: .cce, model: answerOptions.model)
-            scored = result.count
         } else if let stream = binary {
             let result = stream.result()
             guard OverflowDiagnosis.isWritable(result.loss, perSample: perSample) else {
@@ -189,12 +187,11 @@ struct StreamScorer {
                     result.moments, loss: result.loss.mean, confidence: answerOptions.confidence),
                 answer: answerOptions, tally: tally, to: &json)
             metrics?.recordScored(tally, samples: result.count, loss: .bce, model: answerOptions.model)
-            scored = result.count
         }
         return .json(
             json.bytes,
             summary: ScoredRequest(
-                n: scored, classes: classes, convention: options.convention, model: answerOptions.model))
+                n: count, classes: classes, convention: options.convention, model: answerOptions.model))
     }
 
     /// The 422 of a sum beyond float64: the sample weights when the unweighted sum is finite,
