@@ -100,4 +100,35 @@ import Testing
         }
         #expect(problem.status == 415)
     }
+
+    /// A line decoded by a stream's reader finds its members in the names the duplicate check
+    /// recorded; decoded alone, it asks JSONDecoder's container. Both read the same line.
+    @Test(
+        arguments: [
+            (#"{"prediction":[0.2,0.7,0.1],"label":1}"#, true, nil),
+            (#"{"label":2,"weight":0.5,"prediction":[0.2,0.7,0.1]}"#, true, [0.5]),
+            (#"{"prediction":[0.2,0.7,0.1],"label":[0,1,0]}"#, true, nil),
+            (#"{"prediction":[0.2,0.7,0.1]}"#, true, nil),
+            (#"{"prediction":null,"label":null}"#, true, nil),
+            (#"{"weight":2}"#, true, [2]),
+            (#"{"predictions":[[0.2,0.7,0.1]],"labels":[1],"sample_weights":[3]}"#, false, [3]),
+            (#"{"predictions":[[0.2,0.7,0.1]],"labels":[1],"weight":1}"#, true, [1]),
+        ] as [(String, Bool, [Double]?)])
+    func aLineReadsTheSameFromTheRecordedNames(line: String, isSample: Bool, weights: [Double]?) throws {
+        let reader = LineDecoder.reader()
+        let bytes = Array(line.utf8)
+        let recorded = try bytes.withUnsafeBytes {
+            try reader.decode(LineValue.self, from: $0, configuration: reader.duplicates)
+        }
+        let alone = try bytes.withUnsafeBytes { try JSONBody.decode(LineValue.self, from: $0) }
+        #expect(recorded.isSample == isSample)
+        #expect(alone.isSample == isSample)
+        #expect(recorded.request.sampleWeights == weights)
+        #expect(alone.request.sampleWeights == weights)
+        #expect(String(describing: recorded.request.predictions) == String(describing: alone.request.predictions))
+        #expect(String(describing: recorded.request.labels) == String(describing: alone.request.labels))
+        let hasLabels =
+            isSample ? line.contains(#""label":"#) && !line.contains(#""label":null"#) : line.contains(#""labels""#)
+        #expect((recorded.request.labels != nil) == hasLabels)
+    }
 }

@@ -32,6 +32,18 @@ enum JSONBody {
 
         /// Decodes `T` from bytes that stay valid for the duration of the call, without copying them.
         func decode<T: Decodable>(_ type: T.Type, from body: UnsafeRawBufferPointer) throws(Problem) -> T {
+            try decode(from: body) { try decoder.decode(type, from: $0) }
+        }
+
+        /// Decodes `T` with `configuration` (as `decode(_:from:)` does otherwise).
+        func decode<T: DecodableWithConfiguration>(
+            _ type: T.Type, from body: UnsafeRawBufferPointer, configuration: T.DecodingConfiguration
+        ) throws(Problem) -> T {
+            try decode(from: body) { try decoder.decode(type, from: $0, configuration: configuration) }
+        }
+
+        private func decode<T>(from body: UnsafeRawBufferPointer, _ decodeData: (Data) throws -> T) throws(Problem) -> T
+        {
             let data: Data
             if let base = body.baseAddress, body.count > 0 {
                 data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: body.count, deallocator: .none)
@@ -42,7 +54,7 @@ enum JSONBody {
             duplicates.reset()
             let decoded: T
             do {
-                decoded = try decoder.decode(type, from: data)
+                decoded = try decodeData(data)
             } catch {
                 // A duplicate member is named first: the body means different things to different parsers.
                 throw duplicates.problem ?? JSONBody.problem(for: error, body: body)

@@ -1,10 +1,16 @@
 import CrossEntropy
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// One line of a JSON Lines stream, decoded with JSONDecoder as its own JSON value: a sample
 /// `{"prediction": [...], "label": <index | row>, "weight": <optional>}`, or a block with the
 /// data fields of a JSON body (`predictions`, `labels`, optional `sample_weights`) in any form
 /// the JSON path accepts. An object with any of the sample's names is a sample.
-struct LineValue: Decodable, Sendable {
+struct LineValue: Decodable, DecodableWithConfiguration, Sendable {
     /// The line as the JSON body it stands for (data fields only; options come from the query).
     var request = ScoringRequest()
     /// Whether the line is a sample line (its pointers name `prediction`, `label`, `weight`).
@@ -18,11 +24,27 @@ struct LineValue: Decodable, Sendable {
     private static let label = FieldKey(stringValue: "label")
     private static let weight = FieldKey(stringValue: "weight")
 
+    /// A line decoded alone: its members are looked up in the decoder's container.
+    init(from decoder: any Decoder) throws {
+        try self.init(from: decoder, names: nil)
+    }
+
+    /// A line decoded by a reader that records the line's member names (`LineDecoder.reader()`):
+    /// whether a member is there is read from those names, not asked of JSONDecoder's container
+    /// (each `contains` hashes the name, about 1% of a sample line).
+    init(from decoder: any Decoder, configuration names: DuplicateMembers) throws {
+        try self.init(from: decoder, names: names)
+    }
+
     /// A sample line's members it does not know are not found here but by `LineDecoder`, from
     /// the member names the duplicate check recorded (`allKeys` would cost about 3% of the line).
-    init(from decoder: any Decoder) throws {
+    private init(from decoder: any Decoder, names: DuplicateMembers?) throws {
         let object = try decoder.object()
-        isSample = object.contains(Self.prediction) || object.contains(Self.label) || object.contains(Self.weight)
+        // The names are complete once the container is made: JSONDecoder reads every member name then.
+        func has(_ key: FieldKey) -> Bool {
+            if let names { names.topLevelNames.contains(key.stringValue) } else { object.contains(key) }
+        }
+        isSample = has(Self.prediction) || has(Self.label) || has(Self.weight)
         if !isSample {
             request = try ScoringRequest(object, context: .body)
             // An option on a line would change the meaning of the lines before it.
@@ -34,9 +56,9 @@ struct LineValue: Decodable, Sendable {
         if let values = try object.decodeIfPresent(FlatNumbers.self, forKey: Self.prediction)?.values {
             request.predictions = NumberMatrix(rows: 1, columns: values.count, values: values)
         }
-        // `decode`, not `decodeIfPresent`, where the member is known to be there, and `contains`
+        // `decode`, not `decodeIfPresent`, where the member is known to be there, and `has`
         // before an optional member: JSONDecoder's optional paths look up Optional's metadata.
-        if object.contains(Self.label) {
+        if has(Self.label) {
             do {
                 request.labels = .flat([try object.decodeNumber(forKey: Self.label)])
             } catch let invalid as InvalidNumber {
@@ -48,7 +70,7 @@ struct LineValue: Decodable, Sendable {
                 }
             }
         }
-        if object.contains(Self.weight), let weight = try object.decodeNumberIfPresent(forKey: Self.weight) {
+        if has(Self.weight), let weight = try object.decodeNumberIfPresent(forKey: Self.weight) {
             request.sampleWeights = [weight]
         }
     }
@@ -106,7 +128,7 @@ struct LineDecoder: Sendable {
         var isSample = false
         do throws(Problem) {
             let reader = reader ?? Self.reader()
-            var line = try reader.decode(LineValue.self, from: bytes)
+            var line = try reader.decode(LineValue.self, from: bytes, configuration: reader.duplicates)
             isSample = line.isSample
             if isSample {
                 for name in reader.duplicates.topLevelNames where !LineValue.sampleNames.contains(name) {
