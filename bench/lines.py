@@ -7,7 +7,8 @@ sample lines in bench/out/large.ndjson) is uploaded, one request at a time, in a
   - plain JSON to the FastAPI peer's /cce (two uvicorn workers);
   - the NDJSON gzipped (Content-Encoding: gzip), MB/s counted on the uncompressed content;
   - NDJSON on THREADS=1 pinned to one core (taskset -c 0), against the THREADS=2 figure.
-Each figure is the median of ROUNDS (default 5). The two-thread decode floor is
+Each figure is the median of ROUNDS (default 5), and so is the server's CPU per upload (/proc,
+in clock ticks of 10 ms). The two-thread decode floor is
 bench/jsondecoder.swift's (`--lines`): the service's own line decoder on two threads, no HTTP,
 run here after the uploads so the ratios come from one run.
 Usage: bench/lines.py SERVICE_BINARY JSONDECODER_BENCH_BINARY    (loopback only, bounded)
@@ -73,13 +74,16 @@ def main():
     print()
     servers = {"two": ours(2), "one": ours(1, "0"), "peer": peer()}
     times = {name: [] for name in uploads}
+    cpu = {name: [] for name in uploads}  # the server's user + system seconds per upload
     answers = {}
     try:
         for name, (key, path, body, headers) in uploads.items():  # one warm-up each
             _, answers[name] = post(servers[key], path, body, headers)
         for _ in range(ROUNDS):
             for name, (key, path, body, headers) in uploads.items():
+                before = servers[key].cpu_seconds()
                 times[name].append(post(servers[key], path, body, headers)[0])
+                cpu[name].append(servers[key].cpu_seconds() - before)
     finally:
         for server in servers.values():
             server.stop()
@@ -118,6 +122,12 @@ def main():
         f"report (decode floor: {floor_mbps[2] / floor_mbps[1]:.2f}x from 1 to 2 threads)")
     row("one [LineValue] array per batch / one decode per line (1 thread, decode only)",
         f"{as_array / per_line:.2f}x", "report (the service decodes one value per line)")
+    # CPU does not move with the machine's load as wall time does: what the stream costs beside
+    # the body, and so the best ratio two cores allow when the server has both to itself.
+    stream_cpu, json_cpu = (statistics.median(cpu[name]) for name in ("NDJSON /cce/lines", "JSON /cce"))
+    row("server CPU per upload, NDJSON / own plain JSON", f"{stream_cpu / json_cpu:.2f}x",
+        f"report ({stream_cpu:.3f} s against {json_cpu:.3f} s; two cores to itself would allow "
+        f"{seconds['JSON /cce'] / (stream_cpu / 2):.2f}x: the JSON upload's time over half the stream's CPU)")
     print()
     print("floor program (bench/jsondecoder.swift --lines):")
     print(floor_text.rstrip())

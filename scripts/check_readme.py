@@ -43,6 +43,20 @@ def scripts(text):
             yield name.group(1), block
 
 
+def config_matches(text):
+    """The README's openapi-python-client config is CI's (scripts/contract/), comments aside."""
+    block = re.search(r"```yaml\n# openapi-python-client\.yaml\n(.*?)```", text, flags=re.S)
+    ours = (ROOT / "scripts/contract/openapi-python-client.yaml").read_text()
+
+    def content(yaml):
+        return [line.rstrip() for line in yaml.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+    if block is None or content(block.group(1)) != content(ours):
+        print("README's openapi-python-client.yaml differs from scripts/contract/openapi-python-client.yaml")
+        return False
+    return True
+
+
 def main():
     binary = sys.argv[1]
     server = subprocess.Popen(
@@ -67,6 +81,8 @@ def main():
             if actual != expected.rstrip("\n"):
                 failures += 1
                 print(f"README example differs:\n  $ {command}\n  README: {expected}\n  actual: {actual}")
+        if not config_matches(text):
+            failures += 1
         print(f"readme: {count - failures} passed, {failures} failed")
         return 1 if failures or count == 0 else 0
     finally:
