@@ -115,7 +115,7 @@ import Testing
         let answer = compare(#""loss":"cce","labels":[0,1],"baseline":[[0.5,0.5],[0.5,0.5]],"candidate":[[0.5,0.5]]"#)
         #expect(answer.status == 422)
         #expect(answer.pointers == ["/candidate"])
-        #expect(answer.details.first?.contains("candidate is 1×2 but baseline is 2×2") == true)
+        #expect(answer.details.first?.contains("candidate is 1x2 but baseline is 2x2") == true)
     }
 
     @Test func valuesArePointedToInTheirOwnMatrix() {
@@ -150,7 +150,7 @@ import Testing
         let answer = compare(#""loss":"cce","labels":[0],"baseline":"x","candidate":[[0.5,0.5]]"#)
         #expect(answer.status == 400)
         #expect(answer.pointers == ["/baseline"])
-        #expect(answer.details.first?.hasPrefix("baseline must be rows of numbers") == true)
+        #expect(answer.details.first?.hasPrefix("baseline must be an array of rows of numbers") == true)
         let tensor = compare(#""loss":"cce","labels":[0],"baseline":[[0.5,0.5]],"candidate":{"shape":"x","data":[1]}"#)
         #expect(tensor.status == 400)
         #expect(tensor.pointers == ["/candidate/shape"])

@@ -14,7 +14,7 @@ import Testing
     }
 
     static let numberOutOfRange =
-        "the number is out of float64 range (beyond ±1.8e308, or a non-zero value below 4.9e-324)"
+        "the number is out of float64 range (beyond 1.8e308 in magnitude, or a non-zero value below 4.9e-324)"
     static let malformedNumber = "not a JSON number (RFC 8259: no leading zeros; digits after '-', '.' and 'e')"
     static let notANumber =
         "not valid JSON: NaN and Infinity are not JSON numbers, and every value must be finite (null is refused too); drop the sample from predictions and labels (and its sample weight)"
@@ -88,11 +88,13 @@ import Testing
             detail: numberOutOfRange, pointer: "/predictions/data/1"),
         Case(
             body: #"{"predictions":[[0.5,0.5]],"labels":["1"]}"#, status: 400,
-            detail: "labels must be class indices (integers) or rows of numbers, or a tensor object",
+            detail:
+                "labels must be an array of class indices (integers) or of rows of numbers (for binary cross-entropy: 0 and 1, not true and false), or a tensor object",
             pointer: "/labels/0"),
         Case(
             body: #"{"predictions":[[0.2,0.7,0.1],[0.5,"x",0.5]],"labels":[1,0]}"#, status: 400,
-            detail: #"predictions must be rows of numbers, or a tensor object {"shape", "data" or "data_base64"}"#,
+            detail:
+                #"predictions must be an array of rows of numbers (for binary cross-entropy, or of numbers), or a tensor object {"shape", "data" or "data_base64"}"#,
             pointer: "/predictions/1/1"),
         Case(
             body: #"{"predictions":{"shape":"1x2","data":[0.5,0.5]},"labels":[1]}"#, status: 400,

@@ -131,4 +131,32 @@ import Testing
             isSample ? line.contains(#""label":"#) && !line.contains(#""label":null"#) : line.contains(#""labels""#)
         #expect((recorded.request.labels != nil) == hasLabels)
     }
+
+    /// A misspelt query option is told the option it is close to; a far one gets the route's
+    /// own options (not the other route's weights).
+    @Test func anUnknownQueryOptionIsToldWhatItIsCloseTo() {
+        func detail(_ query: String, _ kind: LossKind) -> String? {
+            guard case .failure(let problem) = LineOptions.parse(query: query, kind: kind) else { return nil }
+            return problem.errors.first?.detail
+        }
+        #expect(detail("per_sampel=true", .cce) == "unknown query parameter 'per_sampel'; did you mean 'per_sample'?")
+        #expect(detail("clas_weights=1,2", .cce)?.hasSuffix("did you mean 'class_weights'?") == true)
+        let far = detail("colour=red", .cce) ?? ""
+        #expect(far.contains("'class_weights'") && !far.contains("'pos_weight'"), "\(far)")
+        let farBinary = detail("colour=red", .bce) ?? ""
+        #expect(farBinary.contains("'pos_weight'") && !farBinary.contains("'class_weights'"), "\(farBinary)")
+    }
+
+    /// A sample line's member of the wrong JSON type is told what it must be.
+    @Test(arguments: [
+        (#"{"prediction":0.7,"label":1}"#, "/lines/0/prediction", "prediction must be an array of numbers"),
+        (#"{"prediction":[0.3,0.7],"label":true}"#, "/lines/0/label", "not true and false"),
+        (#"{"prediction":[0.3,0.7],"label":1,"weight":"2"}"#, "/lines/0/weight", "weight must be a number"),
+    ])
+    func aSampleMemberOfTheWrongTypeIsToldWhatItMustBe(line: String, pointer: String, words: String) throws {
+        let wrong = try #require(try problem(line))
+        #expect(wrong.status == 400)
+        #expect(wrong.errors.map(\.pointer) == [pointer], "\(wrong.errors)")
+        #expect(wrong.detail.contains(words), "\(wrong.detail)")
+    }
 }

@@ -47,7 +47,9 @@ import Testing
         for bytes in [utf16LE, utf16BE, utf32LE] {
             let answer = harness.send("POST", "/cce", bytes: bytes)
             #expect(answer.status == 415)
-            #expect(answer.json["detail"]?.string == "the body is UTF-16 or UTF-32; send it as UTF-8 (RFC 8259 §8.1)")
+            #expect(
+                answer.json["detail"]?.string == "the body is UTF-16 or UTF-32; send it as UTF-8 (RFC 8259 section 8.1)"
+            )
         }
     }
 }

@@ -54,6 +54,9 @@ import Testing
             "/cce", #"{"predictions":[[1.2,-0.2]],"labels":[0]}"#, pointers: ["/predictions/0/0", "/predictions/0/1"])
         expect422("/bce", #"{"predictions":[[0.5,1.5]],"labels":[[1,0]]}"#, pointers: ["/predictions/0/1"])
         expect422("/bce", #"{"predictions":[[0.5,0.5]],"labels":[[2,0]]}"#, pointers: ["/labels/0/0"])
+        // A huge probability is just out of range: float64's integer note is for integers.
+        let huge = harness.post("/bce", #"{"predictions":[[1e200]],"labels":[[1]]}"#)
+        #expect(huge.details == ["1e+200 is outside [0, 1]"], "\(huge.details)")
     }
 
     @Test func categoricalRowsMustSumToOne() {

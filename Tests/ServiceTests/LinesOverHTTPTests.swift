@@ -279,6 +279,8 @@ import Testing
         let answer = try Self.stream(port: service.port, "/cce/lines", Array(lines.joined(separator: "\n").utf8))
         #expect(answer.status == 413)
         #expect(answer.details.first?.contains("line 4") == true, "\(answer.details)")
+        // It says how a wide row fits.
+        #expect(answer.details.first?.contains("base64 tensor") == true, "\(answer.details)")
     }
 
     /// The answer comes at the headers: the declared body is never sent.

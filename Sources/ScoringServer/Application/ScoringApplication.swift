@@ -45,6 +45,7 @@ public struct ScoringApplication: HTTPApplication {
                     .bodyTooLarge,
                     detail:
                         "the body is larger than \(limit) bytes (\(ServiceRoute.streamsLines(head.path) ? "--max-stream-bytes" : "--max-body-bytes"))"
+                        + Self.largeSetHint(head.path)
                 ))
         case .neverFits:
             .problem(
@@ -66,5 +67,13 @@ public struct ScoringApplication: HTTPApplication {
     /// the library's own refusals) but not a client leaving or a drain's end (nothing refused).
     public func finished(_ exchange: FinishedExchange) {
         for observer in observers { observer.observe(exchange) }
+    }
+
+    /// Where a set too large for one body goes: its route's JSON Lines stream, which has no total
+    /// size, or predictions as a base64 tensor (fewer bytes per number).
+    private static func largeSetHint(_ path: String) -> String {
+        guard let lines = ServiceRoute(rawValue: path)?.linesRoute else { return "" }
+        return "; score a large set as JSON Lines (POST \(lines.path)), which has no total size,"
+            + " or send predictions as a base64 tensor (\"data_base64\": fewer bytes per number)"
     }
 }

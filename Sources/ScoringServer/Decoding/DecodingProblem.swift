@@ -16,7 +16,9 @@ enum DecodingProblem {
             return .validation([
                 Problem.Detail(
                     pointer: JSONPointer.from(error.codingPath),
-                    detail: "the number is out of float64 range (beyond ±1.8e308, or a non-zero value below 4.9e-324)")
+                    detail:
+                        "the number is out of float64 range (beyond 1.8e308 in magnitude, or a non-zero value below 4.9e-324)"
+                )
             ])
         }
         if let error = error as? UnreadableString {
@@ -77,7 +79,7 @@ enum DecodingProblem {
         Problem(.invalidJSON, detail: detail, errors: [Problem.Detail(pointer: JSONPointer.from(path), detail: detail)])
     }
 
-    /// "labels must be class indices (integers) or rows of numbers, or a tensor object", from
+    /// "labels must be an array of class indices (integers) or of rows of numbers, …", from
     /// the deepest named member on the path.
     private static func expectation(at path: [any CodingKey]) -> String {
         let names = path.compactMap { $0.intValue == nil ? $0.stringValue : nil }
@@ -92,6 +94,7 @@ enum DecodingProblem {
         }
         if let field = ScoringField(rawValue: last) { return "\(field.rawValue) must be \(field.expected)" }
         if let field = CompareField(rawValue: last) { return "\(field.rawValue) must be \(field.expected)" }
+        if let field = SampleField(rawValue: last) { return "\(field.rawValue) must be \(field.expected)" }
         if BatchField(rawValue: last) == .jobs { return "jobs must be an array of job objects" }
         return "\(ClientText.cut(last)) has the wrong JSON type"
     }

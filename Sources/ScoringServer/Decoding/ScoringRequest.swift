@@ -24,8 +24,10 @@ enum ScoringField: String, CaseIterable, Sendable {
     /// What the member must be, in the contract's words (for a 400 when its JSON type is wrong).
     var expected: String {
         switch self {
-        case .predictions: "rows of numbers, or a tensor object {\"shape\", \"data\" or \"data_base64\"}"
-        case .labels: "class indices (integers) or rows of numbers, or a tensor object"
+        case .predictions:
+            "an array of rows of numbers (for binary cross-entropy, or of numbers), or a tensor object {\"shape\", \"data\" or \"data_base64\"}"
+        case .labels:
+            "an array of class indices (integers) or of rows of numbers (for binary cross-entropy: 0 and 1, not true and false), or a tensor object"
         // PyTorch calls the model's output `input`: say where the values go.
         case .input: "\"probabilities\" or \"logits\" (what predictions hold; the values go in predictions)"
         case .base: "2, \"e\" or 10"

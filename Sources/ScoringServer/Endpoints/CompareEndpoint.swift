@@ -54,8 +54,8 @@ struct CompareEndpoint: Sendable {
         {
             problems.add(
                 "/candidate",
-                "candidate is \(candidate.rows)×\(candidate.columns) but baseline is "
-                    + "\(baseline.rows)×\(baseline.columns): both score the same samples and classes")
+                "candidate is \(candidate.rows)x\(candidate.columns) but baseline is "
+                    + "\(baseline.rows)x\(baseline.columns): both score the same samples and classes")
         }
         try problems.check()
         guard let kind, let baseline = request.baseline, let candidate = request.candidate else {

@@ -1711,10 +1711,10 @@ enum OpenAPIDocument {
                     type: urn:cross-entropy-service:problem:invalid-json
                     title: The body is not valid JSON of the expected shape
                     status: 400
-                    detail: 'predictions must be rows of numbers, or a tensor object {"shape", "data" or "data_base64"}'
+                    detail: 'predictions must be an array of rows of numbers (for binary cross-entropy, or of numbers), or a tensor object {"shape", "data" or "data_base64"}'
                     errors:
                       - pointer: /predictions/3/1
-                        detail: 'predictions must be rows of numbers, or a tensor object {"shape", "data" or "data_base64"}'
+                        detail: 'predictions must be an array of rows of numbers (for binary cross-entropy, or of numbers), or a tensor object {"shape", "data" or "data_base64"}'
             MethodNotAllowed:
               description: Wrong method; the Allow header lists the right ones
               headers:

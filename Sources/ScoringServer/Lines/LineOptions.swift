@@ -44,6 +44,21 @@ struct LineOptions: Sendable {
         return value
     }
 
+    /// The 422 detail of a query parameter these routes do not take: the option it is a close
+    /// spelling of, or the options of `kind`'s route.
+    private static func unknown(_ name: String, pointer: String, kind: LossKind) -> Problem.Detail {
+        let otherWeights = ScoringField.classWeightField(of: kind == .cce ? .bce : .cce)
+        let offered = names.filter { $0 != otherWeights }.map(\.rawValue)
+        let detail =
+            if let suggestion = FieldSuggestion.closest(to: name, among: offered) {
+                "unknown query parameter '\(ClientText.cut(name))'; did you mean '\(suggestion)'?"
+            } else {
+                "unknown query parameter '\(ClientText.cut(name))'; this route takes "
+                    + offered.map { "'\($0)'" }.joined(separator: ", ")
+            }
+        return Problem.Detail(pointer: pointer, detail: detail, isUnknownField: true)
+    }
+
     /// Parses and checks `query` (the part after `?`, undecoded; nil or "" for none).
     static func parse(query: String?, kind: LossKind) -> Result<LineOptions, Problem> {
         var request = emptyRequest()
@@ -55,12 +70,7 @@ struct LineOptions: Sendable {
             let value = parts.count > 1 ? decode(parts[1]) : ""
             let pointer = "/" + JSONPointer.escape(name)
             guard let field = ScoringField(rawValue: name), names.contains(field) else {
-                let known = names.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-                problems.add(
-                    Problem.Detail(
-                        pointer: pointer,
-                        detail: "unknown query parameter '\(ClientText.cut(name))'; these routes take \(known)",
-                        isUnknownField: true))
+                problems.add(unknown(name, pointer: pointer, kind: kind))
                 continue
             }
             // A repeated option is refused rather than one of its values kept: clients that

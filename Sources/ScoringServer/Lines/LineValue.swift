@@ -18,11 +18,11 @@ struct LineValue: Decodable, DecodableWithConfiguration, Sendable {
 
     /// A sample line's members. An array, not a set: three comparisons of short strings cost
     /// less than hashing each member name.
-    static let sampleNames = ["prediction", "label", "weight"]
+    static let sampleNames = SampleField.allCases.map(\.rawValue)
     private static let dataFields: Set<ScoringField> = [.predictions, .labels, .sampleWeights]
-    private static let prediction = FieldKey(stringValue: "prediction")
-    private static let label = FieldKey(stringValue: "label")
-    private static let weight = FieldKey(stringValue: "weight")
+    private static let prediction = FieldKey(stringValue: SampleField.prediction.rawValue)
+    private static let label = FieldKey(stringValue: SampleField.label.rawValue)
+    private static let weight = FieldKey(stringValue: SampleField.weight.rawValue)
 
     /// A line decoded alone: its members are looked up in the decoder's container.
     init(from decoder: any Decoder) throws {
@@ -102,6 +102,22 @@ extension ScoringRequest {
         case .loss: loss != nil
         case .ignoreIndex: ignoreIndex != nil
         case .model: model != nil
+        }
+    }
+}
+
+/// A sample line's members, and what each must be (for a 400 when its JSON type is wrong).
+enum SampleField: String, CaseIterable {
+    case prediction
+    case label
+    case weight
+
+    /// What the member must be, in the contract's words.
+    var expected: String {
+        switch self {
+        case .prediction: "an array of numbers, the sample's row (a binary sample's too: [0.7])"
+        case .label: "a class index, or a row of numbers (on /bce/lines: 0 and 1, not true and false)"
+        case .weight: "a number"
         }
     }
 }

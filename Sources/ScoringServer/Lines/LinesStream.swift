@@ -450,7 +450,8 @@ public final class LinesStream: BodyStream {
             batch.lines.visit { line in
                 switch line {
                 case .tooLong(let index):
-                    let detail = "line \(index + 1) is over --max-line-bytes (\(self.limits.maxLineBytes) bytes)"
+                    let detail =
+                        "line \(index + 1) is over --max-line-bytes (\(self.limits.maxLineBytes) bytes); a wide row takes fewer bytes in a block line with a base64 tensor ({\"predictions\": {\"shape\", \"dtype\", \"data_base64\"}, ...}: under 11 bytes per float64), or the service's --max-line-bytes can be raised"
                     endPiece()
                     decoded.append(
                         .problem(

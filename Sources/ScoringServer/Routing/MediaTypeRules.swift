@@ -29,7 +29,8 @@ enum MediaTypeRules {
         guard let charset = charset(of: contentType), charset != "utf-8" && charset != "utf8" else { return nil }
         return Problem(
             .unsupportedMediaType,
-            detail: "charset '\(ClientText.cut(charset))' is not accepted; JSON bodies are UTF-8 (RFC 8259 §8.1)")
+            detail: "charset '\(ClientText.cut(charset))' is not accepted; JSON bodies are UTF-8 (RFC 8259 section 8.1)"
+        )
     }
 
     /// The 415 for a body in UTF-16 or UTF-32, which JSONDecoder would otherwise read: JSON text
@@ -40,7 +41,7 @@ enum MediaTypeRules {
         let utf16Mark = start.starts(with: [0xFE, 0xFF]) || start.starts(with: [0xFF, 0xFE])
         guard utf16Mark || (start.count >= 2 && start.contains(0)) else { return nil }
         return Problem(
-            .unsupportedMediaType, detail: "the body is UTF-16 or UTF-32; send it as UTF-8 (RFC 8259 §8.1)")
+            .unsupportedMediaType, detail: "the body is UTF-16 or UTF-32; send it as UTF-8 (RFC 8259 section 8.1)")
     }
 
     private static func isIdentity(_ encoding: String) -> Bool {

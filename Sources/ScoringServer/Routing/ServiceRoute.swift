@@ -30,6 +30,16 @@ public enum ServiceRoute: String, CaseIterable, Sendable {
         path == ServiceRoute.cceLines.path || path == ServiceRoute.bceLines.path
     }
 
+    /// The JSON Lines route that scores what `self` scores, without a total size (nil for the
+    /// routes that have none).
+    public var linesRoute: ServiceRoute? {
+        switch self {
+        case .cce: .cceLines
+        case .bce: .bceLines
+        default: nil
+        }
+    }
+
     /// The metric label of requests to a path that is no route.
     public static let unmatchedLabel = "unmatched"
 

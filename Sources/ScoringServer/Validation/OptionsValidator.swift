@@ -107,7 +107,7 @@ struct OptionsValidator {
         guard value.rounded(.towardZero) == value, value.magnitude <= 0x1p53 else {
             problems.add(
                 pointer(.ignoreIndex),
-                "ignore_index must be an integer within ±2^53 (9007199254740992, where float64 holds every integer); got \(value.shortDescription)"
+                "ignore_index must be an integer from -2^53 to 2^53 (9007199254740992, where float64 holds every integer); got \(value.shortDescription)"
             )
             return nil
         }
@@ -219,7 +219,7 @@ struct OptionsValidator {
         }
         var valid = true
         for (i, weight) in weights.enumerated() where weight < 0 {
-            problems.add(pointer(field, i), "\(weight.shortDescription) is negative; weights must be ≥ 0")
+            problems.add(pointer(field, i), "\(weight.shortDescription) is negative; weights must be 0 or more")
             valid = false
         }
         return valid

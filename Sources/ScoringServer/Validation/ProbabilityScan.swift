@@ -40,14 +40,14 @@ struct ProbabilityScan {
                 let p = matrix[i, j]
                 if !(0...1).contains(p) {
                     inRange = false
-                    problems.add(pointer(field, i, j), "\(p.shortDescription) is outside [0, 1]")
+                    problems.add(pointer(field, i, j), "\(p) is outside [0, 1]")
                 }
                 sum.add(p)
             }
             if rule == .sumToOne && inRange && abs(sum.value - 1) > tolerance {
                 problems.add(
                     pointer(field, i),
-                    "row sums to \(sum.value.shortDescription), not 1 (tolerance \(tolerance.shortDescription))"
+                    "row sums to \(sum.value), not 1 (tolerance \(tolerance))"
                 )
             }
             if rule == .positiveSum && inRange && sum.value == 0 {

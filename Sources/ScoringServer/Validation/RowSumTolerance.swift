@@ -9,7 +9,7 @@
 /// keeps that perplexity ≤ C/(1 − tolerance) < 1.0102·C. Measured at 10⁶ classes on float32
 /// softmax, pairwise summation misses 1 by ~6e-8 and a naive loop by ~1.9e-3: both inside.
 enum RowSumTolerance {
-    static let float32Epsilon = 1.192_092_895_507_812_5e-7  // 2⁻²³
+    static let float32Epsilon = 1.192_092_895_507_812_5e-7  // 2^-23
     /// The most the float32 rounding term may contribute, whatever the class count.
     static let roundingCap = 1e-2
 
