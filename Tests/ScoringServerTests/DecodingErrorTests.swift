@@ -16,8 +16,9 @@ import Testing
     static let numberOutOfRange =
         "the number is out of float64 range (beyond 1.8e308 in magnitude, or a non-zero value below 4.9e-324)"
     static let malformedNumber = "not a JSON number (RFC 8259: no leading zeros; digits after '-', '.' and 'e')"
-    static let notANumber =
-        "not valid JSON: NaN and Infinity are not JSON numbers, and every value must be finite (null is refused too); drop the sample from predictions and labels (and its sample weight)"
+    static func notANumber(at offset: Int) -> String {
+        "not valid JSON: NaN and Infinity are not JSON numbers, and every value must be finite (null is refused too); drop the sample from predictions and labels (and its sample weight); the first stands at byte \(offset) (counted from 0)"
+    }
     static let invalidEscape = "this string cannot be read: an invalid escape, such as a lone UTF-16 surrogate"
     static let controlCharacter =
         "this string cannot be read: it holds a raw control character (U+0000 to U+001F must be escaped)"
@@ -32,10 +33,11 @@ import Testing
         ),
         Case(body: "[1,2]", status: 400, detail: "the body must be a JSON object", pointer: ""),
         Case(
-            body: #"{"predictions":[[NaN,0.7,0.3]],"labels":[1]}"#, status: 400, detail: notANumber, pointer: ""),
+            body: #"{"predictions":[[NaN,0.7,0.3]],"labels":[1]}"#, status: 400, detail: notANumber(at: 17), pointer: ""
+        ),
         Case(
             body: #"{"predictions":[[0.3,0.7]],"labels":[1],"sample_weights":[-Infinity]}"#, status: 400,
-            detail: notANumber, pointer: ""),
+            detail: notANumber(at: 59), pointer: ""),
         Case(
             body: "{\"predictions\":[[0.3,0.7]],\"labels\":[1] // a comment\n}", status: 400,
             detail: "not valid JSON", pointer: ""),

@@ -62,11 +62,12 @@ enum DecodingProblem {
                 "not valid JSON: arrays and objects nest \(hints.depth) deep; JSONDecoder reads at most \(SyntaxHints.depthLimit) levels"
             )
         }
-        if hints.hasNonFiniteToken {
-            // null is refused too (a value is required), so the message names what works.
+        if let offset = hints.nonFiniteOffset {
+            // null is refused too (a value is required), so the message names what works. No
+            // pointer: only JSONDecoder reads the structure, so the byte offset locates it.
             return invalid(
                 at: [],
-                "not valid JSON: NaN and Infinity are not JSON numbers, and every value must be finite (null is refused too); drop the sample from predictions and labels (and its sample weight)"
+                "not valid JSON: NaN and Infinity are not JSON numbers, and every value must be finite (null is refused too); drop the sample from predictions and labels (and its sample weight); the first stands at byte \(offset) (counted from 0)"
             )
         }
         return invalid(at: [], "not valid JSON")

@@ -10,8 +10,9 @@ struct SyntaxHints {
     /// the 513th level).
     static let depthLimit = 512
 
-    /// Whether `NaN` or `Infinity` stands outside any string as a token of its own.
-    private(set) var hasNonFiniteToken = false
+    /// Where (the byte offset, from 0) the first `NaN` or `Infinity` stands outside any string
+    /// as a token of its own: JSONDecoder's error keeps no position, and a large matrix needs one.
+    private(set) var nonFiniteOffset: Int?
     /// The deepest nesting of arrays and objects reached.
     private(set) var depth = 0
 
@@ -38,10 +39,10 @@ struct SyntaxHints {
                     depth = max(depth, open)
                 case UInt8(ascii: "]"), UInt8(ascii: "}"): open = max(open - 1, 0)
                 case UInt8(ascii: "N"), UInt8(ascii: "I"):
-                    if !hasNonFiniteToken
+                    if nonFiniteOffset == nil
                         && (Self.token("NaN", at: i, in: body) || Self.token("Infinity", at: i, in: body))
                     {
-                        hasNonFiniteToken = true
+                        nonFiniteOffset = i
                     }
                 default: break
                 }
