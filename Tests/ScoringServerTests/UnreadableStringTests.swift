@@ -139,6 +139,9 @@ import Testing
                 "class index 9007199254740992.0 (as read: float64 cannot represent every integer beyond 2^53 exactly) is out of range [0, 2)"
             ])
         let small = harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[9007199254740991]}"#)
-        #expect(small.details == ["class index 9007199254740991.0 is out of range [0, 2)"])
+        #expect(small.details == ["class index 9007199254740991 is out of range [0, 2)"])
+        // A whole number reads as it was sent.
+        let three = harness.post("/cce", #"{"predictions":[[0.5,0.5]],"labels":[3]}"#)
+        #expect(three.details == ["class index 3 is out of range [0, 2)"])
     }
 }

@@ -121,10 +121,12 @@ struct RequestValidator {
 }
 
 extension Double {
-    /// The shortest text that reads back as the same Double ("0.95", "1e-07"). From 2^53 on,
+    /// The shortest text that reads back as the same Double ("0.95", "1e-07", "3"). From 2^53 on,
     /// float64 skips integers, so the value read may not be the number sent
     /// (9007199254740993 is read as 9007199254740992): the text says so.
     var shortDescription: String {
+        // A whole number as it was most likely sent ("3", not "3.0": labels and counts are integers).
+        if isFinite && magnitude < 0x1p53 && rounded() == self { return (self == 0 ? 0 : Int(self)).description }
         guard isFinite && magnitude >= 0x1p53 else { return description }
         return "\(description) (as read: float64 cannot represent every integer beyond 2^53 exactly)"
     }
