@@ -37,9 +37,12 @@ enum MediaTypeRules {
     /// starts with an ASCII character, so a NUL among its first bytes, or a UTF-16 byte order
     /// mark, gives the encoding away (RFC 4627 §3).
     static func refusal(body: UnsafeRawBufferPointer) -> Problem? {
-        let start = Array(body.prefix(4))
-        let utf16Mark = start.starts(with: [0xFE, 0xFF]) || start.starts(with: [0xFF, 0xFE])
-        guard utf16Mark || (start.count >= 2 && start.contains(0)) else { return nil }
+        // Read in place: this runs for every body and every JSON Lines line.
+        let start = body.prefix(4)
+        guard start.count >= 2 else { return nil }
+        let (first, second) = (start[start.startIndex], start[start.startIndex + 1])
+        let utf16Mark = (first == 0xFE && second == 0xFF) || (first == 0xFF && second == 0xFE)
+        guard utf16Mark || start.contains(0) else { return nil }
         return Problem(
             .unsupportedMediaType, detail: "the body is UTF-16 or UTF-32; send it as UTF-8 (RFC 8259 section 8.1)")
     }
