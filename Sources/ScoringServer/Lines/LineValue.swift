@@ -19,7 +19,8 @@ struct LineValue: Decodable, DecodableWithConfiguration, Sendable {
     /// A sample line's members. An array, not a set: three comparisons of short strings cost
     /// less than hashing each member name.
     static let sampleNames = SampleField.allCases.map(\.rawValue)
-    private static let dataFields: Set<ScoringField> = [.predictions, .labels, .sampleWeights]
+    /// A block line's members, in the order its unknown-field hint lists them.
+    static let dataFields: [ScoringField] = [.predictions, .labels, .sampleWeights]
     private static let prediction = FieldKey(stringValue: SampleField.prediction.rawValue)
     private static let label = FieldKey(stringValue: SampleField.label.rawValue)
     private static let weight = FieldKey(stringValue: SampleField.weight.rawValue)
@@ -77,7 +78,7 @@ struct LineValue: Decodable, DecodableWithConfiguration, Sendable {
 
     /// The fields a line may have, for the unknown-field hint.
     func known() -> [String] {
-        isSample ? Self.sampleNames : ["predictions", "labels", "sample_weights"]
+        isSample ? Self.sampleNames : Self.dataFields.map(\.rawValue)
     }
 }
 
@@ -201,7 +202,7 @@ struct LineDecoder: Sendable {
     }
 
     /// A block line's data members, as pointers.
-    private static let blockPointers: Set<String> = ["/predictions", "/labels", "/sample_weights"]
+    private static let blockPointers = Set(LineValue.dataFields.map { "/" + $0.rawValue })
     private static let readAsASample =
         " (a line with 'prediction', 'label' or 'weight' is a sample line; a block line gives its weights as 'sample_weights')"
 

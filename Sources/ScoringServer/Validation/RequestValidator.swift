@@ -126,7 +126,7 @@ extension Double {
     /// (9007199254740993 is read as 9007199254740992): the text says so.
     var shortDescription: String {
         // A whole number as it was most likely sent ("3", not "3.0": labels and counts are integers).
-        if isFinite && magnitude < 0x1p53 && rounded() == self { return (self == 0 ? 0 : Int(self)).description }
+        if isFinite && magnitude < 0x1p53 && rounded() == self { return Int(self).description }
         guard isFinite && magnitude >= 0x1p53 else { return description }
         return "\(description) (as read: float64 cannot represent every integer beyond 2^53 exactly)"
     }
