@@ -172,6 +172,47 @@ func decodeBatch(_ batch: [[UInt8]], first index: Int) -> Int {
 }
 let firstIndex = batches.reduce(into: [0]) { $0.append($0.last! + $1.count) }
 
+// One decode per line against one decode of a batch's lines wrapped as JSON arrays (`[a,b,...]`,
+// the copy that builds them included), one thread, the decode alone (no validation). Each batch
+// has one decoder either way, as a stream's worker has (`LineDecoder.reader()`).
+/// Decodes `batch` one value per line (`group` 0, as the service does) or `group` lines to an array.
+func decodeLines(_ batch: [[UInt8]], group: Int) -> Int {
+    let reader = LineDecoder.reader()
+    guard group > 0 else {
+        for line in batch {
+            let value = try? line.withUnsafeBytes {
+                try reader.decode(LineValue.self, from: $0, configuration: reader.duplicates)
+            }
+            guard value != nil else { fatalError("line") }
+        }
+        return batch.count
+    }
+    var count = 0
+    var array: [UInt8] = []
+    for start in stride(from: 0, to: batch.count, by: group) {
+        array.removeAll(keepingCapacity: true)
+        array.append(UInt8(ascii: "["))
+        for (i, line) in batch[start..<min(start + group, batch.count)].enumerated() {
+            if i > 0 { array.append(UInt8(ascii: ",")) }
+            array.append(contentsOf: line)
+        }
+        array.append(UInt8(ascii: "]"))
+        guard let values = try? array.withUnsafeBytes({ try reader.decode([LineValue].self, from: $0) }) else {
+            fatalError("array")
+        }
+        count += values.count
+    }
+    return count
+}
+/// `--lines --decode-lines-once GROUP`: every batch decoded once by `decodeLines` and nothing else, for
+/// bench/lines-instructions.py to count its instructions.
+if let flag = CommandLine.arguments.firstIndex(of: "--decode-lines-once"), flag + 1 < CommandLine.arguments.count,
+    let group = Int(CommandLine.arguments[flag + 1])
+{
+    guard batches.reduce(0, { $0 + decodeLines($1, group: group) }) == lines.count else { fatalError("lines lost") }
+    exit(0)
+}
+
 /// Seconds to decode every batch on `threads` threads, each taking the next batch in turn.
 func linesSeconds(threads: Int) -> Double {
     let next = Atomic<Int>(0)
@@ -205,34 +246,6 @@ for (threads, seconds) in [(1, median(one)), (2, median(two))] {
     )
 }
 
-// One decode per line against one decode of a batch's lines wrapped as a JSON array (`[a,b,...]`,
-// the copy that builds it included), one thread, the decode alone (no validation). Each batch
-// has one decoder either way, as a stream's worker has (`LineDecoder.reader()`).
-func singleValues(_ batch: [[UInt8]]) -> Int {
-    var count = 0
-    let reader = LineDecoder.reader()
-    for line in batch {
-        guard (try? line.withUnsafeBytes({ try reader.decode(LineValue.self, from: $0) })) != nil else {
-            fatalError("line")
-        }
-        count += 1
-    }
-    return count
-}
-func wrappedArray(_ batch: [[UInt8]]) -> Int {
-    var array: [UInt8] = []
-    array.reserveCapacity(batch.reduce(2) { $0 + $1.count + 1 })
-    array.append(UInt8(ascii: "["))
-    for (i, line) in batch.enumerated() {
-        if i > 0 { array.append(UInt8(ascii: ",")) }
-        array.append(contentsOf: line)
-    }
-    array.append(UInt8(ascii: "]"))
-    guard let values = try? array.withUnsafeBytes({ try JSONBody.decode([LineValue].self, from: $0) }) else {
-        fatalError("array")
-    }
-    return values.count
-}
 func seconds(_ decode: ([[UInt8]]) -> Int) -> Double {
     let start = now()
     let count = batches.reduce(0) { $0 + decode($1) }
@@ -242,8 +255,8 @@ func seconds(_ decode: ([[UInt8]]) -> Int) -> Double {
 var single: [Double] = []
 var wrapped: [Double] = []
 for _ in 1...5 {
-    single.append(seconds(singleValues))
-    wrapped.append(seconds(wrappedArray))
+    single.append(seconds { decodeLines($0, group: 0) })
+    wrapped.append(seconds { decodeLines($0, group: .max) })
 }
 print(
     "JSON Lines, one thread, median of 5: one decode per line \(megabytes / median(single)) MB/s, each batch as one [LineValue] array \(megabytes / median(wrapped)) MB/s (array / per line \(median(single) / median(wrapped))x)"
